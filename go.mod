@@ -1,0 +1,3 @@
+module github.com/nipc/nipc
+
+go 1.26
