@@ -1,0 +1,76 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"time"
+)
+
+// Config is what the server needs to know. The zero value serves nothing;
+// DefaultConfig gives the node's defaults.
+type Config struct {
+	TCP   TCPConfig
+	Local LocalConfig
+
+	MaxFrameSize   uint32        // largest accepted payload; checked before allocating
+	IdleTimeout    time.Duration // 0: idle connections stay open, as with the node
+	MaxConnections int           // 0: no limit; beyond it new connections are closed at once
+	DrainTimeout   time.Duration // how long Shutdown waits for requests in flight when its ctx has no deadline
+}
+
+// TCPConfig is the TCP transport ([node.ipc.tcp]).
+type TCPConfig struct {
+	Enable      bool
+	Address     string // host to bind; 127.0.0.1 by default
+	Port        int    // 0 picks a free port (tests)
+	IOTimeout   time.Duration
+	AllowUnsafe bool
+}
+
+// LocalConfig is the Unix domain socket transport ([node.ipc.local]).
+type LocalConfig struct {
+	Enable      bool
+	Path        string
+	Mode        fs.FileMode // permission bits of the socket file
+	IOTimeout   time.Duration
+	AllowUnsafe bool
+}
+
+// DefaultConfig returns nipc's defaults: both transports on, TCP on
+// 127.0.0.1:7077, the socket at /tmp/nano with mode 0600, 15 s io_timeout,
+// 32 MiB frames.
+func DefaultConfig() Config {
+	return Config{
+		TCP:            TCPConfig{Enable: true, Address: "127.0.0.1", Port: 7077, IOTimeout: 15 * time.Second},
+		Local:          LocalConfig{Enable: true, Path: "/tmp/nano", Mode: 0o600, IOTimeout: 15 * time.Second},
+		MaxFrameSize:   32 << 20,
+		MaxConnections: 4096,
+		DrainTimeout:   10 * time.Second,
+	}
+}
+
+// maxUnixPath is the size of sun_path on Linux, less the terminating NUL.
+const maxUnixPath = 107
+
+// Validate reports the first problem with c.
+func (c Config) Validate() error {
+	if !c.TCP.Enable && !c.Local.Enable {
+		return errors.New("server: no transport enabled (node.ipc.tcp.enable and node.ipc.local.enable are both false)")
+	}
+	if c.TCP.Enable && (c.TCP.Port < 0 || c.TCP.Port > 65535) {
+		return fmt.Errorf("server: tcp port %d out of range", c.TCP.Port)
+	}
+	if c.Local.Enable {
+		if c.Local.Path == "" {
+			return errors.New("server: node.ipc.local.path is empty")
+		}
+		if len(c.Local.Path) > maxUnixPath {
+			return fmt.Errorf("server: socket path %q is %d bytes; the limit is %d", c.Local.Path, len(c.Local.Path), maxUnixPath)
+		}
+	}
+	if c.MaxFrameSize == 0 {
+		return errors.New("server: max frame size is 0")
+	}
+	return nil
+}

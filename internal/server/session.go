@@ -1,0 +1,148 @@
+package server
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"os"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/nipc/nipc/internal/peer"
+	"github.com/nipc/nipc/ipc"
+)
+
+// Session states, for a graceful shutdown.
+const (
+	stateIdle    int32 = iota // waiting for a preamble: may be closed at once
+	stateActive               // reading, handling or answering a request
+	stateClosing              // shutdown began while idle: the connection is being closed
+)
+
+// Buffers above this size are not kept between requests, so that one large
+// request does not pin memory for the life of an idle connection.
+const keepBuffer = 64 << 10
+
+// session is one accepted connection.
+type session struct {
+	srv       *Server
+	conn      net.Conn
+	peer      *peer.Peer
+	ioTimeout time.Duration
+	state     atomic.Int32
+
+	br   *bufio.Reader
+	rbuf []byte // payload buffer, reused between requests
+	out  []byte // reply buffer, reused between requests
+
+	wmu sync.Mutex // the single writer: every write to conn holds it
+}
+
+func newSession(s *Server, c net.Conn, p *peer.Peer, ioTimeout time.Duration) *session {
+	return &session{srv: s, conn: c, peer: p, ioTimeout: ioTimeout}
+}
+
+func (ss *session) run() {
+	log := ss.srv.log.With("session", ss.peer.Session, "transport", ss.peer.Transport)
+	ctx, cancel := context.WithCancel(peer.With(ss.srv.baseCtx, ss.peer))
+	defer func() {
+		if r := recover(); r != nil {
+			log.Error("panic while serving a connection; closing it", "panic", r, "stack", string(debug.Stack()))
+		}
+		cancel()
+		ss.conn.Close()
+		ss.srv.untrack(ss)
+	}()
+	ss.br = bufio.NewReaderSize(ss.conn, 4096)
+	for {
+		if !ss.serveOne(ctx, log) {
+			return
+		}
+	}
+}
+
+// serveOne reads, handles and answers one request. It reports whether the
+// connection should stay open.
+func (ss *session) serveOne(ctx context.Context, log interface {
+	Debug(string, ...any)
+	Warn(string, ...any)
+}) bool {
+	if d := ss.srv.cfg.IdleTimeout; d > 0 {
+		ss.conn.SetReadDeadline(time.Now().Add(d))
+	} else {
+		ss.conn.SetReadDeadline(time.Time{})
+	}
+	enc, err := ipc.ReadPreamble(ss.br)
+	if err != nil {
+		if !isClosed(err) {
+			log.Debug("closing connection", "reason", err)
+		}
+		return false
+	}
+	if !ss.state.CompareAndSwap(stateIdle, stateActive) {
+		return false // shutting down
+	}
+	if enc == ipc.EncodingAccessCheck {
+		// The access check is off on this server: say so and close, so that
+		// the client can tell its user why (docs/PROTOCOL.md).
+		ss.write([]byte{accessCheckNotEnabled})
+		return false
+	}
+	ss.conn.SetReadDeadline(time.Now().Add(ss.ioTimeout))
+	payload, err := ipc.ReadFrame(ss.br, ss.srv.cfg.MaxFrameSize, ss.rbuf[:0])
+	if err != nil {
+		log.Debug("closing connection", "encoding", enc, "reason", err)
+		return false
+	}
+	out := ipc.StartFrame(ss.out[:0])
+	out = ss.srv.handler.Handle(ctx, enc, payload, out)
+	out = ipc.FinishFrame(out, 0)
+	if err := ss.write(out); err != nil {
+		log.Debug("write failed", "err", err)
+		return false
+	}
+	if cap(payload) <= keepBuffer {
+		ss.rbuf = payload[:0]
+	} else {
+		ss.rbuf = nil
+	}
+	if cap(out) <= keepBuffer {
+		ss.out = out[:0]
+	} else {
+		ss.out = nil
+	}
+	// Back to idle, then look at the server: Shutdown marks itself closing
+	// before it closes idle sessions, so one of the two sees the other.
+	ss.state.Store(stateIdle)
+	return !ss.srv.closing.Load()
+}
+
+// accessCheckNotEnabled is the one-byte answer to an access-check preamble
+// from a server that does not use the check.
+const accessCheckNotEnabled = 0x01
+
+// write sends b as one write under the session's writer lock, bounded by
+// io_timeout.
+func (ss *session) write(b []byte) error {
+	ss.wmu.Lock()
+	defer ss.wmu.Unlock()
+	ss.conn.SetWriteDeadline(time.Now().Add(ss.ioTimeout))
+	_, err := ss.conn.Write(b)
+	return err
+}
+
+// closeIfIdle closes the connection if no request is in progress; a busy
+// session closes itself after answering.
+func (ss *session) closeIfIdle() {
+	if ss.state.CompareAndSwap(stateIdle, stateClosing) {
+		ss.conn.Close()
+	}
+}
+
+func isClosed(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed) || errors.Is(err, os.ErrDeadlineExceeded)
+}
