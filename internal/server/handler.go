@@ -8,7 +8,8 @@ import (
 
 // Handler answers requests. Handle appends the reply payload for one request
 // to dst and returns the extended slice; it must not keep payload or dst after
-// it returns. ctx carries the connection's *peer.Peer and is cancelled when
+// it returns. A handler that appends nothing closes the connection without a
+// reply (the protocol has no empty reply). ctx carries the connection's *peer.Peer and is cancelled when
 // the connection ends or the server is forced to close.
 //
 // A Handler is called from many sessions at once and must be safe for

@@ -100,6 +100,10 @@ func (ss *session) serveOne(ctx context.Context, log interface {
 	}
 	out := ipc.StartFrame(ss.out[:0])
 	out = ss.srv.handler.Handle(ctx, enc, payload, out)
+	if len(out) == ipc.FrameHeaderSize {
+		log.Debug("closing connection", "encoding", enc, "reason", "handler gave no reply")
+		return false
+	}
 	out = ipc.FinishFrame(out, 0)
 	if err := ss.write(out); err != nil {
 		log.Debug("write failed", "err", err)

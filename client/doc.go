@@ -1,0 +1,22 @@
+// Package client is the Go client of nipc's IPC port (and of any Nano node's
+// IPC): it finds the daemon from a Config or the environment, keeps a pool of
+// persistent connections, and sends requests in any of the four encodings.
+//
+// Finding the daemon (ConfigFromEnv): NIPC_IPC_PATH names a Unix socket and
+// wins when set; otherwise TCP to NIPC_IPC_ADDR (default 127.0.0.1) and
+// NIPC_IPC_PORT (default 7077). NIPC_IPC_ACCESS_FILE names the shared-secret
+// file of the access check and NIPC_API_KEY the credentials sent with v2
+// messages. Explicit Config fields beat the environment.
+//
+// A Client is safe for concurrent use. Each call takes one connection from the
+// pool for the duration of one request and reply (the protocol answers in
+// order, one request at a time per connection), so concurrency is bounded by
+// Config.PoolSize. ctx bounds each call: its deadline becomes the connection's
+// I/O deadline and cancelling it interrupts a blocked read or write (that
+// connection is then discarded). A pooled connection that turns out to be
+// broken (the daemon restarted) is replaced and the request sent once more.
+//
+// Errors: *UnreachableError when no connection can be made, *ProtocolError
+// when the peer breaks the framing, *ServerError when a legacy action answers
+// {"error": ...}. Use errors.AsType to tell them apart.
+package client

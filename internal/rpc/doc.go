@@ -1,0 +1,24 @@
+// Package rpc is the node's API independent of transport: the registry of
+// legacy JSON RPC actions (IPC encodings 1 and 2, the gateway's POST /) and
+// the dispatch rules around them.
+//
+// A legacy request is a JSON object with an "action" member, read with the
+// node's leniency (every scalar becomes a string, so 10, "10", true and
+// "true" are all accepted where a string is expected); a reply is rendered as
+// the node renders it (package ptree: 4-space pretty, every scalar a string,
+// "/" escaped, ASCII only). Dispatch order, and the error each step gives:
+//
+//  1. the body does not parse or has no "action"  → "Unable to parse JSON"
+//  2. the action is in the control set and enable_control is off
+//     → "RPC control is disabled" (nipc applies this to IPC too)
+//  3. the action is not implemented                → "Unknown command"
+//  4. the action is unsafe and the request did not come in encoding 2 over
+//     a transport with allow_unsafe                → "Unsafe RPC not allowed"
+//  5. a required parameter is missing              → "Unable to parse JSON"
+//  6. the action's own errors                      → {"error": "<node text>"}
+//  7. a panic in an action                         → "Internal server error in RPC"
+//
+// Actions are registered once at start-up and must be safe for concurrent
+// use; they read the caller's identity from ctx (package peer) and never
+// check transport-level permissions themselves.
+package rpc
