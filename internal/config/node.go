@@ -1,0 +1,228 @@
+package config
+
+import (
+	"io/fs"
+	"log/slog"
+	"regexp"
+	"strconv"
+)
+
+// Node is the contents of config-node.toml: the IPC transports, the
+// WebSocket, the embedded ledger, logging, and whether the HTTP gateway runs
+// inside the node. Keys follow the Nano node's names.
+type Node struct {
+	Node NodeSection `toml:"node"`
+	RPC  NodeRPC     `toml:"rpc"`
+}
+
+// NodeSection is the [node] table.
+type NodeSection struct {
+	IPC       IPC       `toml:"ipc"`
+	WebSocket WebSocket `toml:"websocket"`
+	Ledger    Ledger    `toml:"ledger"`
+	Logging   Logging   `toml:"logging"`
+}
+
+// IPC is the [node.ipc] table: the two transports, the FlatBuffers options,
+// the access check, and the limits both transports share (nipc extensions).
+type IPC struct {
+	MaxFrameSize   int64   `toml:"max_frame_size" comment:"Largest request frame in bytes (1024..2147483648); a larger frame closes the connection unread."`
+	IdleTimeout    Seconds `toml:"idle_timeout" comment:"Close a connection idle this long (seconds) between requests; 0 never does, like the node."`
+	MaxConnections int     `toml:"max_connections" comment:"Most IPC connections open at once, both transports together; 0 means unlimited."`
+
+	TCP         TCP         `toml:"tcp"`
+	Local       Local       `toml:"local"`
+	Flatbuffers Flatbuffers `toml:"flatbuffers"`
+	AccessCheck AccessCheck `toml:"access_check"`
+}
+
+// TCP is the [node.ipc.tcp] table.
+type TCP struct {
+	Enable      bool    `toml:"enable" comment:"Enable the TCP IPC transport."`
+	Address     string  `toml:"address" comment:"Address to bind; 127.0.0.1 keeps the port local to this host."`
+	Port        int     `toml:"port" comment:"TCP port to listen on (1..65535)."`
+	IOTimeout   Seconds `toml:"io_timeout" comment:"Seconds to read a request once its preamble arrived, and to write each reply or event."`
+	AllowUnsafe bool    `toml:"allow_unsafe" comment:"Allow encoding 2 (unsafe RPCs such as wallet_seed) on this transport; not for production."`
+	IOThreads   int     `toml:"io_threads" comment:"Accepted for compatibility and ignored: nipc uses one goroutine per connection."`
+}
+
+// Local is the [node.ipc.local] table: the Unix domain socket.
+type Local struct {
+	Enable      bool    `toml:"enable" comment:"Enable the Unix domain socket IPC transport."`
+	Path        string  `toml:"path" comment:"Path of the socket (at most 107 bytes)."`
+	SocketMode  string  `toml:"socket_mode" type:"octal string" comment:"Permissions of the socket file in octal; 0600 lets only the node's user connect."`
+	IOTimeout   Seconds `toml:"io_timeout" comment:"Seconds to read a request once its preamble arrived, and to write each reply or event."`
+	AllowUnsafe bool    `toml:"allow_unsafe" comment:"Allow encoding 2 (unsafe RPCs such as wallet_seed) on this transport; not for production."`
+	IOThreads   int     `toml:"io_threads" comment:"Accepted for compatibility and ignored: nipc uses one goroutine per connection."`
+}
+
+// Flatbuffers is the [node.ipc.flatbuffers] table.
+type Flatbuffers struct {
+	SkipUnexpectedFieldsInJSON bool `toml:"skip_unexpected_fields_in_json" comment:"Ignore unknown fields in JSON requests (encoding 4, /api/v2) instead of failing."`
+	VerifyBuffers              bool `toml:"verify_buffers" comment:"Verify every binary FlatBuffers envelope before decoding it."`
+}
+
+// AccessCheck is the [node.ipc.access_check] table: the shared-secret
+// challenge handshake on both transports.
+type AccessCheck struct {
+	Enable bool   `toml:"enable" comment:"Require the shared-secret access check handshake on both IPC transports."`
+	File   string `toml:"file" comment:"Secret file (mode 0400 or 0440), relative to the data directory; clients set NIPC_IPC_ACCESS_FILE."`
+}
+
+// WebSocket is the [node.websocket] table.
+type WebSocket struct {
+	Enable  bool   `toml:"enable" comment:"Enable the WebSocket server for topic subscriptions."`
+	Address string `toml:"address" comment:"Address to bind; 127.0.0.1 keeps the port local to this host."`
+	Port    int    `toml:"port" comment:"TCP port to listen on (1..65535)."`
+}
+
+// Ledger is the [node.ledger] table: the embedded dev-network ledger.
+type Ledger struct {
+	WorkThreshold       string `toml:"work_threshold" type:"hex string" comment:"Proof-of-work threshold in hex (up to 16 digits); the dev network's base is fe00000000000000."`
+	EnableGenesisWallet bool   `toml:"enable_genesis_wallet" comment:"Create a wallet holding the dev genesis key on first start."`
+}
+
+// Logging is the [node.logging] table.
+type Logging struct {
+	Level  string `toml:"level" comment:"Least severe level logged: debug, info, warn or error."`
+	Format string `toml:"format" comment:"Log line format on stderr: text or json."`
+}
+
+// NodeRPC is the [rpc] table of config-node.toml: whether the node runs the
+// HTTP gateway (configured in config-rpc.toml) in-process.
+type NodeRPC struct {
+	Enable         bool         `toml:"enable" comment:"Run the HTTP gateway (config-rpc.toml) inside the node."`
+	EnableSignHash bool         `toml:"enable_sign_hash" comment:"Let the legacy sign action sign a bare block hash; dangerous, keep it off unless needed."`
+	ChildProcess   ChildProcess `toml:"child_process"`
+}
+
+// ChildProcess is the [rpc.child_process] table, accepted for compatibility
+// with the node's config files.
+type ChildProcess struct {
+	Enable  bool   `toml:"enable" comment:"Must stay false: nipc never spawns the gateway; run \"nipc gateway\" instead."`
+	RPCPath string `toml:"rpc_path" comment:"Accepted for compatibility and ignored."`
+}
+
+// DefaultNode returns nipc's defaults for config-node.toml. They differ from
+// the Nano node's on purpose: both IPC transports, the WebSocket and the
+// in-process gateway are on, and TCP listens on 127.0.0.1 only.
+func DefaultNode() Node {
+	return Node{
+		Node: NodeSection{
+			IPC: IPC{
+				MaxFrameSize:   32 << 20,
+				IdleTimeout:    0,
+				MaxConnections: 4096,
+				TCP: TCP{
+					Enable:    true,
+					Address:   "127.0.0.1",
+					Port:      7077,
+					IOTimeout: 15,
+					IOThreads: -1,
+				},
+				Local: Local{
+					Enable:     true,
+					Path:       "/tmp/nano",
+					SocketMode: "0600",
+					IOTimeout:  15,
+					IOThreads:  -1,
+				},
+				Flatbuffers: Flatbuffers{
+					SkipUnexpectedFieldsInJSON: true,
+					VerifyBuffers:              true,
+				},
+			},
+			WebSocket: WebSocket{
+				Enable:  true,
+				Address: "127.0.0.1",
+				Port:    7078,
+			},
+			Ledger: Ledger{
+				WorkThreshold:       "fe00000000000000",
+				EnableGenesisWallet: true,
+			},
+			Logging: Logging{
+				Level:  "info",
+				Format: "text",
+			},
+		},
+		RPC: NodeRPC{
+			Enable: true,
+		},
+	}
+}
+
+var (
+	octalMode = regexp.MustCompile(`^0?[0-7]{3}$`)
+	hex64     = regexp.MustCompile(`^[0-9a-fA-F]{1,16}$`)
+)
+
+// Validate reports every value out of range and every inconsistent
+// combination, each as an [*Error] naming its key, joined with errors.Join.
+func (n Node) Validate() error {
+	var v validator
+	ipc := n.Node.IPC
+	v.between("node.ipc.max_frame_size", ipc.MaxFrameSize, 1024, 1<<31)
+	v.seconds("node.ipc.idle_timeout", ipc.IdleTimeout, 0)
+	v.between("node.ipc.max_connections", int64(ipc.MaxConnections), 0, 1<<31-1)
+
+	v.host("node.ipc.tcp.address", ipc.TCP.Address)
+	v.port("node.ipc.tcp.port", ipc.TCP.Port)
+	v.seconds("node.ipc.tcp.io_timeout", ipc.TCP.IOTimeout, 1)
+	v.between("node.ipc.tcp.io_threads", int64(ipc.TCP.IOThreads), -1, 1<<31-1)
+
+	v.socketPath("node.ipc.local.path", ipc.Local.Path)
+	if !octalMode.MatchString(ipc.Local.SocketMode) {
+		v.add("node.ipc.local.socket_mode", "%q is not an octal file mode such as \"0600\"", ipc.Local.SocketMode)
+	}
+	v.seconds("node.ipc.local.io_timeout", ipc.Local.IOTimeout, 1)
+	v.between("node.ipc.local.io_threads", int64(ipc.Local.IOThreads), -1, 1<<31-1)
+
+	if ipc.AccessCheck.Enable && ipc.AccessCheck.File == "" {
+		v.add("node.ipc.access_check.file", "must name the secret file when node.ipc.access_check.enable is true")
+	}
+
+	ws := n.Node.WebSocket
+	v.host("node.websocket.address", ws.Address)
+	v.port("node.websocket.port", ws.Port)
+
+	if !hex64.MatchString(n.Node.Ledger.WorkThreshold) {
+		v.add("node.ledger.work_threshold", "%q is not a 64-bit hex number such as \"fe00000000000000\"", n.Node.Ledger.WorkThreshold)
+	}
+
+	v.oneOf("node.logging.level", n.Node.Logging.Level, "debug", "info", "warn", "error")
+	v.oneOf("node.logging.format", n.Node.Logging.Format, "text", "json")
+
+	if n.RPC.ChildProcess.Enable {
+		v.add("rpc.child_process.enable", "nipc does not spawn the gateway; set it to false and run \"nipc gateway\" as a separate process (or keep rpc.enable = true to run it in-process)")
+	}
+	return v.err()
+}
+
+// Mode returns the socket file's permissions. The result is meaningful only
+// for a value that passed Validate.
+func (l Local) Mode() fs.FileMode {
+	m, _ := strconv.ParseUint(l.SocketMode, 8, 32)
+	return fs.FileMode(m) & fs.ModePerm
+}
+
+// Threshold returns the work threshold as a number. The result is meaningful
+// only for a value that passed Validate.
+func (l Ledger) Threshold() uint64 {
+	t, _ := strconv.ParseUint(l.WorkThreshold, 16, 64)
+	return t
+}
+
+// SlogLevel returns the logging level for log/slog. The result is
+// meaningful only for a value that passed Validate.
+func (l Logging) SlogLevel() slog.Level {
+	var lv slog.Level
+	_ = lv.UnmarshalText([]byte(l.Level))
+	return lv
+}
+
+// resolvePaths makes relative file paths relative to dir, the directory
+// holding the configuration file.
+func (n *Node) resolvePaths(dir string) {
+	resolve(&n.Node.IPC.AccessCheck.File, dir)
+}

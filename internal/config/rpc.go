@@ -1,0 +1,148 @@
+package config
+
+import (
+	"maps"
+	"path/filepath"
+	"slices"
+)
+
+// RPC is the contents of config-rpc.toml: the HTTP(S) gateway, whether it
+// runs inside the node or as its own process ("nipc gateway"). Keys follow
+// the Nano node's names.
+type RPC struct {
+	Address        string `toml:"address" comment:"Address the HTTP gateway binds; 127.0.0.1 keeps it local to this host."`
+	Port           int    `toml:"port" comment:"HTTP port to listen on (1..65535)."`
+	EnableControl  bool   `toml:"enable_control" comment:"Allow control actions (wallet changes, stop, ...) over HTTP and IPC legacy encodings."`
+	MaxJSONDepth   int    `toml:"max_json_depth" comment:"Most opening brackets a request body may contain (1..255)."`
+	MaxRequestSize int64  `toml:"max_request_size" comment:"Largest request body in bytes."`
+
+	Process Process    `toml:"process"`
+	Logging RPCLogging `toml:"logging"`
+	TLS     TLS        `toml:"tls"`
+}
+
+// Process is the [process] table: how the gateway reaches the node's IPC
+// port when it runs as its own process.
+type Process struct {
+	IOThreads         int    `toml:"io_threads" comment:"Accepted for compatibility and ignored: nipc uses one goroutine per connection."`
+	IPCAddress        string `toml:"ipc_address" comment:"Address of the node's TCP IPC transport."`
+	IPCPort           int    `toml:"ipc_port" comment:"Port of the node's TCP IPC transport (1..65535)."`
+	IPCPath           string `toml:"ipc_path" comment:"Reach the node over this Unix socket instead of TCP when not empty."`
+	NumIPCConnections int    `toml:"num_ipc_connections" comment:"IPC connections the gateway keeps open to the node (1..1024)."`
+	AccessCheckFile   string `toml:"access_check_file" comment:"Secret file for the node's IPC access check, if it has one; relative to the data directory."`
+}
+
+// RPCLogging is the [logging] table of config-rpc.toml.
+type RPCLogging struct {
+	LogRPC bool `toml:"log_rpc" comment:"Log every HTTP request at info level."`
+}
+
+// TLS is the [tls] table: HTTPS for the gateway.
+type TLS struct {
+	EnableHTTPS     bool   `toml:"enable_https" comment:"Serve HTTPS instead of HTTP; needs server_cert_path and server_key_path."`
+	ServerCertPath  string `toml:"server_cert_path" comment:"PEM certificate chain, relative to the data directory."`
+	ServerKeyPath   string `toml:"server_key_path" comment:"PEM private key, relative to the data directory."`
+	ClientCertsPath string `toml:"client_certs_path" comment:"PEM bundle of CAs; when set, clients must present a certificate they signed."`
+}
+
+// DefaultRPC returns nipc's defaults for config-rpc.toml: the gateway on
+// 127.0.0.1:7076, control actions off, talking to the node's IPC port on
+// 127.0.0.1:7077.
+func DefaultRPC() RPC {
+	return RPC{
+		Address:        "127.0.0.1",
+		Port:           7076,
+		EnableControl:  false,
+		MaxJSONDepth:   20,
+		MaxRequestSize: 32 << 20,
+		Process: Process{
+			IOThreads:         -1,
+			IPCAddress:        "127.0.0.1",
+			IPCPort:           7077,
+			NumIPCConnections: 4,
+		},
+		Logging: RPCLogging{LogRPC: true},
+	}
+}
+
+// Validate reports every value out of range and every inconsistent
+// combination, each as an [*Error] naming its key, joined with errors.Join.
+func (r RPC) Validate() error {
+	var v validator
+	v.host("address", r.Address)
+	v.port("port", r.Port)
+	v.between("max_json_depth", int64(r.MaxJSONDepth), 1, 255)
+	v.between("max_request_size", r.MaxRequestSize, 1, 1<<40)
+
+	p := r.Process
+	v.between("process.io_threads", int64(p.IOThreads), -1, 1<<31-1)
+	v.host("process.ipc_address", p.IPCAddress)
+	v.port("process.ipc_port", p.IPCPort)
+	if p.IPCPath != "" {
+		v.socketPath("process.ipc_path", p.IPCPath)
+	}
+	v.between("process.num_ipc_connections", int64(p.NumIPCConnections), 1, 1024)
+
+	t := r.TLS
+	if t.EnableHTTPS {
+		if t.ServerCertPath == "" {
+			v.add("tls.server_cert_path", "must be set when tls.enable_https is true")
+		}
+		if t.ServerKeyPath == "" {
+			v.add("tls.server_key_path", "must be set when tls.enable_https is true")
+		}
+	} else {
+		for _, f := range []struct{ key, val string }{
+			{"tls.server_cert_path", t.ServerCertPath},
+			{"tls.server_key_path", t.ServerKeyPath},
+			{"tls.client_certs_path", t.ClientCertsPath},
+		} {
+			if f.val != "" {
+				v.add(f.key, "is set but tls.enable_https is false; set tls.enable_https = true or remove the path")
+			}
+		}
+	}
+	return v.err()
+}
+
+// resolvePaths makes relative file paths relative to dir, the directory
+// holding the configuration file.
+func (r *RPC) resolvePaths(dir string) {
+	resolve(&r.Process.AccessCheckFile, dir)
+	resolve(&r.TLS.ServerCertPath, dir)
+	resolve(&r.TLS.ServerKeyPath, dir)
+	resolve(&r.TLS.ClientCertsPath, dir)
+}
+
+func resolve(p *string, dir string) {
+	if *p != "" && !filepath.IsAbs(*p) {
+		*p = filepath.Join(dir, *p)
+	}
+}
+
+// rpcDocument is what config-rpc.toml is decoded into: the RPC value plus
+// the tables old node configs carry. An empty [version] table or a top-level
+// version key is accepted and ignored; [secure] (TLS in V21-V22) may exist
+// but must be empty, and its keys are reported as unknown with a pointer to
+// [tls].
+type rpcDocument struct {
+	RPC
+	Version any      `toml:"version"`
+	Secure  struct{} `toml:"secure"`
+}
+
+// checkLegacy reports a version value that is neither a scalar nor an empty
+// table.
+func (d *rpcDocument) checkLegacy() error {
+	var v validator
+	switch x := d.Version.(type) {
+	case nil, int64, string:
+	case map[string]any:
+		for _, k := range slices.Sorted(maps.Keys(x)) {
+			v.add("version."+k, "unknown key: [version] is accepted only when empty")
+		}
+	default:
+		v.add("version", "expected an integer or an empty [version] table, got %s", withArticle(tomlKindOf(x)))
+	}
+	return v.err()
+}

@@ -1,0 +1,132 @@
+package config
+
+import (
+	"reflect"
+	"strings"
+)
+
+// field is one TOML key of a struct type.
+type field struct {
+	name    string
+	index   []int
+	typ     reflect.Type
+	comment string
+	kind    string // the type tag, if any
+}
+
+// fields lists the TOML keys of struct type t in declaration order,
+// descending into embedded structs.
+func fields(t reflect.Type) []field {
+	var out []field
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("toml"), ",")
+		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
+			for _, sub := range fields(f.Type) {
+				sub.index = append([]int{i}, sub.index...)
+				out = append(out, sub)
+			}
+			continue
+		}
+		if !f.IsExported() || name == "-" {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		out = append(out, field{
+			name:    name,
+			index:   []int{i},
+			typ:     f.Type,
+			comment: f.Tag.Get("comment"),
+			kind:    f.Tag.Get("type"),
+		})
+	}
+	return out
+}
+
+// lookup returns the type of the field at key in t; an empty key is t.
+func lookup(t reflect.Type, key []string) (reflect.Type, bool) {
+	for _, part := range key {
+		if t.Kind() != reflect.Struct {
+			return nil, false
+		}
+		found := false
+		for _, f := range fields(t) {
+			if f.name == part {
+				t, found = f.typ, true
+				break
+			}
+		}
+		if !found {
+			return nil, false
+		}
+	}
+	return t, true
+}
+
+// describe names what a key of type t expects, for type mismatch errors.
+func describe(t reflect.Type) string {
+	switch {
+	case t == reflect.TypeFor[Seconds]():
+		return "an integer (seconds)"
+	case t.Kind() == reflect.Bool:
+		return "a boolean"
+	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Uint64:
+		return "an integer"
+	case t.Kind() == reflect.String:
+		return "a string"
+	case t.Kind() == reflect.Struct:
+		return "a table"
+	default:
+		return "a value"
+	}
+}
+
+// tomlKindOf names the TOML kind of a value decoded into an any.
+func tomlKindOf(v any) string {
+	switch v.(type) {
+	case int64:
+		return "integer"
+	case float64:
+		return "float"
+	case bool:
+		return "boolean"
+	case string:
+		return "string"
+	case []any:
+		return "array"
+	case map[string]any:
+		return "table"
+	default:
+		return "date-time"
+	}
+}
+
+func withArticle(s string) string {
+	if s != "" && strings.ContainsRune("aeiou", rune(s[0])) {
+		return "an " + s
+	}
+	return "a " + s
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
