@@ -78,9 +78,13 @@ func (c *Client) Do(ctx context.Context, enc ipc.Encoding, payload []byte) ([]by
 		if err != nil {
 			return nil, err
 		}
-		reply, err := cn.roundTrip(ctx, enc, payload, c.cfg.MaxFrameSize)
+		reply, reusable, err := cn.roundTrip(ctx, enc, payload, c.cfg.MaxFrameSize)
 		if err == nil {
-			c.put(cn)
+			if reusable {
+				c.put(cn)
+			} else {
+				cn.nc.Close()
+			}
 			return reply, nil
 		}
 		cn.nc.Close()
@@ -107,7 +111,9 @@ func (c *Client) take(ctx context.Context) (*conn, bool, error) {
 }
 
 func (c *Client) put(cn *conn) {
-	if c.isClosed() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
 		cn.nc.Close()
 		return
 	}
@@ -128,8 +134,8 @@ func (c *Client) isClosed() bool {
 // theirs.
 func (c *Client) Close() error {
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	c.closed = true
-	c.mu.Unlock()
 	for {
 		select {
 		case cn := <-c.idle:
@@ -140,33 +146,34 @@ func (c *Client) Close() error {
 	}
 }
 
-// roundTrip writes one request and reads its reply. The reply is copied out
-// of the connection's buffer.
-func (cn *conn) roundTrip(ctx context.Context, enc ipc.Encoding, payload []byte, max uint32) ([]byte, error) {
+// roundTrip writes one request and reads its reply into a new slice. It
+// reports whether the connection may be reused: not if ctx's cancellation
+// has already begun to move its deadline into the past.
+func (cn *conn) roundTrip(ctx context.Context, enc ipc.Encoding, payload []byte, max uint32) (reply []byte, reusable bool, err error) {
 	deadline, _ := ctx.Deadline()
 	cn.nc.SetDeadline(deadline)
 	stop := context.AfterFunc(ctx, func() { cn.nc.SetDeadline(time.Unix(1, 0)) })
-	defer stop()
+	defer func() { reusable = stop() && err == nil }()
 
 	cn.buf = ipc.AppendRequest(cn.buf[:0], enc, payload)
 	if _, err := cn.nc.Write(cn.buf); err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	reply, err := ipc.ReadFrame(cn.br, max, nil)
+	reply, err = ipc.ReadFrame(cn.br, max, nil)
 	if err != nil {
 		var tooLarge *ipc.FrameTooLargeError
 		if errors.As(err, &tooLarge) || errors.Is(err, ipc.ErrEmptyFrame) {
-			return nil, &ProtocolError{Err: err}
+			return nil, false, &ProtocolError{Err: err}
 		}
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil, &ProtocolError{Err: fmt.Errorf("the node closed the connection without answering: %w", err)}
+			return nil, false, &ProtocolError{Err: fmt.Errorf("the node closed the connection without answering: %w", err)}
 		}
-		return nil, err
+		return nil, false, err
 	}
 	if cap(cn.buf) > 64<<10 {
 		cn.buf = nil
 	}
-	return reply, nil
+	return reply, true, nil
 }
 
 // isBroken reports errors that mean the connection was dead before we used it.

@@ -6,7 +6,8 @@
 // wins when set; otherwise TCP to NIPC_IPC_ADDR (default 127.0.0.1) and
 // NIPC_IPC_PORT (default 7077). NIPC_IPC_ACCESS_FILE names the shared-secret
 // file of the access check and NIPC_API_KEY the credentials sent with v2
-// messages. Explicit Config fields beat the environment.
+// messages. ConfigFromEnv reads them; a caller (the CLI's -S/-A/-P, say)
+// overrides its fields afterwards, so explicit settings beat the environment.
 //
 // A Client is safe for concurrent use. Each call takes one connection from the
 // pool for the duration of one request and reply (the protocol answers in
