@@ -1,0 +1,144 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/nipc/nipc/internal/config"
+	"github.com/nipc/nipc/internal/node"
+)
+
+// listFlag collects a repeatable flag.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+// dataFlags are the flags shared by verbs that read the data directory.
+type dataFlags struct {
+	dataPath  string
+	overrides listFlag
+	rpcOver   listFlag
+}
+
+func (d *dataFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&d.dataPath, "data_path", "", "data directory (default ~/.nipc)")
+	fs.Var(&d.overrides, "config", "override a config-node.toml key: key=value (repeatable)")
+	fs.Var(&d.rpcOver, "rpcconfig", "override a config-rpc.toml key: key=value (repeatable)")
+}
+
+// load resolves the data directory and loads both config files.
+func (d *dataFlags) load() (string, config.Node, config.RPC, error) {
+	dir := d.dataPath
+	if dir == "" {
+		var err error
+		if dir, err = config.DefaultDataDir(); err != nil {
+			return "", config.Node{}, config.RPC{}, exitf(exitConfig, "cannot find the home directory for the default data path: %v (use --data_path)", err)
+		}
+	}
+	nc, err := config.LoadNode(dir, d.overrides)
+	if err != nil {
+		return "", config.Node{}, config.RPC{}, &exitError{code: exitConfig, err: err}
+	}
+	rc, err := config.LoadRPC(dir, d.rpcOver)
+	if err != nil {
+		return "", config.Node{}, config.RPC{}, &exitError{code: exitConfig, err: err}
+	}
+	return dir, nc, rc, nil
+}
+
+func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("nipc "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+// parseFlags parses args and maps a usage error to exit code 2.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return &exitError{code: exitOK, err: errors.New("")}
+		}
+		return &exitError{code: exitUsage, err: errors.New("")}
+	}
+	return nil
+}
+
+func cmdNode(args []string, _ io.Reader, stdout, stderr io.Writer) error {
+	fs := newFlagSet("node", stderr)
+	var d dataFlags
+	d.register(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return exitf(exitUsage, "unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	dir, nc, rc, err := d.load()
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return exitf(exitConfig, "create data directory: %v", err)
+	}
+	log := newLogger(stderr, nc.Node.Logging)
+	n, err := node.New(node.Options{DataDir: dir, Node: nc, RPC: rc, Log: log})
+	if err != nil {
+		return exitf(exitConfig, "%v", err)
+	}
+	if err := n.Listen(); err != nil {
+		return exitf(1, "%v", err)
+	}
+
+	// The first SIGINT/SIGTERM drains; a second one forces the exit.
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(sigs)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	force := make(chan struct{})
+	go func() {
+		terms := 0
+		for s := range sigs {
+			if s == syscall.SIGHUP {
+				log.Info("SIGHUP received: there is no reloadable configuration in this version")
+				continue
+			}
+			terms++
+			if terms == 1 {
+				cancel()
+			} else {
+				close(force)
+				return
+			}
+		}
+	}()
+	fmt.Fprintf(stdout, "nipc node %s: IPC on tcp %s and unix %s, data in %s\n", node.Version, orNone(n.TCPAddr()), orNone(n.UnixPath()), dir)
+	if err := n.Run(ctx, force); err != nil {
+		return exitf(1, "%v", err)
+	}
+	return nil
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(off)"
+	}
+	return s
+}
+
+func newLogger(w io.Writer, c config.Logging) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.SlogLevel()}
+	if c.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

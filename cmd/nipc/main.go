@@ -1,0 +1,117 @@
+// Command nipc is the nipc daemon and its command-line client.
+//
+//	nipc node [--data_path DIR] [--config key=value]... [--rpcconfig key=value]...
+//	nipc rpc <action> [key=value ... | JSON | -]
+//	nipc ping | status | stop | version
+//	nipc config generate node|rpc|access
+//	nipc config check [--data_path DIR]
+//	nipc bench [-c N] [-n N | -d DURATION] [-action NAME | -req JSON]
+//
+// Client verbs find the daemon through NIPC_IPC_PATH, NIPC_IPC_ADDR and
+// NIPC_IPC_PORT; the flags -S path, -A addr and -P port beat them. Results go
+// to stdout as JSON, diagnostics to stderr. Exit codes are listed by usage().
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+)
+
+// Exit codes (docs: README, `nipc help`).
+const (
+	exitOK          = 0
+	exitServerError = 1  // the daemon answered with an error
+	exitUsage       = 2  // bad command line
+	exitUnreachable = 69 // no daemon at the address
+	exitTimeout     = 75 // timed out; a retry may work
+	exitProtocol    = 76 // the peer broke the protocol
+	exitNoPerm      = 77 // access check failed or permission denied
+	exitConfig      = 78 // configuration invalid or unreadable
+)
+
+// exitError carries an exit code up to main.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+func exitf(code int, format string, a ...any) error {
+	return &exitError{code: code, err: fmt.Errorf(format, a...)}
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		usage(stderr)
+		return exitUsage
+	}
+	verbs := map[string]func([]string, io.Reader, io.Writer, io.Writer) error{
+		"node":    cmdNode,
+		"rpc":     cmdRPC,
+		"ping":    cmdPing,
+		"status":  cmdStatus,
+		"stop":    cmdStop,
+		"version": cmdVersion,
+		"config":  cmdConfig,
+		"bench":   cmdBench,
+	}
+	verb := args[0]
+	if verb == "help" || verb == "-h" || verb == "--help" || verb == "-help" {
+		usage(stdout)
+		return exitOK
+	}
+	f, ok := verbs[verb]
+	if !ok {
+		fmt.Fprintf(stderr, "nipc: unknown command %q\n\n", verb)
+		usage(stderr)
+		return exitUsage
+	}
+	err := f(args[1:], stdin, stdout, stderr)
+	if err == nil {
+		return exitOK
+	}
+	if ee, ok := errors.AsType[*exitError](err); ok {
+		if ee.err != nil && ee.err.Error() != "" {
+			fmt.Fprintf(stderr, "nipc %s: %v\n", verb, ee.err)
+		}
+		return ee.code
+	}
+	fmt.Fprintf(stderr, "nipc %s: %v\n", verb, err)
+	return exitCodeFor(err)
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `nipc — the IPC port of a Nano dev node
+
+Usage:
+  nipc node [--data_path DIR] [--config key=value]... [--rpcconfig key=value]...
+                      run the daemon (IPC on TCP and a Unix socket)
+  nipc rpc ACTION [key=value ... | JSON | -]
+                      call a legacy RPC action; prints the reply
+  nipc ping           check that the node answers; prints the round trip
+  nipc status         version and uptime of the node
+  nipc stop           ask the node to shut down (needs enable_control)
+  nipc version        print nipc's version
+  nipc config generate node|rpc|access
+                      print a config file with every key, default and meaning
+  nipc config check [--data_path DIR]
+                      validate the data directory's config files
+  nipc bench [-c CONNS] [-n REQUESTS | -d DURATION] [-action NAME | -req JSON]
+                      load-test the node; prints p50/p90/p99 and calls/s
+
+Client flags (before the verb's arguments): -S PATH (Unix socket), -A ADDR, -P PORT,
+-timeout DURATION. Environment: NIPC_IPC_PATH (wins when set), NIPC_IPC_ADDR,
+NIPC_IPC_PORT, NIPC_IPC_ACCESS_FILE, NIPC_API_KEY.
+
+Exit codes: 0 ok, 1 the node answered with an error, 2 usage, 69 node unreachable,
+75 timeout, 76 protocol error, 77 access denied, 78 configuration invalid.
+`)
+}

@@ -1,0 +1,366 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+)
+
+// nipcBin is the real binary, built once for these tests.
+var nipcBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "nipc-bin")
+	if err != nil {
+		panic(err)
+	}
+	nipcBin = filepath.Join(dir, "nipc")
+	if out, err := exec.Command("go", "build", "-race", "-o", nipcBin, ".").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "building nipc: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := 0
+	func() {
+		defer func() {
+			if err := goleak.Find(); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				code = 1
+			}
+		}()
+		code = m.Run()
+	}()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// freePort returns a TCP port that was free a moment ago.
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+func tempDir(t *testing.T) string {
+	d, err := os.MkdirTemp("", "nipc-cli")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(d) })
+	return d
+}
+
+// daemon is a `nipc node` child process.
+type daemon struct {
+	cmd    *exec.Cmd
+	dir    string
+	port   int
+	sock   string
+	stderr *bytes.Buffer
+	done   chan error
+}
+
+// startNode runs `nipc node` on its own data dir, port and socket, and waits
+// until it answers.
+func startNode(t *testing.T, extra ...string) *daemon {
+	t.Helper()
+	d := &daemon{dir: tempDir(t), port: freePort(t), stderr: new(bytes.Buffer), done: make(chan error, 1)}
+	d.sock = filepath.Join(d.dir, "ipc.sock")
+	args := append([]string{"node", "--data_path", d.dir,
+		"--config", fmt.Sprintf("node.ipc.tcp.port=%d", d.port),
+		"--config", "node.ipc.local.path=" + d.sock}, extra...)
+	d.cmd = exec.Command(nipcBin, args...)
+	d.cmd.Stderr = d.stderr
+	if err := d.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { d.done <- d.cmd.Wait() }()
+	t.Cleanup(func() {
+		d.cmd.Process.Kill()
+		<-d.done
+	})
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if c, err := net.Dial("unix", d.sock); err == nil {
+			c.Close()
+			return d
+		}
+		select {
+		case err := <-d.done:
+			t.Fatalf("nipc node exited early: %v\n%s", err, d.stderr)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("nipc node did not come up\n%s", d.stderr)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// wait returns the daemon's exit code, failing after a timeout.
+func (d *daemon) wait(t *testing.T, within time.Duration) int {
+	t.Helper()
+	select {
+	case err := <-d.done:
+		d.done <- err
+		if ee, ok := err.(*exec.ExitError); ok {
+			return ee.ExitCode()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return 0
+	case <-time.After(within):
+		t.Fatalf("nipc node still running after %v\n%s", within, d.stderr)
+		return -1
+	}
+}
+
+// nipc runs the CLI with env and returns stdout, stderr and the exit code.
+func nipc(t *testing.T, env []string, stdin string, args ...string) (string, string, int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, nipcBin, args...)
+	cmd.Env = append(cleanEnv(), env...)
+	cmd.Stdin = strings.NewReader(stdin)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return stdout.String(), stderr.String(), code
+}
+
+// cleanEnv is the environment without any NIPC_ variable of the test runner.
+func cleanEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "NIPC_") {
+			env = append(env, kv)
+		}
+	}
+	return env
+}
+
+func decode(t *testing.T, s string) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(s), &m); err != nil {
+		t.Fatalf("not a JSON object: %v\n%s", err, s)
+	}
+	return m
+}
+
+func TestTwoNodesSideBySide(t *testing.T) {
+	a := startNode(t)
+	b := startNode(t)
+	for _, tc := range []struct {
+		name string
+		env  []string
+		args []string
+	}{
+		{"a by -P", nil, []string{"rpc", "-P", fmt.Sprint(a.port), "uptime"}},
+		{"b by -P", nil, []string{"rpc", "-P", fmt.Sprint(b.port), "uptime"}},
+		{"a by -S", nil, []string{"rpc", "-S", a.sock, "uptime"}},
+		{"b by -S", nil, []string{"rpc", "-S", b.sock, "uptime"}},
+		{"a by NIPC_IPC_PORT", []string{"NIPC_IPC_PORT=" + fmt.Sprint(a.port)}, []string{"rpc", "uptime"}},
+		{"b by NIPC_IPC_PATH", []string{"NIPC_IPC_PATH=" + b.sock}, []string{"rpc", "uptime"}},
+		{"-S beats NIPC_IPC_PATH", []string{"NIPC_IPC_PATH=/nonexistent"}, []string{"rpc", "-S", a.sock, "uptime"}},
+		{"-P beats NIPC_IPC_PATH", []string{"NIPC_IPC_PATH=/nonexistent"}, []string{"rpc", "-P", fmt.Sprint(b.port), "uptime"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, errOut, code := nipc(t, tc.env, "", tc.args...)
+			if code != 0 || decode(t, out)["seconds"] == nil {
+				t.Fatalf("exit %d\nstdout %s\nstderr %s", code, out, errOut)
+			}
+		})
+	}
+	// Each reports its own socket in ping.
+	out, _, _ := nipc(t, nil, "", "ping", "-S", b.sock)
+	if decode(t, out)["node"] != "unix:"+b.sock {
+		t.Errorf("ping reached %v", decode(t, out)["node"])
+	}
+}
+
+func TestRPCArgumentForms(t *testing.T) {
+	d := startNode(t)
+	env := []string{"NIPC_IPC_PATH=" + d.sock}
+	for _, tc := range []struct {
+		name  string
+		stdin string
+		args  []string
+	}{
+		{"key=value", "", []string{"rpc", "version", "ignored=1"}},
+		{"JSON", "", []string{"rpc", "version", `{"ignored": [1, 2]}`}},
+		{"stdin", `{"ignored": true}`, []string{"rpc", "version", "-"}},
+		{"array value", "", []string{"rpc", "version", `accounts=["a","b"]`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, errOut, code := nipc(t, env, tc.stdin, tc.args...)
+			if code != 0 || decode(t, out)["network"] != "dev" {
+				t.Fatalf("exit %d\nstdout %s\nstderr %s", code, out, errOut)
+			}
+		})
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	d := startNode(t)
+	dead := filepath.Join(tempDir(t), "none.sock")
+	badConf := tempDir(t)
+	os.WriteFile(filepath.Join(badConf, "config-node.toml"), []byte("[node.ipc.tcp]\nprot = 1\n"), 0o600)
+	for _, tc := range []struct {
+		name     string
+		args     []string
+		code     int
+		inStderr string
+	}{
+		{"ok", []string{"rpc", "-S", d.sock, "uptime"}, 0, ""},
+		{"server error", []string{"rpc", "-S", d.sock, "bogus"}, 1, "Unknown command"},
+		{"control disabled", []string{"stop", "-S", d.sock}, 77, "enable_control"},
+		{"usage: no verb", []string{}, 2, "Usage"},
+		{"usage: unknown verb", []string{"frobnicate"}, 2, "unknown command"},
+		{"usage: bad flag", []string{"rpc", "--nope", "uptime"}, 2, "flag provided but not defined"},
+		{"usage: no action", []string{"rpc", "-S", d.sock}, 2, "usage"},
+		{"unreachable unix", []string{"rpc", "-S", dead, "uptime"}, 69, "nipc node"},
+		{"unreachable tcp", []string{"ping", "-P", fmt.Sprint(freePort(t))}, 69, "NIPC_IPC_ADDR"},
+		{"config invalid", []string{"config", "check", "--data_path", badConf}, 78, "config-node.toml:2:1"},
+		{"config invalid at start", []string{"node", "--data_path", badConf}, 78, "config-node.toml:2:1"},
+		{"bad override", []string{"config", "check", "--data_path", badConf, "--config", "x=1"}, 78, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, errOut, code := nipc(t, nil, "", tc.args...)
+			if code != tc.code || !strings.Contains(errOut, tc.inStderr) {
+				t.Fatalf("exit %d (want %d)\nstdout %s\nstderr %s (want it to contain %q)", code, tc.code, out, errOut, tc.inStderr)
+			}
+		})
+	}
+}
+
+func TestPortInUseIsAStartupError(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	dir := tempDir(t)
+	_, errOut, code := nipc(t, nil, "", "node", "--data_path", dir,
+		"--config", fmt.Sprintf("node.ipc.tcp.port=%d", busy.Addr().(*net.TCPAddr).Port),
+		"--config", "node.ipc.local.path="+filepath.Join(dir, "s"))
+	if code == 0 || !strings.Contains(errOut, "already in use") {
+		t.Fatalf("exit %d, stderr %s", code, errOut)
+	}
+}
+
+func TestLiveSocketIsAStartupError(t *testing.T) {
+	a := startNode(t)
+	dir := tempDir(t)
+	_, errOut, code := nipc(t, nil, "", "node", "--data_path", dir,
+		"--config", fmt.Sprintf("node.ipc.tcp.port=%d", freePort(t)),
+		"--config", "node.ipc.local.path="+a.sock)
+	if code == 0 || !strings.Contains(errOut, "already listening") {
+		t.Fatalf("exit %d, stderr %s", code, errOut)
+	}
+}
+
+func TestSignalsDrainAndRemoveSocket(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
+		t.Run(sig.String(), func(t *testing.T) {
+			d := startNode(t)
+			d.cmd.Process.Signal(sig)
+			if code := d.wait(t, 10*time.Second); code != 0 {
+				t.Fatalf("exit code %d after %v\n%s", code, sig, d.stderr)
+			}
+			if _, err := os.Lstat(d.sock); !os.IsNotExist(err) {
+				t.Fatalf("socket left behind: %v", err)
+			}
+		})
+	}
+}
+
+func TestSIGHUPDoesNotKill(t *testing.T) {
+	d := startNode(t)
+	d.cmd.Process.Signal(syscall.SIGHUP)
+	time.Sleep(200 * time.Millisecond)
+	if out, _, code := nipc(t, nil, "", "ping", "-S", d.sock); code != 0 {
+		t.Fatalf("node gone after SIGHUP: %s", out)
+	}
+}
+
+func TestStopCommand(t *testing.T) {
+	d := startNode(t, "--rpcconfig", "enable_control=true")
+	out, errOut, code := nipc(t, nil, "", "stop", "-S", d.sock)
+	if code != 0 || decode(t, out)["success"] != "" {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, out, errOut)
+	}
+	if code := d.wait(t, 10*time.Second); code != 0 {
+		t.Fatalf("node exit code %d", code)
+	}
+}
+
+func TestStatusAndVersion(t *testing.T) {
+	d := startNode(t)
+	out, _, code := nipc(t, nil, "", "status", "-P", fmt.Sprint(d.port))
+	if m := decode(t, out); code != 0 || m["network"] != "dev" || m["seconds"] == nil {
+		t.Fatalf("status exit %d: %s", code, out)
+	}
+	out, _, code = nipc(t, nil, "", "version")
+	if m := decode(t, out); code != 0 || m["version"] == nil {
+		t.Fatalf("version exit %d: %s", code, out)
+	}
+}
+
+func TestBench(t *testing.T) {
+	d := startNode(t)
+	out, errOut, code := nipc(t, nil, "", "bench", "-S", d.sock, "-c", "4", "-n", "400", "-warm", "10")
+	m := decode(t, out)
+	if code != 0 || m["requests"] != float64(400) || m["errors"] != float64(0) || m["p50_us"].(float64) <= 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	// A request the node refuses is not benchmarked as a success.
+	_, errOut, code = nipc(t, nil, "", "bench", "-S", d.sock, "-action", "bogus", "-n", "10")
+	if code != 1 || !strings.Contains(errOut, "Unknown command") {
+		t.Fatalf("bench of an unknown action: exit %d, %s", code, errOut)
+	}
+}
+
+func TestConfigGenerate(t *testing.T) {
+	for _, kind := range []string{"node", "rpc"} {
+		out, _, code := nipc(t, nil, "", "config", "generate", kind)
+		if code != 0 || !strings.Contains(out, "=") {
+			t.Fatalf("generate %s: exit %d", kind, code)
+		}
+		// What it prints, uncommented, is a valid file.
+		dir := tempDir(t)
+		name := map[string]string{"node": "config-node.toml", "rpc": "config-rpc.toml"}[kind]
+		os.WriteFile(filepath.Join(dir, name), []byte(out), 0o600)
+		if _, errOut, code := nipc(t, nil, "", "config", "check", "--data_path", dir); code != 0 {
+			t.Fatalf("generated %s does not load: %s", kind, errOut)
+		}
+	}
+	if out, _, code := nipc(t, nil, "", "config", "generate", "access"); code != 0 || !strings.Contains(out, "role") {
+		t.Fatalf("generate access: exit %d: %s", code, out)
+	}
+	if _, _, code := nipc(t, nil, "", "config", "generate", "nope"); code != 2 {
+		t.Fatalf("generate nope: exit %d, want 2", code)
+	}
+}

@@ -1,0 +1,164 @@
+package node
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/nipc/nipc/internal/config"
+	"github.com/nipc/nipc/internal/rpc"
+	"github.com/nipc/nipc/internal/server"
+	"github.com/nipc/nipc/ipc"
+	"github.com/nipc/nipc/nano"
+)
+
+// Version is nipc's version.
+const Version = "0.1.0"
+
+// Options configure a node.
+type Options struct {
+	DataDir string
+	Node    config.Node
+	RPC     config.RPC
+	Log     *slog.Logger
+	// DrainTimeout bounds how long shutdown waits for requests in flight
+	// (default 10 s).
+	DrainTimeout time.Duration
+}
+
+// Node is a running nipc daemon.
+type Node struct {
+	opts    Options
+	log     *slog.Logger
+	started time.Time
+	srv     *server.Server
+	legacy  *rpc.Legacy
+
+	stopOnce sync.Once
+	stopc    chan struct{} // closed when a stop is requested
+}
+
+// New builds a node from validated configuration. Nothing listens yet.
+func New(opts Options) (*Node, error) {
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
+	if opts.DrainTimeout == 0 {
+		opts.DrainTimeout = 10 * time.Second
+	}
+	n := &Node{opts: opts, log: opts.Log, started: time.Now(), stopc: make(chan struct{})}
+
+	reg := rpc.NewRegistry()
+	rpc.RegisterNodeActions(reg, rpc.NodeInfo{
+		Version:           Version,
+		Started:           n.started,
+		StoreVendor:       "bbolt 1.5.0",
+		StoreVersion:      1,
+		ProtocolVersion:   21,
+		NetworkIdentifier: networkIdentifier,
+		Stop:              n.RequestStop,
+	})
+	n.legacy = &rpc.Legacy{Registry: reg, EnableControl: opts.RPC.EnableControl, Log: opts.Log}
+
+	srv, err := server.New(serverConfig(opts), server.HandlerFunc(n.handle), opts.Log)
+	if err != nil {
+		return nil, err
+	}
+	n.srv = srv
+	return n, nil
+}
+
+func serverConfig(o Options) server.Config {
+	ipcc := o.Node.Node.IPC
+	return server.Config{
+		TCP: server.TCPConfig{
+			Enable:      ipcc.TCP.Enable,
+			Address:     ipcc.TCP.Address,
+			Port:        ipcc.TCP.Port,
+			IOTimeout:   ipcc.TCP.IOTimeout.Duration(),
+			AllowUnsafe: ipcc.TCP.AllowUnsafe,
+		},
+		Local: server.LocalConfig{
+			Enable:      ipcc.Local.Enable,
+			Path:        ipcc.Local.Path,
+			Mode:        ipcc.Local.Mode(),
+			IOTimeout:   ipcc.Local.IOTimeout.Duration(),
+			AllowUnsafe: ipcc.Local.AllowUnsafe,
+		},
+		MaxFrameSize:   uint32(ipcc.MaxFrameSize),
+		IdleTimeout:    ipcc.IdleTimeout.Duration(),
+		MaxConnections: ipcc.MaxConnections,
+		DrainTimeout:   o.DrainTimeout,
+	}
+}
+
+// handle routes a request by encoding.
+func (n *Node) handle(ctx context.Context, enc ipc.Encoding, payload, dst []byte) []byte {
+	if enc.Legacy() {
+		return n.legacy.Handle(ctx, enc, payload, dst)
+	}
+	// Encodings 3 and 4 arrive with the v2 message set; until then the
+	// connection is closed without a reply, as for an unknown encoding.
+	return dst
+}
+
+// Listen binds the IPC transports.
+func (n *Node) Listen() error { return n.srv.Listen() }
+
+// TCPAddr and UnixPath report where the node listens (after Listen).
+func (n *Node) TCPAddr() string {
+	if a := n.srv.TCPAddr(); a != nil {
+		return a.String()
+	}
+	return ""
+}
+
+// UnixPath is the IPC socket path, or "".
+func (n *Node) UnixPath() string { return n.srv.UnixPath() }
+
+// RequestStop begins an orderly shutdown; Run returns once it is done.
+func (n *Node) RequestStop() { n.stopOnce.Do(func() { close(n.stopc) }) }
+
+// Run serves until ctx ends or a stop is requested, then shuts down: it stops
+// accepting, lets requests in flight finish (bounded by DrainTimeout) and
+// closes every session. A second cancellation of force (if not nil) closes
+// everything at once.
+func (n *Node) Run(ctx context.Context, force <-chan struct{}) error {
+	served := make(chan error, 1)
+	go func() { served <- n.srv.Serve() }()
+	n.log.Info("nipc node running", "version", Version, "tcp", n.TCPAddr(), "unix", n.UnixPath(), "data_path", n.opts.DataDir)
+
+	select {
+	case err := <-served:
+		return fmt.Errorf("node: IPC server stopped: %w", err)
+	case <-ctx.Done():
+		n.log.Info("shutting down", "reason", "signal")
+	case <-n.stopc:
+		n.log.Info("shutting down", "reason", "stop action")
+	}
+	dctx, cancel := context.WithTimeout(context.Background(), n.opts.DrainTimeout)
+	defer cancel()
+	if force != nil {
+		go func() {
+			select {
+			case <-force:
+				n.log.Warn("second signal: closing every connection now")
+				cancel()
+			case <-dctx.Done():
+			}
+		}()
+	}
+	err := n.srv.Shutdown(dctx)
+	if serr := <-served; !errors.Is(serr, server.ErrServerClosed) && err == nil {
+		err = serr
+	}
+	n.log.Info("stopped")
+	return err
+}
+
+// networkIdentifier is the dev genesis block hash, which the node reports as
+// its network identifier.
+const networkIdentifier = nano.DevGenesisHashHex
