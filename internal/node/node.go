@@ -61,6 +61,7 @@ func New(opts Options) (*Node, error) {
 		NetworkIdentifier: networkIdentifier,
 		Stop:              n.RequestStop,
 	})
+	rpc.RegisterKeyActions(reg, nano.DevThresholds())
 	n.legacy = &rpc.Legacy{Registry: reg, EnableControl: opts.RPC.EnableControl, Log: opts.Log}
 
 	srv, err := server.New(serverConfig(opts), server.HandlerFunc(n.handle), opts.Log)

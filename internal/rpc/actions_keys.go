@@ -1,0 +1,277 @@
+package rpc
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/nipc/nipc/internal/ptree"
+	"github.com/nipc/nipc/nano"
+)
+
+// RegisterKeyActions adds the actions that work on keys, accounts, amounts
+// and blocks without a ledger: key_create, key_expand, deterministic_key,
+// account_key, account_get, validate_account_number, nano_to_raw,
+// raw_to_nano, block_hash, work_validate and work_generate (control).
+func RegisterKeyActions(r *Registry, thresholds nano.Thresholds) {
+	r.Register(Action{Name: "key_create", Func: keyCreate})
+	r.Register(Action{Name: "key_expand", Func: keyExpand})
+	r.Register(Action{Name: "deterministic_key", Func: deterministicKey})
+	r.Register(Action{Name: "account_key", Func: accountKey})
+	r.Register(Action{Name: "account_get", Func: accountGet})
+	r.Register(Action{Name: "validate_account_number", Func: validateAccountNumber})
+	r.Register(Action{Name: "nano_to_raw", Func: nanoToRaw})
+	r.Register(Action{Name: "raw_to_nano", Func: rawToNano})
+	r.Register(Action{Name: "block_hash", Func: blockHash})
+	w := workActions{thresholds: thresholds}
+	r.Register(Action{Name: "work_validate", Func: w.validate})
+	r.Register(Action{Name: "work_generate", Func: w.generate})
+}
+
+// keyPair renders a private key as the node does.
+func keyPair(priv nano.PrivateKey) *ptree.Tree {
+	pub := priv.PublicKey()
+	return ptree.New().Put("private", priv.Hex()).Put("public", pub.String()).Put("account", pub.Account())
+}
+
+func keyCreate(ctx context.Context, req *Request) (*ptree.Tree, error) {
+	seed, err := nano.GenerateSeed()
+	if err != nil {
+		return nil, err
+	}
+	return keyPair(nano.DeriveKey(seed, 0)), nil
+}
+
+func keyExpand(ctx context.Context, req *Request) (*ptree.Tree, error) {
+	s, err := req.Require("key")
+	if err != nil {
+		return nil, err
+	}
+	priv, err := nano.ParsePrivateKey(s)
+	if err != nil {
+		return nil, Errorf("Bad private key")
+	}
+	return keyPair(priv), nil
+}
+
+func deterministicKey(ctx context.Context, req *Request) (*ptree.Tree, error) {
+	s, err := req.Require("seed")
+	if err != nil {
+		return nil, err
+	}
+	seed, err := nano.ParseSeed(s)
+	if err != nil {
+		return nil, Errorf("Bad seed")
+	}
+	is, err := req.Require("index")
+	if err != nil {
+		return nil, err
+	}
+	index, err := strconv.ParseUint(is, 10, 32)
+	if err != nil {
+		return nil, Errorf("Invalid index")
+	}
+	return keyPair(nano.DeriveKey(seed, uint32(index))), nil
+}
+
+// Account reads a required account parameter; a bad one is "Bad account number".
+func (r *Request) Account(key string) (nano.PublicKey, error) {
+	s, err := r.Require(key)
+	if err != nil {
+		return nano.PublicKey{}, err
+	}
+	pub, err := nano.ParseAccount(s)
+	if err != nil {
+		return pub, Errorf("Bad account number")
+	}
+	return pub, nil
+}
+
+func accountKey(ctx context.Context, req *Request) (*ptree.Tree, error) {
+	pub, err := req.Account("account")
+	if err != nil {
+		return nil, err
+	}
+	return ptree.New().Put("key", pub.String()), nil
+}
+
+func accountGet(ctx context.Context, req *Request) (*ptree.Tree, error) {
+	s, err := req.Require("key")
+	if err != nil {
+		return nil, err
+	}
+	pub, err := nano.ParsePublicKey(s)
+	if err != nil {
+		return nil, Errorf("Bad public key")
+	}
+	return ptree.New().Put("account", pub.Account()), nil
+}
+
+func validateAccountNumber(ctx context.Context, req *Request) (*ptree.Tree, error) {
+	s, err := req.Require("account")
+	if err != nil {
+		return nil, err
+	}
+	valid := "0"
+	if _, err := nano.ParseAccount(s); err == nil {
+		valid = "1"
+	}
+	return ptree.New().Put("valid", valid), nil
+}
+
+// amountParam reads a required decimal amount; a bad one is the node's
+// "Invalid amount number".
+func (r *Request) amountParam(key string) (nano.Amount, error) {
+	s, err := r.Require(key)
+	if err != nil {
+		return nano.Amount{}, err
+	}
+	a, err := nano.ParseAmount(s)
+	if err != nil {
+		return a, Errorf("Invalid amount number")
+	}
+	return a, nil
+}
+
+func nanoToRaw(ctx context.Context, req *Request) (*ptree.Tree, error) {
+	a, err := req.amountParam("amount")
+	if err != nil {
+		return nil, err
+	}
+	raw, err := nano.NanoToRaw(a)
+	if err != nil {
+		return nil, Errorf("Amount too big")
+	}
+	return ptree.New().Put("amount", raw.String()), nil
+}
+
+func rawToNano(ctx context.Context, req *Request) (*ptree.Tree, error) {
+	a, err := req.amountParam("amount")
+	if err != nil {
+		return nil, err
+	}
+	return ptree.New().Put("amount", nano.RawToNano(a).String()), nil
+}
+
+// BlockParam reads the "block" parameter: a JSON object, or with
+// json_block false a string holding one (the node's default before V19).
+func (r *Request) BlockParam() (*nano.Block, error) {
+	if c, ok := r.Params.Child("block"); ok && !c.IsLeaf() {
+		b, err := nano.ParseBlockFields(c.Get)
+		if err != nil {
+			return nil, Errorf("Block is invalid")
+		}
+		return b, nil
+	}
+	s, ok := r.Params.Get("block")
+	if !ok {
+		return nil, Errorf("Block is invalid")
+	}
+	b, err := nano.ParseBlockJSON([]byte(s))
+	if err != nil {
+		return nil, Errorf("Block is invalid")
+	}
+	return b, nil
+}
+
+func blockHash(ctx context.Context, req *Request) (*ptree.Tree, error) {
+	b, err := req.BlockParam()
+	if err != nil {
+		return nil, err
+	}
+	return ptree.New().Put("hash", b.Hash().String()), nil
+}
+
+// workActions validate and generate proof of work against the dev thresholds.
+type workActions struct{ thresholds nano.Thresholds }
+
+// difficultyParam reads "difficulty" (hex) or "multiplier" (of the base),
+// defaulting to the base threshold.
+func (w workActions) difficultyParam(req *Request) (uint64, bool, error) {
+	if s, ok := req.Get("difficulty"); ok {
+		d, err := nano.ParseWork(s)
+		if err != nil {
+			return 0, false, Errorf("Bad difficulty")
+		}
+		return d, true, nil
+	}
+	if s, ok := req.Get("multiplier"); ok {
+		m, err := strconv.ParseFloat(s, 64)
+		if err != nil || !(m > 0) {
+			return 0, false, Errorf("Bad multiplier")
+		}
+		return nano.DifficultyFromMultiplier(m, w.thresholds.Base()), true, nil
+	}
+	return w.thresholds.Base(), false, nil
+}
+
+func (r *Request) hashParam(key string) (nano.Hash, error) {
+	s, err := r.Require(key)
+	if err != nil {
+		return nano.Hash{}, err
+	}
+	h, err := nano.ParseHash(s)
+	if err != nil {
+		return h, Errorf("Bad hash number")
+	}
+	return h, nil
+}
+
+func (w workActions) validate(ctx context.Context, req *Request) (*ptree.Tree, error) {
+	ws, err := req.Require("work")
+	if err != nil {
+		return nil, err
+	}
+	work, err := nano.ParseWork(ws)
+	if err != nil {
+		return nil, Errorf("Bad work")
+	}
+	root, err := req.hashParam("hash")
+	if err != nil {
+		return nil, err
+	}
+	target, explicit, err := w.difficultyParam(req)
+	if err != nil {
+		return nil, err
+	}
+	d := nano.Difficulty(root, work)
+	t := ptree.New()
+	if explicit {
+		t.Put("valid", boolText(d >= target))
+	}
+	t.Put("valid_all", boolText(d >= w.thresholds.Epoch2))
+	t.Put("valid_receive", boolText(d >= w.thresholds.Epoch2Receive))
+	t.Put("difficulty", nano.FormatWork(d))
+	t.Put("multiplier", nano.FormatMultiplier(nano.Multiplier(d, w.thresholds.Base())))
+	return t, nil
+}
+
+func (w workActions) generate(ctx context.Context, req *Request) (*ptree.Tree, error) {
+	root, err := req.hashParam("hash")
+	if err != nil {
+		return nil, err
+	}
+	target, _, err := w.difficultyParam(req)
+	if err != nil {
+		return nil, err
+	}
+	if target < w.thresholds.Entry() {
+		return nil, Errorf("Difficulty below publish threshold")
+	}
+	work, err := nano.Generate(ctx, root, target)
+	if err != nil {
+		return nil, Errorf("Work generation cancellation or failure")
+	}
+	d := nano.Difficulty(root, work)
+	return ptree.New().
+		Put("work", nano.FormatWork(work)).
+		Put("difficulty", nano.FormatWork(d)).
+		Put("multiplier", nano.FormatMultiplier(nano.Multiplier(d, w.thresholds.Base()))).
+		Put("hash", root.String()), nil
+}
+
+func boolText(b bool) string {
+	if b {
+		return "1"
+	}
+	return "0"
+}
