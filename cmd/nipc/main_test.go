@@ -364,3 +364,25 @@ func TestConfigGenerate(t *testing.T) {
 		t.Fatalf("generate nope: exit %d, want 2", code)
 	}
 }
+
+// TestSecondSignalForcesExit: a request that never finishes holds the drain;
+// the second SIGTERM ends the node at once.
+func TestSecondSignalForcesExit(t *testing.T) {
+	d := startNode(t, "--rpcconfig", "enable_control=true")
+	// Work at the highest difficulty does not finish in any test's lifetime.
+	go nipc(t, nil, "", "rpc", "-S", d.sock, "-timeout", "60s", "work_generate",
+		"hash=B0311EA55708D6A53C75CDBF88300259C6D018522FE3D4D0A242E431F9E8B6D0", "difficulty=ffffffffffffffff")
+	time.Sleep(300 * time.Millisecond)
+	d.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-d.done:
+		d.done <- err
+		t.Fatalf("node exited on the first signal with a request in flight: %v\n%s", err, d.stderr)
+	case <-time.After(500 * time.Millisecond):
+	}
+	d.cmd.Process.Signal(syscall.SIGTERM)
+	d.wait(t, 5*time.Second)
+	if !strings.Contains(d.stderr.String(), "second signal") {
+		t.Errorf("stderr does not mention the forced exit:\n%s", d.stderr)
+	}
+}
