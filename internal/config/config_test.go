@@ -41,7 +41,7 @@ func TestDefaults(t *testing.T) {
 		{"node.ipc.flatbuffers.verify_buffers", ipc.Flatbuffers.VerifyBuffers, true},
 		{"node.ipc.max_frame_size", ipc.MaxFrameSize, int64(33554432)},
 		{"node.ipc.idle_timeout", ipc.IdleTimeout, Seconds(0)},
-		{"node.ipc.max_connections", ipc.MaxConnections, 4096},
+		{"node.ipc.max_connections", ipc.MaxConnections, 0},
 		{"node.ipc.access_check.enable", ipc.AccessCheck.Enable, false},
 		{"node.ipc.access_check.file", ipc.AccessCheck.File, ""},
 		{"node.websocket.enable", n.Node.WebSocket.Enable, true},
@@ -156,7 +156,7 @@ func TestNodeNoDefaults(t *testing.T) {
 [node.ipc]
 max_frame_size = 1024
 idle_timeout = 300
-max_connections = 0
+max_connections = 100
 
 [node.ipc.local]
 allow_unsafe = true

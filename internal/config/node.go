@@ -112,7 +112,7 @@ func DefaultNode() Node {
 			IPC: IPC{
 				MaxFrameSize:   32 << 20,
 				IdleTimeout:    0,
-				MaxConnections: 4096,
+				MaxConnections: 0,
 				TCP: TCP{
 					Enable:    true,
 					Address:   "127.0.0.1",

@@ -45,7 +45,7 @@ func DefaultConfig() Config {
 		TCP:            TCPConfig{Enable: true, Address: "127.0.0.1", Port: 7077, IOTimeout: 15 * time.Second},
 		Local:          LocalConfig{Enable: true, Path: "/tmp/nano", Mode: 0o600, IOTimeout: 15 * time.Second},
 		MaxFrameSize:   32 << 20,
-		MaxConnections: 4096,
+		MaxConnections: 0,
 		DrainTimeout:   10 * time.Second,
 	}
 }
