@@ -14,7 +14,7 @@ import (
 // persistent connection per transport, as a client would use it.
 func BenchmarkLegacyRoundTrip(b *testing.B) {
 	n := testenv.Start(b, testenv.Options{})
-	req := ipc.AppendRequest(nil, ipc.EncodingJSON, []byte(`{"action":"uptime"}`))
+	req := ipc.AppendRequest(nil, ipc.EncodingJSON, []byte(`{"action":"account_key","account":"nano_3t6k35gi95xu6tergt6p69ck76ogmitsa8mnijtpxm9fkcm736xtoncuohr3"}`))
 	for _, tr := range testenv.Transports {
 		b.Run(tr.Name, func(b *testing.B) {
 			network, addr := tr.Config(n).Network()

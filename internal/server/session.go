@@ -3,6 +3,7 @@ package server
 import (
 	"bufio"
 	"context"
+	"encoding/binary"
 	"errors"
 	"io"
 	"net"
@@ -39,6 +40,8 @@ type session struct {
 	rbuf []byte // payload buffer, reused between requests
 	out  []byte // reply buffer, reused between requests
 
+	readDeadline bool // a read deadline is set and must be cleared before idling
+
 	wmu sync.Mutex // the single writer: every write to conn holds it
 }
 
@@ -73,8 +76,10 @@ func (ss *session) serveOne(ctx context.Context, log interface {
 }) bool {
 	if d := ss.srv.cfg.IdleTimeout; d > 0 {
 		ss.conn.SetReadDeadline(time.Now().Add(d))
-	} else {
+		ss.readDeadline = true
+	} else if ss.readDeadline {
 		ss.conn.SetReadDeadline(time.Time{})
+		ss.readDeadline = false
 	}
 	enc, err := ipc.ReadPreamble(ss.br)
 	if err != nil {
@@ -92,7 +97,12 @@ func (ss *session) serveOne(ctx context.Context, log interface {
 		ss.write([]byte{accessCheckNotEnabled})
 		return false
 	}
-	ss.conn.SetReadDeadline(time.Now().Add(ss.ioTimeout))
+	// A frame that is already in the buffer needs no deadline (the usual
+	// case: a small request arrives in one segment with its preamble).
+	if !ss.frameBuffered() {
+		ss.conn.SetReadDeadline(time.Now().Add(ss.ioTimeout))
+		ss.readDeadline = true
+	}
 	payload, err := ipc.ReadFrame(ss.br, ss.srv.cfg.MaxFrameSize, ss.rbuf[:0])
 	if err != nil {
 		log.Debug("closing connection", "encoding", enc, "reason", err)
@@ -123,6 +133,17 @@ func (ss *session) serveOne(ctx context.Context, log interface {
 	// before it closes idle sessions, so one of the two sees the other.
 	ss.state.Store(stateIdle)
 	return !ss.srv.closing.Load()
+}
+
+// frameBuffered reports whether the whole frame after a preamble is already
+// in the read buffer.
+func (ss *session) frameBuffered() bool {
+	if ss.br.Buffered() < ipc.FrameHeaderSize {
+		return false
+	}
+	l, _ := ss.br.Peek(ipc.FrameHeaderSize)
+	n := uint64(binary.BigEndian.Uint32(l))
+	return uint64(ss.br.Buffered()) >= ipc.FrameHeaderSize+n
 }
 
 // accessCheckNotEnabled is the one-byte answer to an access-check preamble
