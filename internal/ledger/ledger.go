@@ -1,0 +1,156 @@
+package ledger
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+
+	"github.com/nipc/nipc/nano"
+)
+
+// Options configure a Ledger. The zero value is the dev network with the
+// real clock, no logging and a synced write per block.
+type Options struct {
+	// Thresholds are the work thresholds; the zero value means
+	// nano.DevThresholds().
+	Thresholds nano.Thresholds
+	// Now is the clock for local timestamps; nil means time.Now.
+	Now func() time.Time
+	// Log receives the ledger's few log lines; nil discards them.
+	Log *slog.Logger
+	// NoSync skips the fsync after each commit. Tests and benchmarks only:
+	// the file stays consistent after a process crash but loses the last
+	// blocks on power failure.
+	NoSync bool
+}
+
+func (o Options) withDefaults() Options {
+	if o.Thresholds == (nano.Thresholds{}) {
+		o.Thresholds = nano.DevThresholds()
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	return o
+}
+
+// Ledger is an open ledger file. All methods are safe for concurrent use.
+type Ledger struct {
+	db   *bolt.DB
+	opts Options
+
+	// writer is a one-slot semaphore held by Process (and Close) from
+	// before the write transaction until its events are published, so
+	// events leave in commit order and a waiting Process can give up when
+	// its ctx ends.
+	writer chan struct{}
+	closed atomic.Bool
+
+	// Counters mirrored from the meta bucket after each commit.
+	blocks, accounts atomic.Uint64
+
+	subMu sync.Mutex
+	subs  map[*Subscription]struct{}
+	slow  atomic.Uint64
+}
+
+// Open opens the ledger file at path, creating it with the dev genesis if it
+// does not exist. An existing file must hold this package's schema version
+// (else ErrSchemaVersion) and the dev genesis (else ErrNotLedger). Only one
+// Ledger may have a file open at a time; Open waits up to a second for
+// another process's lock before failing.
+func Open(path string, opts Options) (*Ledger, error) {
+	opts = opts.withDefaults()
+	db, err := bolt.Open(path, 0o600, &bolt.Options{
+		Timeout:        time.Second,
+		NoSync:         opts.NoSync,
+		FreelistType:   bolt.FreelistMapType,
+		NoFreelistSync: true,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open ledger %s: %w", path, err)
+	}
+	l := &Ledger{
+		db:     db,
+		opts:   opts,
+		writer: make(chan struct{}, 1),
+		subs:   make(map[*Subscription]struct{}),
+	}
+	var created bool
+	err = db.Update(func(tx *bolt.Tx) error {
+		var err error
+		created, err = prepare(tx, opts.Now())
+		if err != nil {
+			return err
+		}
+		m := tx.Bucket(bucketMeta)
+		blocks, err := decodeU64(m.Get(keyBlockCount))
+		if err != nil {
+			return err
+		}
+		accounts, err := decodeU64(m.Get(keyAccountCount))
+		if err != nil {
+			return err
+		}
+		l.blocks.Store(blocks)
+		l.accounts.Store(accounts)
+		return nil
+	})
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open ledger %s: %w", path, err)
+	}
+	opts.Log.Info("ledger open", "path", path, "created", created, "blocks", l.blocks.Load(), "accounts", l.accounts.Load())
+	return l, nil
+}
+
+// Close waits for a Process in progress, ends every subscription (their Err
+// becomes ErrClosed) and closes the file. Later calls return ErrClosed.
+func (l *Ledger) Close() error {
+	l.writer <- struct{}{}
+	defer func() { <-l.writer }()
+	if l.closed.Swap(true) {
+		return ErrClosed
+	}
+	l.closeSubscriptions(ErrClosed)
+	return l.db.Close()
+}
+
+// acquire takes the writer slot or gives up when ctx ends.
+func (l *Ledger) acquire(ctx context.Context) error {
+	select {
+	case l.writer <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	if l.closed.Load() {
+		<-l.writer
+		return ErrClosed
+	}
+	return nil
+}
+
+func (l *Ledger) release() { <-l.writer }
+
+// view runs fn in a read-only transaction, mapping a closed database to
+// ErrClosed.
+func (l *Ledger) view(fn func(tx *bolt.Tx) error) error {
+	if l.closed.Load() {
+		return ErrClosed
+	}
+	err := l.db.View(fn)
+	if errors.Is(err, berrors.ErrDatabaseNotOpen) {
+		return ErrClosed
+	}
+	return err
+}

@@ -1,0 +1,339 @@
+package ledger
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/nipc/nipc/nano"
+)
+
+// errRejected rolls back the write transaction of a block that did not
+// pass; Process turns it back into the Result.
+var errRejected = errors.New("ledger: block rejected")
+
+// Process validates b against the ledger and, when the result is Progress,
+// stores and cements it in one write transaction and then publishes its
+// Confirmation. Any other Result means nothing was written. The error is
+// non-nil only when the block could not be judged: ctx ended while waiting
+// for the writer (ctx bounds only that wait, not the transaction), the
+// ledger is closed, b is nil or of no block type (ErrInvalidBlock), or the
+// file failed. b is not modified or retained.
+func (l *Ledger) Process(ctx context.Context, b *nano.Block) (Result, error) {
+	start := l.opts.Now()
+	blk := canonical(b)
+	if blk == nil {
+		return 0, ErrInvalidBlock
+	}
+	p := &proc{
+		thresholds: l.opts.Thresholds,
+		b:          blk,
+		hash:       blk.Hash(),
+	}
+	// State and open blocks name their signer, so their signature is
+	// checked before taking the writer slot, in parallel with other callers.
+	if blk.Type == nano.BlockTypeState || blk.Type == nano.BlockTypeOpen {
+		p.signedByAccount = blk.VerifySignature(blk.Account)
+	}
+	if err := l.acquire(ctx); err != nil {
+		return 0, err
+	}
+	defer l.release()
+
+	var result Result
+	err := l.db.Update(func(tx *bolt.Tx) error {
+		p.w = newWriteTx(tx)
+		p.now = l.opts.Now().Truncate(time.Second)
+		r, err := p.run()
+		if err != nil {
+			return err
+		}
+		if result = r; r != Progress {
+			return errRejected
+		}
+		return nil
+	})
+	switch {
+	case errors.Is(err, errRejected):
+		return result, nil
+	case err != nil:
+		return 0, fmt.Errorf("process block %s: %w", p.hash, err)
+	}
+
+	l.blocks.Add(1)
+	if p.opened {
+		l.accounts.Add(1)
+	}
+	done := l.opts.Now()
+	l.publish(Confirmation{
+		Account:          p.stored.Account,
+		Amount:           p.stored.Amount,
+		Hash:             p.hash,
+		Block:            p.stored.Block,
+		Subtype:          p.stored.Subtype,
+		Height:           p.stored.Height,
+		ConfirmationType: "active_quorum",
+		Election: ElectionInfo{
+			Duration:     done.Sub(start),
+			Time:         done,
+			Tally:        p.tally,
+			RequestCount: 1,
+			BlockCount:   1,
+			VoterCount:   1,
+		},
+	})
+	return Progress, nil
+}
+
+// canonical returns a copy of b holding only its type's fields, or nil if
+// b is nil or has no block type.
+func canonical(b *nano.Block) *nano.Block {
+	if b == nil {
+		return nil
+	}
+	c := &nano.Block{Type: b.Type, Signature: b.Signature, Work: b.Work}
+	switch b.Type {
+	case nano.BlockTypeState:
+		c.Account, c.Previous, c.Representative, c.Balance, c.Link = b.Account, b.Previous, b.Representative, b.Balance, b.Link
+	case nano.BlockTypeSend:
+		c.Previous, c.Destination, c.Balance = b.Previous, b.Destination, b.Balance
+	case nano.BlockTypeReceive:
+		c.Previous, c.Source = b.Previous, b.Source
+	case nano.BlockTypeOpen:
+		c.Source, c.Representative, c.Account = b.Source, b.Representative, b.Account
+	case nano.BlockTypeChange:
+		c.Previous, c.Representative = b.Previous, b.Representative
+	default:
+		return nil
+	}
+	return c
+}
+
+// epochLinks are the dev network's epoch v1 and v2 links: the ASCII
+// messages "epoch v1 block" and "epoch v2 block", left-aligned and zero
+// padded (the node's ledger_constants). Both are signed by the genesis key.
+var epochLinks = func() (l [2]nano.Hash) {
+	copy(l[0][:], "epoch v1 block")
+	copy(l[1][:], "epoch v2 block")
+	return l
+}()
+
+func isEpochLink(link nano.Hash) bool { return link == epochLinks[0] || link == epochLinks[1] }
+
+// proc is one block being processed inside a write transaction.
+type proc struct {
+	w               *writeTx
+	thresholds      nano.Thresholds
+	now             time.Time
+	b               *nano.Block
+	hash            nano.Hash
+	signedByAccount bool // state and open blocks: checked before the transaction
+
+	// Set by a successful run.
+	stored StoredBlock
+	opened bool        // the block opened its account
+	tally  nano.Amount // the genesis representative's weight afterwards
+}
+
+func (p *proc) run() (Result, error) {
+	switch p.b.Type {
+	case nano.BlockTypeState:
+		return p.state()
+	case nano.BlockTypeSend:
+		return p.legacySend()
+	case nano.BlockTypeReceive:
+		return p.legacyReceive()
+	case nano.BlockTypeOpen:
+		return p.legacyOpen()
+	case nano.BlockTypeChange:
+		return p.legacyChange()
+	}
+	return 0, ErrInvalidBlock
+}
+
+func (p *proc) exists(h nano.Hash) bool { return p.w.blocks.Get(h[:]) != nil }
+
+// workOK applies the work rule: the node's work_thresholds::threshold for
+// an epoch-0 block, which is Epoch1 whatever the subtype, since this ledger
+// has no epoch upgrades.
+func (p *proc) workOK(receive bool) bool {
+	return p.b.Difficulty() >= p.thresholds.Threshold(nano.Epoch0, receive)
+}
+
+// state follows the node's ledger_processor::state_block: an epoch check,
+// then old, signature, burn account, previous and fork, source and
+// receivable, amounts, and work, in that order.
+func (p *proc) state() (Result, error) {
+	b := p.b
+	if isEpochLink(b.Link) {
+		// The node's validate_epoch_block: an epoch link with an unchanged
+		// balance is an epoch block; otherwise the link is an ordinary
+		// destination or source.
+		var prevBalance nano.Amount
+		if !b.Previous.IsZero() {
+			prev, ok, err := getBlock(p.w.tx, b.Previous)
+			if err != nil {
+				return 0, err
+			}
+			if !ok {
+				if !p.signedByAccount && !b.VerifySignature(genesisAccount) {
+					return BadSignature, nil
+				}
+				return GapPrevious, nil
+			}
+			prevBalance = prev.Balance
+		}
+		if b.Balance == prevBalance {
+			if p.exists(p.hash) {
+				return Old, nil
+			}
+			return EpochUnsupported, nil
+		}
+	}
+	if p.exists(p.hash) {
+		return Old, nil
+	}
+	if !p.signedByAccount {
+		return BadSignature, nil
+	}
+	if b.Account.IsZero() {
+		return OpenedBurnAccount, nil
+	}
+	info, known, err := getAccount(p.w.tx, b.Account)
+	if err != nil {
+		return 0, err
+	}
+	info.Account = b.Account
+	var isSend, isReceive bool
+	amount := b.Balance
+	if known {
+		if b.Previous.IsZero() {
+			return Fork, nil
+		}
+		if !p.exists(b.Previous) {
+			return GapPrevious, nil
+		}
+		isSend = b.Balance.Cmp(info.Balance) < 0
+		isReceive = !isSend && !b.Link.IsZero()
+		if isSend {
+			amount, _ = info.Balance.Sub(b.Balance)
+		} else {
+			amount, _ = b.Balance.Sub(info.Balance)
+		}
+		if b.Previous != info.Frontier {
+			return Fork, nil
+		}
+	} else {
+		if !b.Previous.IsZero() {
+			return GapPrevious, nil
+		}
+		isReceive = true
+		if b.Link.IsZero() {
+			return GapSource, nil
+		}
+	}
+	var source ReceivableEntry
+	if !isSend {
+		if !b.Link.IsZero() {
+			if !p.exists(b.Link) {
+				return GapSource, nil
+			}
+			var ok bool
+			source, ok, err = p.w.getReceivable(b.Account, b.Link)
+			if err != nil {
+				return 0, err
+			}
+			if !ok {
+				return Unreceivable, nil
+			}
+			if amount != source.Amount {
+				return BalanceMismatch, nil
+			}
+		} else if !amount.IsZero() {
+			return BalanceMismatch, nil
+		}
+	}
+	if !p.workOK(isReceive) {
+		return InsufficientWork, nil
+	}
+
+	sb := p.newStored(b.Account, info.BlockCount+1, b.Balance, amount)
+	next := p.advance(info, known, b.Balance)
+	next.Representative, next.RepresentativeBlock = b.Representative, p.hash
+	switch {
+	case isSend:
+		sb.Subtype, sb.Counterpart = SubtypeSend, nano.PublicKey(b.Link)
+		if err := p.w.putReceivable(nano.PublicKey(b.Link), p.hash, b.Account, amount); err != nil {
+			return 0, err
+		}
+	case isReceive:
+		sb.Subtype, sb.Counterpart = SubtypeReceive, source.Source
+		if err := p.w.deleteReceivable(b.Account, b.Link); err != nil {
+			return 0, err
+		}
+	default:
+		sb.Subtype = SubtypeChange
+	}
+	if known {
+		err = p.w.moveWeight(info.Representative, info.Balance, b.Representative, b.Balance)
+	} else {
+		err = p.w.addWeight(b.Representative, b.Balance)
+	}
+	if err != nil {
+		return 0, err
+	}
+	return p.commit(sb, next, known, info)
+}
+
+// newStored returns the record of the block being processed.
+func (p *proc) newStored(account nano.PublicKey, height uint64, balance, amount nano.Amount) StoredBlock {
+	return StoredBlock{
+		Hash: p.hash, Block: p.b, Account: account, Height: height,
+		Balance: balance, Amount: amount, Timestamp: p.now, Confirmed: true,
+	}
+}
+
+// advance returns the account record after appending the block: new
+// frontier, balance and count, cemented up to the block. For a new account
+// (known false) the block is also the open block.
+func (p *proc) advance(info AccountInfo, known bool, balance nano.Amount) AccountInfo {
+	next := info
+	if !known {
+		next.OpenBlock = p.hash
+	}
+	next.Frontier = p.hash
+	next.Balance = balance
+	next.Modified = p.now
+	next.BlockCount = info.BlockCount + 1
+	next.ConfirmationHeight = next.BlockCount
+	next.ConfirmationFrontier = p.hash
+	return next
+}
+
+// commit writes the block and the account record (the weights and
+// receivable entries are already written) and reads the tally.
+func (p *proc) commit(sb StoredBlock, next AccountInfo, known bool, old AccountInfo) (Result, error) {
+	if err := p.w.putBlock(&sb); err != nil {
+		return 0, err
+	}
+	var prev *AccountInfo
+	if known {
+		prev = &old
+	}
+	if err := p.w.putAccount(&next, prev); err != nil {
+		return 0, err
+	}
+	tally, err := decodeWeight(p.w.weights.Get(genesisAccount[:]))
+	if err != nil {
+		return 0, err
+	}
+	p.stored, p.opened, p.tally = sb, !known, tally
+	return Progress, nil
+}
+
+// genesisAccount is the dev genesis account: the epoch signer of both
+// epochs and the key the dev node votes with.
+var genesisAccount = nano.DevGenesisBlock().Account

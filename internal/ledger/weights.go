@@ -1,0 +1,197 @@
+package ledger
+
+import (
+	"bytes"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/nipc/nipc/nano"
+)
+
+// Representative weights are kept incrementally: every block adjusts the
+// weights bucket in its own transaction, so Weight is one lookup. The
+// delegators index (rep || account) and the per-rep delegator count follow
+// each account's representative the same way.
+
+// addWeight adds amount to rep's weight.
+func (w *writeTx) addWeight(rep nano.PublicKey, amount nano.Amount) error {
+	if amount.IsZero() {
+		return nil
+	}
+	cur, err := decodeWeight(w.weights.Get(rep[:]))
+	if err != nil {
+		return err
+	}
+	sum, ok := cur.Add(amount)
+	if !ok {
+		return fmt.Errorf("%w: weight of %s overflows", ErrCorrupt, rep.Account())
+	}
+	v := sum.Bytes()
+	return w.weights.Put(rep[:], v[:])
+}
+
+// subWeight takes amount from rep's weight, deleting the entry at zero.
+func (w *writeTx) subWeight(rep nano.PublicKey, amount nano.Amount) error {
+	if amount.IsZero() {
+		return nil
+	}
+	cur, err := decodeWeight(w.weights.Get(rep[:]))
+	if err != nil {
+		return err
+	}
+	diff, ok := cur.Sub(amount)
+	if !ok {
+		return fmt.Errorf("%w: weight of %s goes negative", ErrCorrupt, rep.Account())
+	}
+	if diff.IsZero() {
+		return w.weights.Delete(rep[:])
+	}
+	v := diff.Bytes()
+	return w.weights.Put(rep[:], v[:])
+}
+
+// moveWeight takes oldBalance from oldRep and gives newBalance to newRep: the
+// node's rep_weights move_add_sub, which covers every state block.
+func (w *writeTx) moveWeight(oldRep nano.PublicKey, oldBalance nano.Amount, newRep nano.PublicKey, newBalance nano.Amount) error {
+	if err := w.subWeight(oldRep, oldBalance); err != nil {
+		return err
+	}
+	return w.addWeight(newRep, newBalance)
+}
+
+func decodeWeight(v []byte) (nano.Amount, error) {
+	if v == nil {
+		return nano.Amount{}, nil
+	}
+	return decodeAmount(v)
+}
+
+func (w *writeTx) addDelegator(rep, account nano.PublicKey) error {
+	if err := w.delegators.Put(pairKey(rep, account), nil); err != nil {
+		return err
+	}
+	n, err := w.delegatorCount(rep)
+	if err != nil {
+		return err
+	}
+	return w.delegatorCounts.Put(rep[:], u64Bytes(n+1))
+}
+
+func (w *writeTx) removeDelegator(rep, account nano.PublicKey) error {
+	key := pairKey(rep, account)
+	if w.delegators.Get(key) == nil {
+		return fmt.Errorf("%w: %s is not a delegator of %s", ErrCorrupt, account.Account(), rep.Account())
+	}
+	if err := w.delegators.Delete(key); err != nil {
+		return err
+	}
+	n, err := w.delegatorCount(rep)
+	if err != nil {
+		return err
+	}
+	if n <= 1 {
+		return w.delegatorCounts.Delete(rep[:])
+	}
+	return w.delegatorCounts.Put(rep[:], u64Bytes(n-1))
+}
+
+func (w *writeTx) delegatorCount(rep nano.PublicKey) (uint64, error) {
+	return delegatorCount(w.delegatorCounts, rep)
+}
+
+func delegatorCount(counts *bolt.Bucket, rep nano.PublicKey) (uint64, error) {
+	v := counts.Get(rep[:])
+	if v == nil {
+		return 0, nil
+	}
+	return decodeU64(v)
+}
+
+// Weight returns the weight delegated to rep: the sum of the balances of the
+// accounts it represents (zero for an account that represents none). It is
+// one lookup.
+func (l *Ledger) Weight(rep nano.PublicKey) (nano.Amount, error) {
+	var a nano.Amount
+	err := l.view(func(tx *bolt.Tx) error {
+		var err error
+		a, err = decodeWeight(tx.Bucket(bucketWeights).Get(rep[:]))
+		return err
+	})
+	return a, err
+}
+
+// Representatives returns every representative with a non-zero weight.
+func (l *Ledger) Representatives() (map[nano.PublicKey]nano.Amount, error) {
+	reps := make(map[nano.PublicKey]nano.Amount)
+	err := l.view(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketWeights).ForEach(func(k, v []byte) error {
+			a, err := decodeAmount(v)
+			if err != nil || len(k) != 32 {
+				return fmt.Errorf("%w: weights entry", ErrCorrupt)
+			}
+			reps[nano.PublicKey(k)] = a
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return reps, nil
+}
+
+// Delegator is an account and its balance, as Delegators lists them.
+type Delegator struct {
+	Account nano.PublicKey
+	Balance nano.Amount
+}
+
+// Delegators lists the accounts whose representative is rep, in account
+// order, starting after start (exclusive, as the node's "start"; the zero key
+// starts at the beginning), skipping balances below threshold, at most count
+// of them (count <= 0: all). It reads the delegators index, one lookup per
+// listed account.
+func (l *Ledger) Delegators(rep, start nano.PublicKey, threshold nano.Amount, count int) ([]Delegator, error) {
+	var out []Delegator
+	err := l.view(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketDelegators).Cursor()
+		seek := pairKey(rep, start)
+		k, _ := c.Seek(seek)
+		if bytes.Equal(k, seek) && !start.IsZero() {
+			k, _ = c.Next()
+		}
+		for ; k != nil && bytes.HasPrefix(k, rep[:]); k, _ = c.Next() {
+			if count > 0 && len(out) >= count {
+				break
+			}
+			if len(k) != 64 {
+				return fmt.Errorf("%w: delegators key of %d bytes", ErrCorrupt, len(k))
+			}
+			account := nano.PublicKey(k[32:])
+			ai, ok, err := getAccount(tx, account)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return fmt.Errorf("%w: delegator %s has no account", ErrCorrupt, account.Account())
+			}
+			if ai.Balance.Cmp(threshold) >= 0 {
+				out = append(out, Delegator{Account: account, Balance: ai.Balance})
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// DelegatorsCount returns how many accounts have rep as representative,
+// whatever their balance. It is one lookup.
+func (l *Ledger) DelegatorsCount(rep nano.PublicKey) (uint64, error) {
+	var n uint64
+	err := l.view(func(tx *bolt.Tx) error {
+		var err error
+		n, err = delegatorCount(tx.Bucket(bucketDelegatorCounts), rep)
+		return err
+	})
+	return n, err
+}
