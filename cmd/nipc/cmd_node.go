@@ -14,6 +14,7 @@ import (
 
 	"github.com/nipc/nipc/internal/config"
 	"github.com/nipc/nipc/internal/node"
+	"github.com/nipc/nipc/nano"
 )
 
 // listFlag collects a repeatable flag.
@@ -76,6 +77,7 @@ func cmdNode(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlagSet("node", stderr)
 	var d dataFlags
 	d.register(fs)
+	fs.Bool("dev", true, "run the dev network (the only one nipc has); accepted for the node's command line")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -96,6 +98,9 @@ func cmdNode(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	}
 	if err := n.Listen(); err != nil {
 		return exitf(1, "%v", err)
+	}
+	if id := n.GenesisWallet; id != nil {
+		fmt.Fprintf(stdout, "created wallet %s holding the dev genesis account %s (all %s raw)\n", id, nano.DevGenesisAccount, nano.GenesisAmount)
 	}
 
 	// The first SIGINT/SIGTERM drains; a second one forces the exit.

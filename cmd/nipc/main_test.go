@@ -370,8 +370,12 @@ func TestConfigGenerate(t *testing.T) {
 func TestSecondSignalForcesExit(t *testing.T) {
 	d := startNode(t, "--rpcconfig", "enable_control=true")
 	// Work at the highest difficulty does not finish in any test's lifetime.
-	go nipc(t, nil, "", "rpc", "-S", d.sock, "-timeout", "60s", "work_generate",
+	hold := exec.Command(nipcBin, "rpc", "-S", d.sock, "-timeout", "60s", "work_generate",
 		"hash=B0311EA55708D6A53C75CDBF88300259C6D018522FE3D4D0A242E431F9E8B6D0", "difficulty=ffffffffffffffff")
+	if err := hold.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer hold.Wait()
 	time.Sleep(300 * time.Millisecond)
 	d.cmd.Process.Signal(syscall.SIGTERM)
 	select {

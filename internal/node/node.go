@@ -9,8 +9,10 @@ import (
 	"time"
 
 	"github.com/nipc/nipc/internal/config"
+	"github.com/nipc/nipc/internal/ledger"
 	"github.com/nipc/nipc/internal/rpc"
 	"github.com/nipc/nipc/internal/server"
+	"github.com/nipc/nipc/internal/wallet"
 	"github.com/nipc/nipc/ipc"
 	"github.com/nipc/nipc/nano"
 )
@@ -36,6 +38,13 @@ type Node struct {
 	started time.Time
 	srv     *server.Server
 	legacy  *rpc.Legacy
+	v2      *rpc.V2
+	ledger  *ledger.Ledger
+	wallets *wallet.Store
+
+	// GenesisWallet is the wallet holding the dev genesis key that the node
+	// created on this start, if it did (enable_genesis_wallet).
+	GenesisWallet *wallet.ID
 
 	stopOnce sync.Once
 	stopc    chan struct{} // closed when a stop is requested
@@ -50,9 +59,11 @@ func New(opts Options) (*Node, error) {
 		opts.DrainTimeout = 10 * time.Second
 	}
 	n := &Node{opts: opts, log: opts.Log, started: time.Now(), stopc: make(chan struct{})}
+	if err := n.openState(); err != nil {
+		return nil, err
+	}
 
-	reg := rpc.NewRegistry()
-	rpc.RegisterNodeActions(reg, rpc.NodeInfo{
+	info := rpc.NodeInfo{
 		Version:           Version,
 		Started:           n.started,
 		StoreVendor:       "bbolt 1.5.0",
@@ -60,12 +71,22 @@ func New(opts Options) (*Node, error) {
 		ProtocolVersion:   21,
 		NetworkIdentifier: networkIdentifier,
 		Stop:              n.RequestStop,
-	})
-	rpc.RegisterKeyActions(reg, nano.DevThresholds())
+	}
+	reg := rpc.NewRegistry()
+	rpc.RegisterNodeActions(reg, info)
+	rpc.RegisterKeyActions(reg, n.thresholds())
+	rpc.RegisterLedgerActions(reg, n.backend())
+	rpc.RegisterWalletActions(reg, n.backend())
 	n.legacy = &rpc.Legacy{Registry: reg, EnableControl: opts.RPC.EnableControl, Log: opts.Log}
+	n.v2 = &rpc.V2{
+		Handlers:            rpc.V2Handlers(n.backend(), info),
+		RejectUnknownFields: !opts.Node.Node.IPC.Flatbuffers.SkipUnexpectedFieldsInJSON,
+		Log:                 opts.Log,
+	}
 
 	srv, err := server.New(serverConfig(opts), server.HandlerFunc(n.handle), opts.Log)
 	if err != nil {
+		n.closeState()
 		return nil, err
 	}
 	n.srv = srv
@@ -101,13 +122,17 @@ func (n *Node) handle(ctx context.Context, enc ipc.Encoding, payload, dst []byte
 	if enc.Legacy() {
 		return n.legacy.Handle(ctx, enc, payload, dst)
 	}
-	// Encodings 3 and 4 arrive with the v2 message set; until then the
-	// connection is closed without a reply, as for an unknown encoding.
-	return dst
+	return n.v2.Handle(ctx, enc, payload, dst)
 }
 
-// Listen binds the IPC transports.
-func (n *Node) Listen() error { return n.srv.Listen() }
+// Listen binds the IPC transports. If it fails, the node is closed.
+func (n *Node) Listen() error {
+	if err := n.srv.Listen(); err != nil {
+		n.closeState()
+		return err
+	}
+	return nil
+}
 
 // TCPAddr and UnixPath report where the node listens (after Listen).
 func (n *Node) TCPAddr() string {
@@ -156,6 +181,7 @@ func (n *Node) Run(ctx context.Context, force <-chan struct{}) error {
 	if serr := <-served; !errors.Is(serr, server.ErrServerClosed) && err == nil {
 		err = serr
 	}
+	n.closeState()
 	n.log.Info("stopped")
 	return err
 }

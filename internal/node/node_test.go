@@ -104,3 +104,26 @@ func TestStop(t *testing.T) {
 		})
 	}
 }
+
+// TestGenesisWallet: the first start creates a wallet holding the dev
+// genesis key; later starts on the same data directory do not add another.
+func TestGenesisWallet(t *testing.T) {
+	dir := testenv.TempDir(t)
+	start := func(t *testing.T) *testenv.Node {
+		return testenv.Start(t, testenv.Options{DataDir: dir})
+	}
+	var first string
+	t.Run("first start", func(t *testing.T) {
+		n := start(t)
+		if n.GenesisWallet == nil {
+			t.Fatal("no genesis wallet created")
+		}
+		first = n.GenesisWallet.String()
+	})
+	t.Run("second start", func(t *testing.T) {
+		n := start(t)
+		if n.GenesisWallet != nil {
+			t.Fatalf("a second genesis wallet %s was created (first %s)", n.GenesisWallet, first)
+		}
+	})
+}

@@ -28,14 +28,18 @@ type Node struct {
 
 // Options adjust a test node's configuration.
 type Options struct {
-	Node func(*config.Node) // called on the defaults before start
-	RPC  func(*config.RPC)
+	DataDir string             // default: a new temporary directory
+	Node    func(*config.Node) // called on the defaults before start
+	RPC     func(*config.RPC)
 }
 
 // Start runs a node for the duration of t.
 func Start(t testing.TB, o Options) *Node {
 	t.Helper()
-	dir := TempDir(t)
+	dir := o.DataDir
+	if dir == "" {
+		dir = TempDir(t)
+	}
 	nc := config.DefaultNode()
 	nc.Node.IPC.TCP.Port = 0
 	nc.Node.IPC.Local.Path = filepath.Join(dir, "ipc.sock")

@@ -1,0 +1,88 @@
+package node
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+
+	"github.com/nipc/nipc/internal/config"
+	"github.com/nipc/nipc/internal/ledger"
+	"github.com/nipc/nipc/internal/rpc"
+	"github.com/nipc/nipc/internal/wallet"
+	"github.com/nipc/nipc/nano"
+)
+
+// WalletsFile is the wallet store in the data directory.
+const WalletsFile = "wallets.db"
+
+// thresholds are the dev network's, with the base threshold every block of
+// this ledger needs taken from config (node.ledger.work_threshold).
+func (n *Node) thresholds() nano.Thresholds {
+	t := nano.DevThresholds()
+	if v := n.opts.Node.Node.Ledger.Threshold(); v != 0 {
+		t.Epoch1 = v
+	}
+	return t
+}
+
+// openState opens the ledger and the wallets, and on first start creates the
+// wallet holding the dev genesis key.
+func (n *Node) openState() error {
+	led, err := ledger.Open(filepath.Join(n.opts.DataDir, config.LedgerFile), ledger.Options{Thresholds: n.thresholds(), Log: n.log})
+	if err != nil {
+		return fmt.Errorf("node: %w", err)
+	}
+	ws, err := wallet.Open(filepath.Join(n.opts.DataDir, WalletsFile))
+	if err != nil {
+		led.Close()
+		return fmt.Errorf("node: %w", err)
+	}
+	n.ledger, n.wallets = led, ws
+	if n.opts.Node.Node.Ledger.EnableGenesisWallet {
+		if err := n.ensureGenesisWallet(); err != nil {
+			n.closeState()
+			return err
+		}
+	}
+	return nil
+}
+
+// ensureGenesisWallet creates a wallet with the dev genesis key unless some
+// wallet already holds it.
+func (n *Node) ensureGenesisWallet() error {
+	genesis := nano.DevGenesisKey()
+	if n.wallets.IsLocal(genesis.PublicKey()) {
+		return nil
+	}
+	id, err := n.wallets.Create(nil, genesis.PublicKey())
+	if err != nil {
+		return fmt.Errorf("node: create the genesis wallet: %w", err)
+	}
+	if _, err := n.wallets.AddKey(id, genesis); err != nil {
+		return fmt.Errorf("node: add the genesis key: %w", err)
+	}
+	n.GenesisWallet = &id
+	n.log.Info("created a wallet holding the dev genesis key", "wallet", id.String(), "account", nano.DevGenesisAccount)
+	return nil
+}
+
+// closeState closes the wallets and the ledger.
+func (n *Node) closeState() {
+	var errs []error
+	if n.wallets != nil {
+		errs = append(errs, n.wallets.Close())
+		n.wallets = nil
+	}
+	if n.ledger != nil {
+		errs = append(errs, n.ledger.Close())
+		n.ledger = nil
+	}
+	if err := errors.Join(errs...); err != nil {
+		n.log.Error("closing state", "err", err)
+	}
+}
+
+// Backend is what the ledger and wallet actions answer from.
+func (n *Node) backend() *rpc.Backend {
+	return &rpc.Backend{Ledger: n.ledger, Wallets: n.wallets, Thresholds: n.thresholds(), EnableSignHash: n.opts.Node.RPC.EnableSignHash}
+}

@@ -1,0 +1,166 @@
+package rpc
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"runtime/debug"
+	"time"
+
+	"github.com/nipc/nipc/api"
+	"github.com/nipc/nipc/api/fb"
+	"github.com/nipc/nipc/api/fbjson"
+	"github.com/nipc/nipc/ipc"
+)
+
+// Authorizer decides whether the holder of some credentials may send a v2
+// message. It is consulted once per request, before dispatch; handlers never
+// check permissions themselves.
+type Authorizer interface {
+	Permitted(credentials string, m api.MessageInfo) bool
+}
+
+// DefaultPolicy is the node's built-in access model when there is no access
+// file: the default user (empty credentials) holds api_account_weight, other
+// credentials are unknown, and IsAlive is open to everyone.
+type DefaultPolicy struct{}
+
+// Permitted implements Authorizer.
+func (DefaultPolicy) Permitted(credentials string, m api.MessageInfo) bool {
+	if m.Open() {
+		return true
+	}
+	if credentials != "" {
+		return false
+	}
+	return m.Permitted(func(p api.Permission) bool { return p == api.PermAccountWeight })
+}
+
+// V2Func answers one v2 request message (a *fb.XxxT value, never nil) with
+// a reply message value, or an error (an *api.Error reaches the client with
+// its code and text; anything else becomes "Unknown exception").
+type V2Func func(ctx context.Context, msg any) (any, error)
+
+// V2 answers IPC v2 requests: encoding 3 (binary Envelope), encoding 4 (the
+// Envelope as JSON) and, through the gateway, /api/v2.
+//
+// Envelope rules (spec §3.4, §5.1): the reply always carries time (ms); it
+// echoes correlation_id only when the message type has a handler (so also on
+// Access denied and handler errors, never on parse, verify or unknown type
+// errors); credentials are never echoed. A handled type without a message
+// body is Error 1 "Invalid message" (the node crashes there).
+type V2 struct {
+	Handlers map[fb.Message]V2Func
+	// Policy returns the authorizer in force; a request uses the one it got
+	// at its start until it ends. Nil means DefaultPolicy.
+	Policy func() Authorizer
+	// RejectUnknownFields is !skip_unexpected_fields_in_json.
+	RejectUnknownFields bool
+	Log                 *slog.Logger
+	Now                 func() time.Time
+}
+
+func (v *V2) now() time.Time {
+	if v.Now != nil {
+		return v.Now()
+	}
+	return time.Now()
+}
+
+func (v *V2) policy() Authorizer {
+	if v.Policy == nil {
+		return DefaultPolicy{}
+	}
+	return v.Policy()
+}
+
+// Handle answers one request in encoding 3 or 4, appending the reply to dst.
+func (v *V2) Handle(ctx context.Context, enc ipc.Encoding, payload, dst []byte) []byte {
+	if enc == ipc.EncodingFlatbuffers {
+		return v.HandleBinary(ctx, payload, dst)
+	}
+	return v.HandleJSON(ctx, payload, dst)
+}
+
+// HandleBinary answers a binary Envelope.
+func (v *V2) HandleBinary(ctx context.Context, payload, dst []byte) []byte {
+	env, err := api.Decode(payload)
+	var reply *fb.EnvelopeT
+	if err != nil {
+		reply = api.ErrorEnvelope(api.ErrVerify, "", v.now())
+	} else {
+		reply = v.Dispatch(ctx, env)
+	}
+	out, err := api.Encode(reply)
+	if err != nil {
+		v.log().Error("encoding a v2 reply", "err", err)
+		out, _ = api.Encode(api.ErrorEnvelope(api.ErrUnknownException, "", v.now()))
+	}
+	return append(dst, out...)
+}
+
+// HandleJSON answers an Envelope as JSON text. A body that does not parse
+// gets the node's one-line error; everything else is rendered the
+// flatbuffers way (pretty, 2-space, schema order, ASCII only).
+func (v *V2) HandleJSON(ctx context.Context, payload, dst []byte) []byte {
+	env, err := fbjson.ParseEnvelope(payload, fbjson.Options{RejectUnknownFields: v.RejectUnknownFields})
+	if err != nil {
+		return append(dst, fbjson.ErrorReply(err)...)
+	}
+	out, err := fbjson.RenderEnvelope(v.Dispatch(ctx, env))
+	if err != nil {
+		v.log().Error("rendering a v2 reply", "err", err)
+		return append(dst, fbjson.ErrorLine("Couldn't serialize response to JSON")...)
+	}
+	return append(dst, out...)
+}
+
+// Dispatch answers a decoded request envelope.
+func (v *V2) Dispatch(ctx context.Context, env *fb.EnvelopeT) *fb.EnvelopeT {
+	now := v.now()
+	var typ fb.Message
+	var body any
+	if env.Message != nil {
+		typ, body = env.Message.Type, env.Message.Value
+	}
+	info, known := api.LookupMessage(typ)
+	h, handled := v.Handlers[typ]
+	if !known || !handled || info.Kind != api.KindRequest {
+		return api.ErrorEnvelope(api.ErrUnknownMessageType, "", now)
+	}
+	corr := env.CorrelationId
+	if !v.policy().Permitted(env.Credentials, info) {
+		return api.ErrorEnvelope(api.ErrAccessDenied, corr, now)
+	}
+	if body == nil {
+		return api.ErrorEnvelope(api.ErrInvalidMessage, corr, now)
+	}
+	reply, err := v.call(ctx, info, h, body)
+	if err != nil {
+		return api.ErrorEnvelope(err, corr, v.now())
+	}
+	return api.NewEnvelope(reply, corr, v.now())
+}
+
+func (v *V2) call(ctx context.Context, info api.MessageInfo, h V2Func, body any) (reply any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			v.log().Error("panic in v2 handler", "message", info.Name, "panic", r, "stack", string(debug.Stack()))
+			reply, err = nil, api.ErrUnknownException
+		}
+	}()
+	reply, err = h(ctx, body)
+	if err != nil {
+		if _, ok := errors.AsType[*api.Error](err); !ok {
+			v.log().Error("v2 handler failed", "message", info.Name, "err", err)
+		}
+	}
+	return reply, err
+}
+
+func (v *V2) log() *slog.Logger {
+	if v.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return v.Log
+}
