@@ -5,6 +5,8 @@
 //	nipc ping | status | stop | version
 //	nipc config generate node|rpc|access
 //	nipc config check [--data_path DIR]
+//	nipc call MESSAGE [JSON | @FILE | -] [-encoding json|flatbuffers]
+//	nipc list | describe MESSAGE
 //	nipc bench [-c N] [-n N | -d DURATION] [-action NAME | -req JSON]
 //
 // Client verbs find the daemon through NIPC_IPC_PATH, NIPC_IPC_ADDR and
@@ -54,14 +56,17 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	verbs := map[string]func([]string, io.Reader, io.Writer, io.Writer) error{
-		"node":    cmdNode,
-		"rpc":     cmdRPC,
-		"ping":    cmdPing,
-		"status":  cmdStatus,
-		"stop":    cmdStop,
-		"version": cmdVersion,
-		"config":  cmdConfig,
-		"bench":   cmdBench,
+		"node":     cmdNode,
+		"rpc":      cmdRPC,
+		"ping":     cmdPing,
+		"status":   cmdStatus,
+		"stop":     cmdStop,
+		"version":  cmdVersion,
+		"config":   cmdConfig,
+		"bench":    cmdBench,
+		"call":     cmdCall,
+		"list":     cmdList,
+		"describe": cmdDescribe,
 	}
 	verb := args[0]
 	if verb == "help" || verb == "-h" || verb == "--help" || verb == "-help" {
@@ -104,6 +109,11 @@ Usage:
                       print a config file with every key, default and meaning
   nipc config check [--data_path DIR]
                       validate the data directory's config files
+  nipc call MESSAGE [JSON | @FILE | -] [-encoding json|flatbuffers]
+                      send a v2 message (credentials from NIPC_API_KEY)
+  nipc list           the v2 request messages and the permission each needs
+  nipc describe MESSAGE
+                      a message's fields, permission and reply
   nipc bench [-c CONNS] [-n REQUESTS | -d DURATION] [-action NAME | -req JSON]
                       load-test the node; prints p50/p90/p99 and calls/s
 

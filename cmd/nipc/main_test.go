@@ -390,3 +390,57 @@ func TestSecondSignalForcesExit(t *testing.T) {
 		t.Errorf("stderr does not mention the forced exit:\n%s", d.stderr)
 	}
 }
+
+func TestCallV2(t *testing.T) {
+	d := startNode(t)
+	sock := []string{"NIPC_IPC_PATH=" + d.sock}
+	weight := `{"account": "nano_3e3j5tkog48pnny9dmfzj1r16pg8t1e76dz5tmac6iq689wyjfpiij4txtdo"}`
+	for _, tc := range []struct {
+		name     string
+		env      []string
+		stdin    string
+		args     []string
+		code     int
+		inStdout string
+	}{
+		{"IsAlive json", sock, "", []string{"call", "IsAlive"}, 0, `"message_type": "IsAlive"`},
+		{"IsAlive flatbuffers", sock, "", []string{"call", "-encoding", "flatbuffers", "IsAlive"}, 0, `"message_type": "IsAlive"`},
+		{"weight json", sock, "", []string{"call", "AccountWeight", weight}, 0, `"voting_weight": "340282366920938463463374607431768211455"`},
+		{"weight flatbuffers", sock, "", []string{"call", "-encoding", "flatbuffers", "AccountWeight", weight}, 0, `"voting_weight": "340282366920938463463374607431768211455"`},
+		{"weight from stdin", sock, weight, []string{"call", "AccountWeight", "-"}, 0, `"voting_weight"`},
+		{"correlation id", sock, "", []string{"call", "-correlation-id", "abc", "IsAlive"}, 0, `"correlation_id": "abc"`},
+		{"unknown credentials", append([]string{"NIPC_API_KEY=nobody"}, sock...), "", []string{"call", "AccountWeight", weight}, 77, `"message": "Access denied"`},
+		{"needs a permission", sock, "", []string{"call", "BlockCount"}, 77, `Access denied`},
+		{"parse error", sock, "", []string{"call", "AccountWeight", "{}"}, 1, `required field is missing: account in AccountWeight`},
+		{"not a request", sock, "", []string{"call", "AccountWeightResponse"}, 2, ``},
+		{"unknown message", sock, "", []string{"call", "Bogus"}, 2, ``},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, errOut, code := nipc(t, tc.env, tc.stdin, tc.args...)
+			if code != tc.code || !strings.Contains(out, tc.inStdout) {
+				t.Fatalf("exit %d (want %d)\nstdout %s (want %q)\nstderr %s", code, tc.code, out, tc.inStdout, errOut)
+			}
+		})
+	}
+}
+
+func TestListAndDescribe(t *testing.T) {
+	out, _, code := nipc(t, nil, "", "list")
+	for _, want := range []string{"IsAlive", "AccountWeight", "api_account_info", "Version"} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Fatalf("list (exit %d) lacks %q:\n%s", code, want, out)
+		}
+	}
+	if strings.Contains(out, "AccountWeightResponse") {
+		t.Fatalf("list shows a reply type:\n%s", out)
+	}
+	out, _, code = nipc(t, nil, "", "describe", "AccountInfo")
+	for _, want := range []string{"permission: api_account_info", "include_representative", "reply: AccountInfoResponse", "confirmation_height"} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Fatalf("describe (exit %d) lacks %q:\n%s", code, want, out)
+		}
+	}
+	if _, _, code := nipc(t, nil, "", "describe", "Nope"); code != 2 {
+		t.Fatalf("describe Nope: exit %d", code)
+	}
+}
