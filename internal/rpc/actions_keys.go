@@ -211,7 +211,7 @@ func (r *Request) hashParam(key string) (nano.Hash, error) {
 	}
 	h, err := nano.ParseHash(s)
 	if err != nil {
-		return h, Errorf("Bad hash number")
+		return h, Errorf("Invalid block hash")
 	}
 	return h, nil
 }

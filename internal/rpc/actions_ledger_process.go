@@ -152,6 +152,16 @@ func (l *ledgerRPC) checkSubtype(b *nano.Block, subtype string) error {
 	return nil
 }
 
+// ledgerWalletID reads a wallet id as the node's wallet_id::decode_hex
+// does: 1 to 64 hex digits, right-aligned.
+func ledgerWalletID(s string) (wallet.ID, error) {
+	h, err := nano.ParseHash(s)
+	if err != nil {
+		return wallet.ID{}, Errorf(textBadWalletNumber)
+	}
+	return wallet.ID(h), nil
+}
+
 // walletKey fetches the private key of a wallet's account for sign and
 // block_create, with the node's error texts.
 func (l *ledgerRPC) walletKey(id wallet.ID, account nano.PublicKey) (nano.PrivateKey, error) {
@@ -201,9 +211,9 @@ func (l *ledgerRPC) sign(c *ledgerCall) error {
 			return err
 		}
 		ws, _ := c.req.Get("wallet")
-		id, err := wallet.ParseID(ws)
+		id, err := ledgerWalletID(ws)
 		if err != nil {
-			return Errorf(textBadWalletNumber)
+			return err
 		}
 		if priv, err = l.walletKey(id, account); err != nil {
 			return err
@@ -281,8 +291,8 @@ func (l *ledgerRPC) blockCreate(c *ledgerCall) error {
 	var wid wallet.ID
 	ws, walletGiven := c.req.Get("wallet")
 	if walletGiven {
-		if wid, err = wallet.ParseID(ws); err != nil {
-			return Errorf(textBadWalletNumber)
+		if wid, err = ledgerWalletID(ws); err != nil {
+			return err
 		}
 	}
 	account, accountGiven, err := c.optionalAccount("account", textBadAccount)

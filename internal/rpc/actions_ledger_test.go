@@ -309,3 +309,81 @@ func TestLedgerHistoryPaging(t *testing.T) {
 		t.Errorf("reverse page: %s", out)
 	}
 }
+
+// TestLedgerLegacyHistory: account_history and block_info for the legacy
+// block types, raw and not.
+func TestLedgerLegacyHistory(t *testing.T) {
+	e := newLedgerEnv(t)
+	g, d, x := nano.DevGenesisKey(), ledgerTestKey(1), ledgerTestKey(2)
+	G, D, X := g.PublicKey(), d.PublicKey(), x.PublicKey()
+	put := func(priv nano.PrivateKey, b *nano.Block) *nano.Block {
+		t.Helper()
+		b.Sign(priv)
+		w, err := nano.Generate(ledgerTestCtx(t), b.Root(), e.b.Thresholds.Epoch1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.Work = w
+		if res, err := e.led.Process(ledgerTestCtx(t), b); err != nil || res != ledger.Progress {
+			t.Fatalf("%s: %v %v", b.Type, res, err)
+		}
+		return b
+	}
+	bal1, _ := nano.MaxAmount.Sub(nano.NewAmount(100))
+	bal2, _ := bal1.Sub(nano.NewAmount(50))
+	send1 := put(g, &nano.Block{Type: nano.BlockTypeSend, Previous: genesisHash, Destination: D, Balance: bal1})
+	open := put(d, &nano.Block{Type: nano.BlockTypeOpen, Source: send1.Hash(), Representative: D, Account: D})
+	change := put(g, &nano.Block{Type: nano.BlockTypeChange, Previous: send1.Hash(), Representative: X})
+	send2 := put(g, &nano.Block{Type: nano.BlockTypeSend, Previous: change.Hash(), Destination: D, Balance: bal2})
+	recv := put(d, &nano.Block{Type: nano.BlockTypeReceive, Previous: open.Hash(), Source: send2.Hash()})
+
+	const ts = "1700000000"
+	tail := func(t *ptree.Tree, b *nano.Block, height string, raw bool) *ptree.Tree {
+		t.Put("local_timestamp", ts).Put("height", height).Put("hash", b.Hash().String()).Put("confirmed", "true")
+		if raw {
+			t.Put("work", nano.FormatWork(b.Work)).Put("signature", b.Signature.String())
+		}
+		return t
+	}
+	genesis := nano.DevGenesisBlock()
+	hist := func(acct nano.PublicKey, entries ...*ptree.Tree) *ptree.Tree {
+		l := ptree.New()
+		for _, en := range entries {
+			l.Push(en)
+		}
+		return ptree.New().Put("account", acct.Account()).PutChild("history", l)
+	}
+	e.want(`{"action": "account_history", "account": "`+G.Account()+`", "count": 10}`, hist(G,
+		tail(ptree.New().Put("type", "send").Put("account", D.Account()).Put("amount", "50"), send2, "4", false),
+		tail(ptree.New().Put("type", "send").Put("account", D.Account()).Put("amount", "100"), send1, "2", false),
+		tail(ptree.New().Put("type", "receive").Put("account", G.Account()).Put("amount", nano.MaxAmount.String()), genesis, "1", false)))
+	e.want(`{"action": "account_history", "account": "`+G.Account()+`", "count": 10, "raw": true}`, hist(G,
+		tail(ptree.New().Put("type", "send").Put("account", D.Account()).Put("amount", "50").
+			Put("destination", D.Account()).Put("balance", bal2.String()).Put("previous", change.Hash().String()), send2, "4", true),
+		tail(ptree.New().Put("type", "change").Put("representative", X.Account()).Put("previous", send1.Hash().String()), change, "3", true),
+		tail(ptree.New().Put("type", "send").Put("account", D.Account()).Put("amount", "100").
+			Put("destination", D.Account()).Put("balance", bal1.String()).Put("previous", genesisHash.String()), send1, "2", true),
+		tail(ptree.New().Put("type", "open").Put("representative", G.Account()).Put("source", G.String()).Put("opened", G.Account()).
+			Put("account", G.Account()).Put("amount", nano.MaxAmount.String()), genesis, "1", true)))
+	e.want(`{"action": "account_history", "account": "`+D.Account()+`", "count": 10, "raw": true}`, hist(D,
+		tail(ptree.New().Put("type", "receive").Put("account", G.Account()).Put("amount", "50").
+			Put("source", send2.Hash().String()).Put("previous", open.Hash().String()), recv, "2", true),
+		tail(ptree.New().Put("type", "open").Put("representative", D.Account()).Put("source", send1.Hash().String()).Put("opened", D.Account()).
+			Put("account", G.Account()).Put("amount", "100"), open, "1", true)))
+	// A filter drops the sends to other accounts; raw changes go too.
+	e.want(`{"action": "account_history", "account": "`+G.Account()+`", "count": 2, "raw": true, "account_filter": ["`+X.Account()+`"]}`,
+		hist(G, tail(ptree.New().Put("type", "open").Put("representative", G.Account()).Put("source", G.String()).Put("opened", G.Account()).
+			Put("account", G.Account()).Put("amount", nano.MaxAmount.String()), genesis, "1", true)))
+	// block_info of a legacy block has no subtype; blocks_info source and
+	// receive_hash for legacy receives.
+	j, _ := recv.MarshalJSON()
+	tree, _ := ptree.Parse(j)
+	e.want(`{"action": "block_info", "hash": "`+recv.Hash().String()+`", "json_block": true, "include_linked_account": true}`,
+		ptree.New().Put("block_account", D.Account()).Put("linked_account", G.Account()).Put("amount", "50").Put("balance", "150").
+			Put("height", "2").Put("local_timestamp", ts).Put("successor", nano.Hash{}.String()).Put("confirmed", "true").PutChild("contents", tree))
+	out := e.raw(`{"action": "blocks_info", "hashes": ["` + send2.Hash().String() + `", "` + recv.Hash().String() + `"], "receive_hash": true, "source": true}`)
+	if !strings.Contains(out, `"receive_hash": "`+recv.Hash().String()+`",`) || !strings.Contains(out, `"source_account": "`+G.Account()+`"`) {
+		t.Errorf("blocks_info: %s", out)
+	}
+	e.want(`{"action": "delegators", "account": "`+X.Account()+`"}`, ptree.New().PutChild("delegators", ptree.New().Put(G.Account(), bal2.String())))
+}
