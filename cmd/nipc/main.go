@@ -67,6 +67,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		"call":     cmdCall,
 		"list":     cmdList,
 		"describe": cmdDescribe,
+		"sub":      cmdSub,
 	}
 	verb := args[0]
 	if verb == "help" || verb == "-h" || verb == "--help" || verb == "-help" {
@@ -114,6 +115,8 @@ Usage:
   nipc list           the v2 request messages and the permission each needs
   nipc describe MESSAGE
                       a message's fields, permission and reply
+  nipc sub confirmation [-accounts A,B] [-all-local] [-count N] [-no-block] [-no-election]
+                      print confirmations as they happen, one JSON object per line
   nipc bench [-c CONNS] [-n REQUESTS | -d DURATION] [-action NAME | -req JSON]
                       load-test the node; prints p50/p90/p99 and calls/s
 

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"sync"
 	"time"
 
+	"github.com/nipc/nipc/internal/broker"
 	"github.com/nipc/nipc/internal/config"
 	"github.com/nipc/nipc/internal/ledger"
 	"github.com/nipc/nipc/internal/rpc"
@@ -39,6 +41,7 @@ type Node struct {
 	srv     *server.Server
 	legacy  *rpc.Legacy
 	v2      *rpc.V2
+	broker  *broker.Broker
 	ledger  *ledger.Ledger
 	wallets *wallet.Store
 
@@ -78,8 +81,11 @@ func New(opts Options) (*Node, error) {
 	rpc.RegisterLedgerActions(reg, n.backend())
 	rpc.RegisterWalletActions(reg, n.backend())
 	n.legacy = &rpc.Legacy{Registry: reg, EnableControl: opts.RPC.EnableControl, Log: opts.Log}
+	n.broker = broker.New(opts.Log, n.wallets.IsLocal, 0)
+	handlers := rpc.V2Handlers(n.backend(), info)
+	maps.Copy(handlers, rpc.TopicHandlers(n.broker, n.RequestStop))
 	n.v2 = &rpc.V2{
-		Handlers:            rpc.V2Handlers(n.backend(), info),
+		Handlers:            handlers,
 		RejectUnknownFields: !opts.Node.Node.IPC.Flatbuffers.SkipUnexpectedFieldsInJSON,
 		Log:                 opts.Log,
 	}
@@ -155,10 +161,17 @@ func (n *Node) RequestStop() { n.stopOnce.Do(func() { close(n.stopc) }) }
 func (n *Node) Run(ctx context.Context, force <-chan struct{}) error {
 	served := make(chan error, 1)
 	go func() { served <- n.srv.Serve() }()
+	bctx, stopBroker := context.WithCancel(context.Background())
+	brokerDone := make(chan struct{})
+	go func() { defer close(brokerDone); n.feedBroker(bctx) }()
+	stopFeed := func() { stopBroker(); <-brokerDone }
 	n.log.Info("nipc node running", "version", Version, "tcp", n.TCPAddr(), "unix", n.UnixPath(), "data_path", n.opts.DataDir)
 
 	select {
 	case err := <-served:
+		n.srv.Close()
+		stopFeed()
+		n.closeState()
 		return fmt.Errorf("node: IPC server stopped: %w", err)
 	case <-ctx.Done():
 		n.log.Info("shutting down", "reason", "signal")
@@ -181,6 +194,7 @@ func (n *Node) Run(ctx context.Context, force <-chan struct{}) error {
 	if serr := <-served; !errors.Is(serr, server.ErrServerClosed) && err == nil {
 		err = serr
 	}
+	stopFeed()
 	n.closeState()
 	n.log.Info("stopped")
 	return err
@@ -189,3 +203,20 @@ func (n *Node) Run(ctx context.Context, force <-chan struct{}) error {
 // networkIdentifier is the dev genesis block hash, which the node reports as
 // its network identifier.
 const networkIdentifier = nano.DevGenesisHashHex
+
+// feedBroker publishes the ledger's confirmations until ctx ends. Should the
+// broker ever fall behind the ledger's buffer, it says so and subscribes
+// again rather than stop delivering.
+func (n *Node) feedBroker(ctx context.Context) {
+	for ctx.Err() == nil {
+		sub := n.ledger.Subscribe(1 << 16)
+		n.broker.Run(ctx, sub.C())
+		if err := sub.Err(); err != nil && ctx.Err() == nil {
+			n.log.Error("confirmation feed to the broker ended; subscribing again", "err", err)
+		}
+		sub.Close()
+		if errors.Is(sub.Err(), ledger.ErrClosed) {
+			return
+		}
+	}
+}

@@ -3,7 +3,11 @@
 // that handlers never need to know which transport they are serving.
 package peer
 
-import "context"
+import (
+	"context"
+
+	"github.com/nipc/nipc/ipc"
+)
 
 // Transport names the listener a connection came through.
 type Transport string
@@ -22,6 +26,28 @@ type Peer struct {
 	Transport   Transport // the listener it came through
 	Remote      string    // remote address (empty for an unnamed Unix peer)
 	AllowUnsafe bool      // the transport's allow_unsafe setting
+	// Conn is the persistent connection, for handlers that push events on
+	// it later (subscriptions); nil where there is none (the HTTP gateway).
+	Conn Conn
+}
+
+// Conn is what a handler may do with the connection its request came on.
+// All methods are safe for concurrent use.
+type Conn interface {
+	// Push writes one frame (the payload; the length is added) through the
+	// connection's single writer, bounded by io_timeout.
+	Push(payload []byte) error
+	// EventEncoding is the encoding events are pushed in: that of the most
+	// recent v2 request (3 binary, 4 JSON) on the connection.
+	EventEncoding() ipc.Encoding
+	// AfterReply runs f once the reply to the request being handled has
+	// been written (or the connection has failed). Call it only while
+	// handling that request.
+	AfterReply(f func())
+	// Done is closed when the connection has ended.
+	Done() <-chan struct{}
+	// Close ends the connection (a slow consumer, say).
+	Close()
 }
 
 type ctxKey struct{}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/nipc/nipc/api"
 	"github.com/nipc/nipc/api/fb"
+	"github.com/nipc/nipc/internal/apiconv"
 	"github.com/nipc/nipc/internal/ledger"
 	"github.com/nipc/nipc/nano"
 )
@@ -213,7 +214,7 @@ func (q v2Queries) blockInfo(ctx context.Context, m *fb.BlockInfoQueryT) (any, e
 		return nil, v2LedgerError(err)
 	}
 	r := &fb.BlockInfoT{
-		Block:          BlockTable(sb),
+		Block:          apiconv.BlockTable(sb.Block, sb.Hash, sb.Subtype),
 		BlockAccount:   sb.Account.Account(),
 		Amount:         sb.Amount.String(),
 		Balance:        sb.Balance.String(),
@@ -295,55 +296,4 @@ func (q v2Queries) version(ctx context.Context, m *fb.VersionT) (any, error) {
 		NetworkIdentifier: q.info.NetworkIdentifier,
 		BuildInfo:         "nipc " + q.info.Version + " " + runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH,
 	}, nil
-}
-
-// BlockTable is a stored block as the schema's Block union, with the
-// fields the node fills in (uppercase hex, decimal balance, 16-digit work).
-func BlockTable(sb ledger.StoredBlock) *fb.BlockT {
-	b := sb.Block
-	hash := sb.Hash.String()
-	sig := b.Signature.String()
-	work := nano.FormatWork(b.Work)
-	switch b.Type {
-	case nano.BlockTypeState:
-		return &fb.BlockT{Type: fb.BlockBlockState, Value: &fb.BlockStateT{
-			Hash: hash, Account: b.Account.Account(), Previous: b.Previous.String(),
-			Representative: b.Representative.Account(), Balance: b.Balance.String(),
-			Link: b.Link.String(), LinkAsAccount: b.LinkAsAccount(), Signature: sig, Work: work,
-			Subtype: blockSubType(sb.Subtype),
-		}}
-	case nano.BlockTypeSend:
-		return &fb.BlockT{Type: fb.BlockBlockSend, Value: &fb.BlockSendT{
-			Hash: hash, Previous: b.Previous.String(), Destination: b.Destination.Account(),
-			Balance: b.Balance.String(), Signature: sig, Work: work,
-		}}
-	case nano.BlockTypeReceive:
-		return &fb.BlockT{Type: fb.BlockBlockReceive, Value: &fb.BlockReceiveT{
-			Hash: hash, Previous: b.Previous.String(), Source: b.Source.String(), Signature: sig, Work: work,
-		}}
-	case nano.BlockTypeOpen:
-		return &fb.BlockT{Type: fb.BlockBlockOpen, Value: &fb.BlockOpenT{
-			Hash: hash, Account: b.Account.Account(), Source: b.Source.String(),
-			Representative: b.Representative.Account(), Signature: sig, Work: work,
-		}}
-	case nano.BlockTypeChange:
-		return &fb.BlockT{Type: fb.BlockBlockChange, Value: &fb.BlockChangeT{
-			Hash: hash, Previous: b.Previous.String(), Representative: b.Representative.Account(), Signature: sig, Work: work,
-		}}
-	}
-	return nil
-}
-
-func blockSubType(s ledger.Subtype) fb.BlockSubType {
-	switch s.String() {
-	case "send":
-		return fb.BlockSubTypesend
-	case "receive":
-		return fb.BlockSubTypereceive
-	case "change":
-		return fb.BlockSubTypechange
-	case "epoch":
-		return fb.BlockSubTypeepoch
-	}
-	return fb.BlockSubTypeinvalid
 }

@@ -42,11 +42,43 @@ type session struct {
 
 	readDeadline bool // a read deadline is set and must be cleared before idling
 
+	eventEnc   atomic.Uint32 // encoding of the most recent v2 request, for pushed events
+	afterReply []func()      // run after the current reply is written; session goroutine only
+	done       chan struct{} // closed when the session ends
+
 	wmu sync.Mutex // the single writer: every write to conn holds it
 }
 
 func newSession(s *Server, c net.Conn, p *peer.Peer, ioTimeout time.Duration) *session {
-	return &session{srv: s, conn: c, peer: p, ioTimeout: ioTimeout}
+	ss := &session{srv: s, conn: c, peer: p, ioTimeout: ioTimeout, done: make(chan struct{})}
+	ss.eventEnc.Store(uint32(ipc.EncodingFlatbuffers))
+	p.Conn = ss
+	return ss
+}
+
+// Push implements peer.Conn.
+func (ss *session) Push(payload []byte) error {
+	return ss.write(ipc.AppendFrame(make([]byte, 0, ipc.FrameHeaderSize+len(payload)), payload))
+}
+
+// EventEncoding implements peer.Conn.
+func (ss *session) EventEncoding() ipc.Encoding { return ipc.Encoding(ss.eventEnc.Load()) }
+
+// AfterReply implements peer.Conn.
+func (ss *session) AfterReply(f func()) { ss.afterReply = append(ss.afterReply, f) }
+
+// Done implements peer.Conn.
+func (ss *session) Done() <-chan struct{} { return ss.done }
+
+// Close implements peer.Conn.
+func (ss *session) Close() { ss.conn.Close() }
+
+// runAfterReply runs and forgets the callbacks of the request just answered.
+func (ss *session) runAfterReply() {
+	for _, f := range ss.afterReply {
+		f()
+	}
+	ss.afterReply = ss.afterReply[:0]
 }
 
 func (ss *session) run() {
@@ -56,6 +88,8 @@ func (ss *session) run() {
 		if r := recover(); r != nil {
 			log.Error("panic while serving a connection; closing it", "panic", r, "stack", string(debug.Stack()))
 		}
+		ss.runAfterReply()
+		close(ss.done)
 		cancel()
 		ss.conn.Close()
 		ss.srv.untrack(ss)
@@ -108,6 +142,9 @@ func (ss *session) serveOne(ctx context.Context, log interface {
 		log.Debug("closing connection", "encoding", enc, "reason", err)
 		return false
 	}
+	if enc == ipc.EncodingFlatbuffers || enc == ipc.EncodingFlatbuffersJSON {
+		ss.eventEnc.Store(uint32(enc))
+	}
 	out := ipc.StartFrame(ss.out[:0])
 	out = ss.srv.handler.Handle(ctx, enc, payload, out)
 	if len(out) == ipc.FrameHeaderSize {
@@ -115,7 +152,9 @@ func (ss *session) serveOne(ctx context.Context, log interface {
 		return false
 	}
 	out = ipc.FinishFrame(out, 0)
-	if err := ss.write(out); err != nil {
+	err = ss.write(out)
+	ss.runAfterReply()
+	if err != nil {
 		log.Debug("write failed", "err", err)
 		return false
 	}

@@ -1,0 +1,21 @@
+// Package broker fans the ledger's confirmations and the services' stop
+// requests out to the IPC connections that subscribed to them.
+//
+// Each subscribed connection has one subscriber: a bounded queue and one
+// goroutine that renders events in the connection's event encoding (that of
+// its most recent v2 request: binary or JSON) and pushes them through the
+// connection's single writer. Publishing never waits: an event is offered to
+// every queue with a non-blocking send, and a subscriber whose queue is full
+// is dropped as a slow consumer (logged, counted, its connection closed)
+// while every other subscriber keeps receiving.
+//
+// A new subscriber's goroutine starts writing only after the reply to the
+// subscribing request (EventAck) has been written, so the ack always comes
+// before the first event; events confirmed in between wait in the queue.
+// Subscribing again on the same connection replaces the options of the
+// earlier subscription (the node would add a duplicate). A connection that
+// ends takes its subscriptions and service name with it.
+//
+// Each event is rendered once per distinct (encoding, include_block,
+// include_election_info) among its receivers, not once per receiver.
+package broker

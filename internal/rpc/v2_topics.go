@@ -1,0 +1,90 @@
+package rpc
+
+import (
+	"context"
+	"errors"
+
+	"github.com/nipc/nipc/api"
+	"github.com/nipc/nipc/api/fb"
+	"github.com/nipc/nipc/internal/broker"
+	"github.com/nipc/nipc/internal/peer"
+)
+
+// TopicHandlers returns the handlers of the subscription and service
+// messages: TopicConfirmation, TopicServiceStop, ServiceRegister and
+// ServiceStop. stopNode is called (after the reply is on its way) for
+// ServiceStop{"node"}.
+func TopicHandlers(b *broker.Broker, stopNode func()) map[fb.Message]V2Func {
+	t := topics{b: b, stopNode: stopNode}
+	return map[fb.Message]V2Func{
+		fb.MessageTopicConfirmation: typed(t.topicConfirmation),
+		fb.MessageTopicServiceStop:  typed(t.topicServiceStop),
+		fb.MessageServiceRegister:   typed(t.serviceRegister),
+		fb.MessageServiceStop:       typed(t.serviceStop),
+	}
+}
+
+type topics struct {
+	b        *broker.Broker
+	stopNode func()
+}
+
+// errNoConnection is what a subscription over the HTTP gateway gets.
+var errNoConnection = &api.Error{Code: api.CodeGeneric, Message: "Subscriptions need a persistent IPC connection"}
+
+func conn(ctx context.Context) peer.Conn {
+	if p := peer.From(ctx); p != nil {
+		return p.Conn
+	}
+	return nil
+}
+
+func brokerError(err error) error {
+	if errors.Is(err, broker.ErrNoConnection) {
+		return errNoConnection
+	}
+	return err
+}
+
+func (t topics) topicConfirmation(ctx context.Context, m *fb.TopicConfirmationT) (any, error) {
+	var err error
+	if m.Unsubscribe {
+		err = t.b.UnsubscribeConfirmation(conn(ctx))
+	} else {
+		err = t.b.SubscribeConfirmation(conn(ctx), broker.OptionsFrom(m.Options))
+	}
+	if err != nil {
+		return nil, brokerError(err)
+	}
+	return &fb.EventAckT{}, nil
+}
+
+func (t topics) topicServiceStop(ctx context.Context, m *fb.TopicServiceStopT) (any, error) {
+	if err := t.b.SubscribeServiceStop(conn(ctx), m.Unsubscribe); err != nil {
+		return nil, brokerError(err)
+	}
+	return &fb.EventAckT{}, nil
+}
+
+func (t topics) serviceRegister(ctx context.Context, m *fb.ServiceRegisterT) (any, error) {
+	if err := t.b.RegisterService(conn(ctx), m.ServiceName); err != nil {
+		return nil, brokerError(err)
+	}
+	return &fb.SuccessT{}, nil
+}
+
+// serviceStop: "node" stops the node gracefully once the reply is written;
+// any other name sends EventServiceStop to that service's subscribers.
+// restart is ignored, as by the node.
+func (t topics) serviceStop(ctx context.Context, m *fb.ServiceStopT) (any, error) {
+	if m.ServiceName == "node" {
+		if c := conn(ctx); c != nil {
+			c.AfterReply(t.stopNode)
+		} else {
+			go t.stopNode()
+		}
+		return &fb.SuccessT{}, nil
+	}
+	t.b.StopService(m.ServiceName)
+	return &fb.SuccessT{}, nil
+}
