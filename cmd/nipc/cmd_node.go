@@ -114,7 +114,7 @@ func cmdNode(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		terms := 0
 		for s := range sigs {
 			if s == syscall.SIGHUP {
-				log.Info("SIGHUP received: there is no reloadable configuration in this version")
+				n.Reload() // logs the outcome; a bad file leaves the old policy
 				continue
 			}
 			terms++

@@ -68,6 +68,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		"list":     cmdList,
 		"describe": cmdDescribe,
 		"sub":      cmdSub,
+		"reload":   cmdReload,
+		"access":   cmdAccess,
 	}
 	verb := args[0]
 	if verb == "help" || verb == "-h" || verb == "--help" || verb == "-help" {
@@ -117,6 +119,9 @@ Usage:
                       a message's fields, permission and reply
   nipc sub confirmation [-accounts A,B] [-all-local] [-count N] [-no-block] [-no-election]
                       print confirmations as they happen, one JSON object per line
+  nipc reload         reload the node's access file (needs api_reload; SIGHUP does the same)
+  nipc access check [--data_path DIR] [FILE]
+                      validate an access file and print each user's permissions
   nipc bench [-c CONNS] [-n REQUESTS | -d DURATION] [-action NAME | -req JSON]
                       load-test the node; prints p50/p90/p99 and calls/s
 

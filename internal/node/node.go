@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"path/filepath"
 	"sync"
 	"time"
 
+	"github.com/nipc/nipc/api/fb"
+	"github.com/nipc/nipc/internal/authz"
 	"github.com/nipc/nipc/internal/broker"
 	"github.com/nipc/nipc/internal/config"
 	"github.com/nipc/nipc/internal/ledger"
@@ -42,6 +45,7 @@ type Node struct {
 	legacy  *rpc.Legacy
 	v2      *rpc.V2
 	broker  *broker.Broker
+	access  *authz.Store
 	ledger  *ledger.Ledger
 	wallets *wallet.Store
 
@@ -81,11 +85,19 @@ func New(opts Options) (*Node, error) {
 	rpc.RegisterLedgerActions(reg, n.backend())
 	rpc.RegisterWalletActions(reg, n.backend())
 	n.legacy = &rpc.Legacy{Registry: reg, EnableControl: opts.RPC.EnableControl, Log: opts.Log}
+	access, err := authz.NewStore(filepath.Join(opts.DataDir, config.AccessFile))
+	if err != nil {
+		n.closeState()
+		return nil, err
+	}
+	n.access = access
 	n.broker = broker.New(opts.Log, n.wallets.IsLocal, 0)
 	handlers := rpc.V2Handlers(n.backend(), info)
 	maps.Copy(handlers, rpc.TopicHandlers(n.broker, n.RequestStop))
+	handlers[fb.MessageReload] = rpc.ReloadHandler(n.Reload)
 	n.v2 = &rpc.V2{
 		Handlers:            handlers,
+		Policy:              func() rpc.Authorizer { return n.access.Current() },
 		RejectUnknownFields: !opts.Node.Node.IPC.Flatbuffers.SkipUnexpectedFieldsInJSON,
 		Log:                 opts.Log,
 	}
@@ -129,6 +141,18 @@ func (n *Node) handle(ctx context.Context, enc ipc.Encoding, payload, dst []byte
 		return n.legacy.Handle(ctx, enc, payload, dst)
 	}
 	return n.v2.Handle(ctx, enc, payload, dst)
+}
+
+// Reload re-reads what can change while the node runs: the access file
+// (config-access.toml), as parse → validate → swap. On error the old policy
+// stays in force and the error says why.
+func (n *Node) Reload() error {
+	if err := n.access.Reload(); err != nil {
+		n.log.Error("reload failed; the previous access policy stays in force", "err", err)
+		return err
+	}
+	n.log.Info("reloaded the access configuration", "file", n.access.Path())
+	return nil
 }
 
 // Listen binds the IPC transports. If it fails, the node is closed.

@@ -88,3 +88,15 @@ func (t topics) serviceStop(ctx context.Context, m *fb.ServiceStopT) (any, error
 	t.b.StopService(m.ServiceName)
 	return &fb.SuccessT{}, nil
 }
+
+// ReloadHandler answers Reload (permission api_reload) by calling reload:
+// Success, or Error 1 with the reason the new configuration was refused
+// (the old one stays in force).
+func ReloadHandler(reload func() error) V2Func {
+	return typed(func(ctx context.Context, _ *fb.ReloadT) (any, error) {
+		if err := reload(); err != nil {
+			return nil, &api.Error{Code: api.CodeGeneric, Message: "Invalid access configuration file: " + err.Error()}
+		}
+		return &fb.SuccessT{}, nil
+	})
+}

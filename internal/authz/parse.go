@@ -1,0 +1,410 @@
+package authz
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/pelletier/go-toml/v2"
+	"github.com/pelletier/go-toml/v2/unstable"
+)
+
+// The two kinds of entries an access file holds, and their keys.
+const (
+	kindRole = "role"
+	kindUser = "user"
+)
+
+var (
+	roleKeys = []string{"id", "allow", "deny"} // deny is rejected with its own message
+	userKeys = []string{"id", "roles", "allow", "deny", "bare"}
+)
+
+// entry is one [[role]] or [[user]] as written, with positions.
+type entry struct {
+	kind string
+	at   pos   // its [[header]], its inline table, or its first dotted key
+	id   *item // nil when the entry has no id key
+	// badID is set when the id key is there but could not be read.
+	badID bool
+	// roles, allow and deny list the items in file order (empty items
+	// skipped, nothing checked yet).
+	roles, allow, deny []item
+	bare               bool
+}
+
+// item is a string value, or one item of a list, and where it is.
+type item struct {
+	name string
+	at   pos
+}
+
+// keyPart is one part of a (possibly dotted) key.
+type keyPart struct {
+	name string
+	at   pos
+	off  int // byte offset of at
+}
+
+// reader turns the TOML document into entries. It only ever sees
+// documents go-toml has accepted, so the document is valid TOML: keys are
+// not repeated and tables are not redefined.
+type reader struct {
+	ps      *problems
+	p       unstable.Parser
+	entries []*entry          // in file order
+	dotted  map[string]*entry // the table a root dotted key (role.id = …) made
+	cur     *entry            // the entry the current [header] opened
+	skip    bool              // the current [header] was reported; ignore its keys
+	lines   []int             // byte offset of the start of each line
+}
+
+// readEntries parses data (valid TOML or not) and returns its entries.
+// Problems go to ps.
+func readEntries(ps *problems, data []byte) []*entry {
+	// go-toml checks the document as a whole (syntax, repeated keys,
+	// redefined tables) and places the first problem.
+	var doc map[string]any
+	if err := toml.Unmarshal(data, &doc); err != nil {
+		if de, ok := errors.AsType[*toml.DecodeError](err); ok {
+			line, col := de.Position()
+			ps.add(pos{line, col}, "%s", strings.TrimPrefix(de.Error(), "toml: "))
+		} else {
+			ps.add(pos{}, "%s", strings.TrimPrefix(err.Error(), "toml: "))
+		}
+		return nil
+	}
+	r := &reader{ps: ps, dotted: make(map[string]*entry), lines: []int{0}}
+	for i, c := range data {
+		if c == '\n' {
+			r.lines = append(r.lines, i+1)
+		}
+	}
+	r.p.Reset(data)
+	for r.p.NextExpression() {
+		e := r.p.Expression()
+		switch e.Kind {
+		case unstable.Table, unstable.ArrayTable:
+			r.header(e)
+		case unstable.KeyValue:
+			switch {
+			case r.skip:
+			case r.cur != nil:
+				r.field(r.cur, r.key(e), e.Value())
+			default:
+				r.rootKeyValue(e)
+			}
+		}
+	}
+	if err := r.p.Error(); err != nil {
+		// Not reached for a document go-toml accepted; kept so that a
+		// disagreement between its two parsers is an error, not a panic.
+		ps.add(pos{}, "%s", err.Error())
+		return nil
+	}
+	return r.entries
+}
+
+// header handles [table] and [[array.table]] lines.
+func (r *reader) header(e *unstable.Node) {
+	k := r.key(e)
+	r.cur, r.skip = nil, true
+	open, shut := "[", "]"
+	if e.Kind == unstable.ArrayTable {
+		open, shut = "[[", "]]"
+	}
+	at := r.headerPos(k[0])
+	kind := k[0].name
+	if kind != kindRole && kind != kindUser {
+		r.ps.add(at, "unknown table %s%s%s%s", open, joinKey(k), shut, didYouMean(open, closest(kind, kindRole, kindUser), shut))
+		return
+	}
+	if len(k) > 1 {
+		got := "a table"
+		if e.Kind == unstable.ArrayTable {
+			got = "an array of tables"
+		}
+		if k[1].name == "id" {
+			// [user.id] is a table inside the last [[user]].
+			for _, en := range slices.Backward(r.entries) {
+				if en.kind == kind {
+					en.badID = true
+					break
+				}
+			}
+		}
+		r.nested(kind, k[1:], at, got)
+		return
+	}
+	r.cur, r.skip = r.newEntry(kind, at), false
+}
+
+// rootKeyValue handles a key = value line before the first header.
+func (r *reader) rootKeyValue(e *unstable.Node) {
+	k := r.key(e)
+	kind := k[0].name
+	if kind != kindRole && kind != kindUser {
+		r.ps.add(k[0].at, "unknown key %s%s", joinKey(k), didYouMean("", closest(kind, kindRole, kindUser), ""))
+		return
+	}
+	v := e.Value()
+	if len(k) > 1 {
+		// role.id = "x": a dotted key makes the table role.
+		en := r.dotted[kind]
+		if en == nil {
+			en = r.newEntry(kind, k[0].at)
+			r.dotted[kind] = en
+		}
+		r.field(en, k[1:], v)
+		return
+	}
+	switch v.Kind {
+	case unstable.InlineTable:
+		r.inline(kind, v)
+	case unstable.Array:
+		for it := v.Children(); it.Next(); {
+			c := it.Node()
+			if c.Kind != unstable.InlineTable {
+				r.ps.add(r.at(c, k[0].at), "%s: expected an array of tables, got %s in it", kind, describe(c))
+				continue
+			}
+			r.inline(kind, c)
+		}
+	default:
+		r.ps.add(r.at(v, k[0].at), "%s: expected a table or an array of tables, got %s", kind, describe(v))
+	}
+}
+
+// inline reads one inline table as an entry.
+func (r *reader) inline(kind string, t *unstable.Node) {
+	en := r.newEntry(kind, r.at(t, pos{}))
+	for it := t.Children(); it.Next(); {
+		if kv := it.Node(); kv.Kind == unstable.KeyValue {
+			r.field(en, r.key(kv), kv.Value())
+		}
+	}
+}
+
+func (r *reader) newEntry(kind string, at pos) *entry {
+	en := &entry{kind: kind, at: at}
+	r.entries = append(r.entries, en)
+	return en
+}
+
+// nested reports a key below an entry's key (user.allow.x, [user.x]).
+func (r *reader) nested(kind string, k []keyPart, at pos, got string) {
+	name := k[0].name
+	if name == "deny" && kind == kindRole {
+		r.ps.add(at, "role.deny: only users can have deny entries")
+		return
+	}
+	if want := wantFor(kind, name); want != "" {
+		r.ps.add(at, "%s.%s: expected %s, got %s", kind, name, want, got)
+		return
+	}
+	r.unknownKey(kind, k, at)
+}
+
+func (r *reader) unknownKey(kind string, k []keyPart, at pos) {
+	keys := userKeys
+	if kind == kindRole {
+		keys = roleKeys[:2]
+	}
+	hint := didYouMean(kind+".", closest(k[0].name, keys...), "")
+	r.ps.add(at, "unknown key %s.%s%s", kind, joinKey(k), hint)
+}
+
+// wantFor describes the value key name takes in an entry of kind; "" when
+// the entry has no such key.
+func wantFor(kind, name string) string {
+	switch name {
+	case "id":
+		return "a string"
+	case "allow":
+		return "a string or an array of strings"
+	case "roles", "deny":
+		if kind == kindUser {
+			return "a string or an array of strings"
+		}
+	case "bare":
+		if kind == kindUser {
+			return "true or false"
+		}
+	}
+	return ""
+}
+
+// field stores key = v in en.
+func (r *reader) field(en *entry, k []keyPart, v *unstable.Node) {
+	kind, name := en.kind, k[0].name
+	if len(k) > 1 {
+		en.badID = en.badID || name == "id"
+		r.nested(kind, k, k[0].at, "a table")
+		return
+	}
+	full := kind + "." + name
+	switch {
+	case name == "deny" && kind == kindRole:
+		r.ps.add(k[0].at, "role.deny: only users can have deny entries")
+	case wantFor(kind, name) == "":
+		r.unknownKey(kind, k, k[0].at)
+	case name == "id":
+		if v.Kind != unstable.String {
+			r.ps.add(r.at(v, k[0].at), "%s: expected a string, got %s", full, describe(v))
+			en.badID = true
+			return
+		}
+		en.id = &item{name: string(v.Data), at: r.at(v, k[0].at)}
+	case name == "bare":
+		switch s := string(v.Data); {
+		case v.Kind == unstable.Bool, v.Kind == unstable.String && (s == "true" || s == "false"):
+			en.bare = s == "true"
+		case v.Kind == unstable.String:
+			r.ps.add(r.at(v, k[0].at), "%s: expected true or false, got %q", full, s)
+		default:
+			r.ps.add(r.at(v, k[0].at), "%s: expected true or false, got %s", full, describe(v))
+		}
+	default:
+		items := r.list(full, v, k[0].at)
+		switch name {
+		case "roles":
+			en.roles = items
+		case "allow":
+			en.allow = items
+		case "deny":
+			en.deny = items
+		}
+	}
+}
+
+// list reads a permission or role list: one comma-separated string, or an
+// array of strings. Items are trimmed; empty items are skipped.
+func (r *reader) list(full string, v *unstable.Node, keyAt pos) []item {
+	var items []item
+	switch v.Kind {
+	case unstable.String:
+		items = r.split(v, keyAt)
+	case unstable.Array:
+		for it := v.Children(); it.Next(); {
+			c := it.Node()
+			if c.Kind != unstable.String {
+				r.ps.add(r.at(c, keyAt), "%s: expected an array of strings, got %s in it", full, describe(c))
+				continue
+			}
+			if s := strings.TrimSpace(string(c.Data)); s != "" {
+				items = append(items, item{name: s, at: r.at(c, keyAt)})
+			}
+		}
+	default:
+		r.ps.add(r.at(v, keyAt), "%s: expected a string or an array of strings, got %s", full, describe(v))
+	}
+	return items
+}
+
+// split splits a comma-separated string. Each item's position is exact when
+// the string is written without escapes; otherwise it is the string's.
+func (r *reader) split(v *unstable.Node, keyAt pos) []item {
+	start := r.at(v, keyAt)
+	raw := r.p.Raw(v.Raw)
+	exact := len(raw) >= 2 && string(raw[1:len(raw)-1]) == string(v.Data) && v.Raw.Length > 0
+	var items []item
+	off := 0
+	for piece := range strings.SplitSeq(string(v.Data), ",") {
+		lead := len(piece) - len(strings.TrimLeftFunc(piece, unicode.IsSpace))
+		if name := strings.TrimSpace(piece); name != "" {
+			at := start
+			if exact {
+				at = r.offsetPos(int(v.Raw.Offset) + 1 + off + lead)
+			}
+			items = append(items, item{name: name, at: at})
+		}
+		off += len(piece) + 1
+	}
+	return items
+}
+
+// key returns the parts of a KeyValue's, Table's or ArrayTable's key.
+func (r *reader) key(n *unstable.Node) []keyPart {
+	var k []keyPart
+	for it := n.Key(); it.Next(); {
+		kn := it.Node()
+		k = append(k, keyPart{name: string(kn.Data), at: r.at(kn, pos{}), off: int(kn.Raw.Offset)})
+	}
+	return k
+}
+
+// at is n's position, or fallback when n carries no range (arrays).
+func (r *reader) at(n *unstable.Node, fallback pos) pos {
+	if n.Raw.Length == 0 {
+		return fallback
+	}
+	return r.offsetPos(int(n.Raw.Offset))
+}
+
+func (r *reader) offsetPos(offset int) pos {
+	line, found := slices.BinarySearch(r.lines, offset)
+	if !found {
+		line--
+	}
+	return pos{line + 1, offset - r.lines[line] + 1}
+}
+
+// headerPos is the position of the "[" that opens the header whose first
+// key part is first.
+func (r *reader) headerPos(first keyPart) pos {
+	data := r.p.Data()
+	off := first.off
+	for off > 0 && (data[off-1] == ' ' || data[off-1] == '\t' || data[off-1] == '[') {
+		off--
+	}
+	return r.offsetPos(off)
+}
+
+func joinKey(k []keyPart) string {
+	parts := make([]string, len(k))
+	for i, p := range k {
+		parts[i] = p.name
+		if !isBareKey(p.name) {
+			parts[i] = `"` + strings.ReplaceAll(strings.ReplaceAll(p.name, `\`, `\\`), `"`, `\"`) + `"`
+		}
+	}
+	return strings.Join(parts, ".")
+}
+
+func isBareKey(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// describe names the TOML type of a value, with an article.
+func describe(n *unstable.Node) string {
+	switch n.Kind {
+	case unstable.String:
+		return "a string"
+	case unstable.Bool:
+		return "a boolean"
+	case unstable.Integer:
+		return "an integer"
+	case unstable.Float:
+		return "a float"
+	case unstable.Array:
+		return "an array"
+	case unstable.InlineTable:
+		return "a table"
+	case unstable.LocalDate:
+		return "a date"
+	case unstable.LocalTime:
+		return "a time"
+	case unstable.LocalDateTime, unstable.DateTime:
+		return "a date-time"
+	}
+	return "a " + strings.ToLower(n.Kind.String())
+}
