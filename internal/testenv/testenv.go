@@ -29,6 +29,7 @@ type Node struct {
 // Options adjust a test node's configuration.
 type Options struct {
 	DataDir string             // default: a new temporary directory
+	Access  string             // if set, written as config-access.toml before start
 	Node    func(*config.Node) // called on the defaults before start
 	RPC     func(*config.RPC)
 }
@@ -39,6 +40,11 @@ func Start(t testing.TB, o Options) *Node {
 	dir := o.DataDir
 	if dir == "" {
 		dir = TempDir(t)
+	}
+	if o.Access != "" {
+		if err := os.WriteFile(filepath.Join(dir, config.AccessFile), []byte(o.Access), 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
 	nc := config.DefaultNode()
 	nc.Node.IPC.TCP.Port = 0
