@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -70,15 +71,39 @@ type daemon struct {
 	dir    string
 	port   int
 	sock   string
-	stderr *bytes.Buffer
+	stderr *syncBuffer
 	done   chan error
+}
+
+// syncBuffer is a bytes.Buffer safe to read while the child writes to it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 // startNode runs `nipc node` on its own data dir, port and socket, and waits
 // until it answers.
 func startNode(t *testing.T, extra ...string) *daemon {
 	t.Helper()
-	d := &daemon{dir: tempDir(t), port: freePort(t), stderr: new(bytes.Buffer), done: make(chan error, 1)}
+	return startNodeIn(t, tempDir(t), extra...)
+}
+
+// startNodeIn is startNode on a given data directory.
+func startNodeIn(t *testing.T, dir string, extra ...string) *daemon {
+	t.Helper()
+	d := &daemon{dir: dir, port: freePort(t), stderr: new(syncBuffer), done: make(chan error, 1)}
 	d.sock = filepath.Join(d.dir, "ipc.sock")
 	args := append([]string{"node", "--data_path", d.dir,
 		"--config", fmt.Sprintf("node.ipc.tcp.port=%d", d.port),
@@ -297,12 +322,63 @@ func TestSignalsDrainAndRemoveSocket(t *testing.T) {
 	}
 }
 
-func TestSIGHUPDoesNotKill(t *testing.T) {
-	d := startNode(t)
+// TestSIGHUPReloadsAccess: SIGHUP re-reads config-access.toml; a broken
+// file is reported and the old policy stays; the node keeps running.
+func TestSIGHUPReloadsAccess(t *testing.T) {
+	dir := tempDir(t)
+	access := filepath.Join(dir, "config-access.toml")
+	os.WriteFile(access, []byte("[[user]]\nid = \"\"\nallow = \"api_account_weight\"\n"), 0o600)
+	d := startNodeIn(t, dir)
+	env := []string{"NIPC_IPC_PATH=" + d.sock}
+	if _, _, code := nipc(t, env, "", "call", "BlockCount"); code != 77 {
+		t.Fatalf("BlockCount before the reload: exit %d, want 77", code)
+	}
+	os.WriteFile(access, []byte("[[user]]\nid = \"\"\nallow = \"api_account_weight, api_block_count\"\n"), 0o600)
 	d.cmd.Process.Signal(syscall.SIGHUP)
-	time.Sleep(200 * time.Millisecond)
-	if out, _, code := nipc(t, nil, "", "ping", "-S", d.sock); code != 0 {
-		t.Fatalf("node gone after SIGHUP: %s", out)
+	waitFor(t, func() bool { _, _, code := nipc(t, env, "", "call", "BlockCount"); return code == 0 })
+
+	os.WriteFile(access, []byte("[[user]]\nid = \"\"\nallow = \"api_blok_count\"\n"), 0o600)
+	d.cmd.Process.Signal(syscall.SIGHUP)
+	waitFor(t, func() bool { return strings.Contains(d.stderr.String(), "config-access.toml:3:") })
+	if out, errOut, code := nipc(t, env, "", "call", "BlockCount"); code != 0 {
+		t.Fatalf("after a broken reload the old policy must stay: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// TestInvalidAccessFileAtStart: a node does not start on a broken access
+// file, and says where the problem is.
+func TestInvalidAccessFileAtStart(t *testing.T) {
+	dir := tempDir(t)
+	os.WriteFile(filepath.Join(dir, "config-access.toml"), []byte("[[role]]\nid = \"r\"\ndeny = \"wallet\"\n"), 0o600)
+	_, errOut, code := nipc(t, nil, "", "node", "--data_path", dir, "--config", fmt.Sprintf("node.ipc.tcp.port=%d", freePort(t)),
+		"--config", "node.ipc.local.path="+filepath.Join(dir, "s"))
+	if code != 78 || !strings.Contains(errOut, "config-access.toml:3:") {
+		t.Fatalf("exit %d, stderr %s", code, errOut)
+	}
+	out, errOut, code := nipc(t, nil, "", "access", "check", filepath.Join(dir, "config-access.toml"))
+	if code != 78 || !strings.Contains(errOut, "config-access.toml:3:") {
+		t.Fatalf("access check: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+func TestAccessCheckCommand(t *testing.T) {
+	dir := tempDir(t)
+	path := filepath.Join(dir, "a.toml")
+	os.WriteFile(path, []byte("[[role]]\nid = \"w\"\nallow = [\"wallet_read\"]\n[[user]]\nid = \"k\"\nroles = \"w\"\n"), 0o600)
+	out, errOut, code := nipc(t, nil, "", "access", "check", path)
+	if code != 0 || !strings.Contains(out, "api_account_weight, wallet_read") {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met within 10s")
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
 
