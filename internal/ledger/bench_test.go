@@ -62,25 +62,26 @@ func BenchmarkProcess(b *testing.B) { benchProcess(b, false) }
 // BenchmarkProcessNoSync is the same without fsync: the ledger's own cost.
 func BenchmarkProcessNoSync(b *testing.B) { benchProcess(b, true) }
 
-// parallelChains are the blocks of BenchmarkProcessParallel: setup opens
-// one account per submitter with a send from genesis; chains[g] is a run of
-// sends from account g, independent of the other chains.
+// parallelChains are the blocks of the concurrent benchmarks: setup opens
+// one account per submitter with a send from genesis (setup[:2n] serves n
+// submitters); chains[g] is a run of sends from account g, independent of
+// the other chains.
 var parallelChains struct {
 	sync.Mutex
 	setup  []*nano.Block
 	chains [][]*nano.Block
 }
 
-const parallelSubmitters = 4
+const maxSubmitters = 64
 
-func parallelStream(b *testing.B, perChain int) ([]*nano.Block, [][]*nano.Block) {
+func parallelStream(b *testing.B, submitters, perChain int) ([]*nano.Block, [][]*nano.Block) {
 	pc := &parallelChains
 	pc.Lock()
 	defer pc.Unlock()
 	const funds = 1 << 40
 	if pc.setup == nil {
 		prev, balance := genesisH, nano.GenesisAmount
-		for g := range uint32(parallelSubmitters) {
+		for g := range uint32(maxSubmitters) {
 			key := nano.DeriveKey(nano.Seed{8}, g)
 			balance, _ = balance.Sub(amt(funds))
 			send := stateBlock(b, genesisKey, prev, genesisPub, balance, nano.Hash(key.PublicKey()))
@@ -90,7 +91,7 @@ func parallelStream(b *testing.B, perChain int) ([]*nano.Block, [][]*nano.Block)
 			pc.chains = append(pc.chains, []*nano.Block{open})
 		}
 	}
-	for g := range pc.chains {
+	for g := range submitters {
 		key := nano.DeriveKey(nano.Seed{8}, uint32(g))
 		for len(pc.chains[g]) < perChain+1 {
 			prev := pc.chains[g][len(pc.chains[g])-1]
@@ -98,23 +99,25 @@ func parallelStream(b *testing.B, perChain int) ([]*nano.Block, [][]*nano.Block)
 			pc.chains[g] = append(pc.chains[g], send)
 		}
 	}
-	chains := make([][]*nano.Block, len(pc.chains))
+	chains := make([][]*nano.Block, submitters)
 	for g := range chains {
 		chains[g] = pc.chains[g][1 : perChain+1]
 	}
-	return pc.setup, chains
+	return pc.setup[:2*submitters], chains
 }
 
-// BenchmarkProcessParallel submits independent account chains from several
-// goroutines without fsync, so that signature checks overlap the single
-// writer's transactions.
-func BenchmarkProcessParallel(b *testing.B) {
-	perChain := (b.N + parallelSubmitters - 1) / parallelSubmitters
-	setup, chains := parallelStream(b, perChain)
-	l := openTest(b, Options{NoSync: true})
+// benchConcurrent submits pre-built independent account chains from
+// several goroutines at once, as many IPC clients would: signature checks
+// overlap the batch being applied, and blocks queued meanwhile share the
+// next commit. It reports blocks/s and the mean blocks per commit.
+func benchConcurrent(b *testing.B, submitters int, noSync bool) {
+	perChain := (b.N + submitters - 1) / submitters
+	setup, chains := parallelStream(b, submitters, perChain)
+	l := openTest(b, Options{NoSync: noSync})
 	for _, blk := range setup {
 		mustProcess(b, l, blk, Progress)
 	}
+	commits := l.stats.commits.Load()
 	ctx := context.Background()
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -131,8 +134,25 @@ func BenchmarkProcessParallel(b *testing.B) {
 	}
 	wg.Wait()
 	b.StopTimer()
-	b.ReportMetric(float64(perChain*parallelSubmitters)/b.Elapsed().Seconds(), "blocks/s")
+	n := perChain * submitters
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "blocks/s")
+	b.ReportMetric(float64(n)/float64(l.stats.commits.Load()-commits), "blocks/commit")
 }
+
+// BenchmarkProcessParallel: 4 submitters without fsync.
+func BenchmarkProcessParallel(b *testing.B) { benchConcurrent(b, 4, true) }
+
+// BenchmarkProcessConcurrent: 16 submitters, each commit fsynced; the
+// target of group commit.
+func BenchmarkProcessConcurrent(b *testing.B) { benchConcurrent(b, 16, false) }
+
+// BenchmarkProcessConcurrentNoSync: 16 submitters without fsync.
+func BenchmarkProcessConcurrentNoSync(b *testing.B) { benchConcurrent(b, 16, true) }
+
+// BenchmarkProcessConcurrent64: 64 submitters with fsync. Each submitter
+// waits for its block before sending the next, so about half of them are
+// queued when a batch starts: commits grow with the number of clients.
+func BenchmarkProcessConcurrent64(b *testing.B) { benchConcurrent(b, 64, false) }
 
 func BenchmarkWeight(b *testing.B) {
 	l := openTest(b, Options{NoSync: true})

@@ -3,11 +3,13 @@ package ledger
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -48,13 +50,86 @@ func TestCrashChild(t *testing.T) {
 	}
 }
 
-func TestCrashSafety(t *testing.T) {
+// TestCrashChildConcurrent is the child process of
+// TestCrashSafetyConcurrent: after opening a few accounts it has one
+// goroutine per account submit that account's chain at once, so that
+// blocks share commits, and prints "ack <hash>" after each Progress, until
+// it is killed. An unexpected outcome is printed as "error ...".
+func TestCrashChildConcurrent(t *testing.T) {
+	dir := os.Getenv(crashDirEnv)
+	if dir == "" {
+		t.Skip("run by TestCrashSafetyConcurrent")
+	}
+	l, err := Open(filepath.Join(dir, "ledger.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	var outMu sync.Mutex
+	say := func(line string) {
+		outMu.Lock()
+		defer outMu.Unlock()
+		os.Stdout.WriteString(line + "\n")
+	}
+	const accounts = 8
+	const funds = 1 << 30
+	bd := builder{t, l}
+	keys := make([]nano.PrivateKey, accounts)
+	frontiers := make([]nano.Hash, accounts)
+	for g := range keys {
+		keys[g] = testKey(6000 + uint32(g))
+		send := bd.send(genesisKey, keys[g].PublicKey(), amt(funds))
+		mustProcess(t, l, send, Progress)
+		say("ack " + send.Hash().String())
+		open := bd.receive(keys[g], send.Hash())
+		mustProcess(t, l, open, Progress)
+		say("ack " + open.Hash().String())
+		frontiers[g] = open.Hash()
+	}
+	var wg sync.WaitGroup
+	for g, key := range keys {
+		wg.Go(func() {
+			prev := frontiers[g]
+			for i := uint64(1); ; i++ {
+				blk := stateBlock(t, key, prev, key.PublicKey(), amt(funds-i), nano.Hash(genesisPub))
+				if i%5 == 0 {
+					bad := stateBlock(t, key, prev, key.PublicKey(), amt(funds-i-1), nano.Hash(genesisPub))
+					bad.Sign(genesisKey)
+					if r, err := l.Process(context.Background(), bad); r != BadSignature || err != nil {
+						say(fmt.Sprintf("error bad signature block: %v %v", r, err))
+						return
+					}
+				}
+				if r, err := l.Process(context.Background(), blk); r != Progress || err != nil {
+					say(fmt.Sprintf("error block %s: %v %v", blk.Hash(), r, err))
+					return
+				}
+				say("ack " + blk.Hash().String())
+				prev = blk.Hash()
+			}
+		})
+	}
+	wg.Wait()
+}
+
+func TestCrashSafety(t *testing.T) { crashSafety(t, "TestCrashChild", 10) }
+
+// TestCrashSafetyConcurrent is TestCrashSafety with concurrent submitters,
+// whose blocks share commits: every acknowledged block must survive.
+// It kills the child once the concurrent phase has begun (after the 16
+// setup blocks).
+func TestCrashSafetyConcurrent(t *testing.T) { crashSafety(t, "TestCrashChildConcurrent", 40) }
+
+// crashSafety runs the child test named child, kills it with SIGKILL at a
+// random moment once it has acknowledged minAcks blocks, and checks that the file
+// reopens, passes Check and holds every acknowledged block.
+func crashSafety(t *testing.T, child string, minAcks int) {
 	if testing.Short() {
 		t.Skip("re-executes the test binary")
 	}
 	for iter := range 3 {
 		dir := t.TempDir()
-		cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.count=1")
+		cmd := exec.Command(os.Args[0], "-test.run=^"+child+"$", "-test.count=1")
 		cmd.Env = append(os.Environ(), crashDirEnv+"="+dir)
 		stdout, err := cmd.StdoutPipe()
 		if err != nil {
@@ -65,6 +140,7 @@ func TestCrashSafety(t *testing.T) {
 		}
 		acks := make(chan nano.Hash, 1<<16)
 		done := make(chan struct{})
+		var childErrs []string
 		go func() {
 			defer close(done)
 			sc := bufio.NewScanner(stdout)
@@ -74,21 +150,22 @@ func TestCrashSafety(t *testing.T) {
 					if err == nil {
 						acks <- hash
 					}
+				} else if strings.HasPrefix(sc.Text(), "error ") {
+					childErrs = append(childErrs, sc.Text())
 				}
 			}
 		}()
-
 		// Kill at a random moment once the child is committing blocks.
 		var acked []nano.Hash
 		deadline := time.After(30 * time.Second)
-		for len(acked) < 10 {
+		for len(acked) < minAcks {
 			select {
 			case h := <-acks:
 				acked = append(acked, h)
 			case <-deadline:
 				cmd.Process.Kill()
 				cmd.Wait()
-				t.Fatal("child committed nothing in 30 s")
+				t.Fatalf("child acknowledged %d blocks in 30 s, want %d", len(acked), minAcks)
 			}
 		}
 		time.Sleep(time.Duration(rand.IntN(300)) * time.Millisecond)
@@ -97,6 +174,9 @@ func TestCrashSafety(t *testing.T) {
 		}
 		<-done
 		cmd.Wait()
+		for _, e := range childErrs {
+			t.Errorf("iteration %d: child: %s", iter, e)
+		}
 		close(acks)
 		for h := range acks {
 			acked = append(acked, h)

@@ -1,7 +1,8 @@
 // Package ledger is a single-node Nano dev-network ledger stored in one
 // bbolt file: it validates blocks as the node's ledger_processor does,
-// stores and cements each valid one in a single write transaction, answers
-// the node's ledger queries, and publishes a confirmation event per block.
+// stores and cements each valid one atomically (blocks submitted
+// concurrently may share one commit), answers the node's ledger queries,
+// and publishes a confirmation event per block.
 //
 // # Genesis and scope
 //
@@ -40,36 +41,58 @@
 // else InsufficientWork. It is computed with nano.Thresholds.Threshold for
 // epoch 0.
 //
-// # Atomicity and crashes
+// # Atomicity, group commit and crashes
 //
-// One processed block is one bbolt read-write transaction holding the block
-// record, its chain-index entry, the account record (frontier, balance,
-// representative, block count, confirmation height and frontier), the
-// receivable entry it creates or consumes, the representative weights and
-// the delegators index it moves, and the block, cemented and account
-// counters. A rejected block rolls its transaction back and writes nothing.
-// bbolt commits by writing a new meta page after the data pages, so a crash
-// at any moment leaves the last committed state; with Options.NoSync unset
-// the commit is fsynced before Process returns, so a block Process reported
-// as Progress survives a crash.
+// Each block is applied atomically: its block record, chain-index entry,
+// account record (frontier, balance, representative, block count,
+// confirmation height and frontier), the receivable entry it creates or
+// consumes, the representative weights and delegators index it moves, and
+// the block, cemented and account counters are all written, or none is.
+// Validation only reads: every result other than Progress is decided
+// before the block's first write, so a rejected block writes nothing (a
+// write counter enforces this; should a rejected block ever have written,
+// its transaction is rolled back and run again without it).
+//
+// Blocks submitted concurrently may share one commit (one fsync): group
+// commit. Process queues its block; whichever caller holds the single
+// writer slot takes every block queued at that moment and any queued while
+// it works (at most 256, never waiting for more, so a lone caller is not
+// delayed), validates and applies them in arrival order in one bbolt
+// read-write transaction, each block seeing the effects of those before it
+// (a send and its receive may share a transaction), and commits once. A storage error fails the whole
+// transaction: every block in it gets the error and none is stored.
+//
+// A block is acknowledged only once durable: Process returns Progress
+// after the transaction holding the block has committed, and with
+// Options.NoSync unset that commit has been fsynced, so a block Process
+// reported as Progress survives a crash. bbolt commits by writing a new
+// meta page after the data pages, so a crash at any moment leaves the last
+// committed state.
 //
 // # Concurrency
 //
 // Many readers, one writer, as bbolt: queries run in read-only transactions
-// and see a consistent snapshot while Process writes. Process calls are
-// serialized by a writer slot; ctx bounds the wait for it and nothing else.
+// and see a consistent snapshot while blocks are written. Transactions
+// that write run one at a time. ctx bounds only the wait in the queue: if
+// it ends before the block has been taken into a transaction, Process
+// returns ctx.Err() and the block is not applied; once taken, Process
+// waits for that transaction and returns its outcome whatever ctx does.
+// Close stops accepting blocks, waits for the transaction in progress and
+// fails the blocks still queued with ErrClosed (they are not applied).
 // Representative weights and delegator counts are kept incrementally, so
 // Weight and DelegatorsCount are one lookup; History, Chain and Successor
 // use a per-account height index, so offsets cost nothing.
 //
 // # Confirmations
 //
-// Each stored block is cemented in its own transaction (a single node's
-// vote is a quorum), and after that transaction has committed one
-// Confirmation is published to every Subscription, in commit order, before
-// the next Process starts its transaction. Publishing never waits: a
-// subscriber whose buffer is full is dropped (its channel is closed, Err
-// returns ErrSlowSubscriber, SlowSubscribers counts it). Events of blocks
-// whose commit failed are never published. The package starts no
-// goroutines.
+// Each stored block is cemented in the transaction that stores it (a
+// single node's vote is a quorum). After that transaction has committed,
+// the block and account counters are updated and one Confirmation per
+// stored block is published to every Subscription, in ledger order within
+// and across transactions, before the callers are answered and before the
+// next transaction starts. Publishing never waits: a subscriber whose
+// buffer is full is dropped (its channel is closed, Err returns
+// ErrSlowSubscriber, SlowSubscribers counts it). Events of blocks whose
+// commit failed are never published. The package starts no goroutines: the
+// caller holding the writer slot does the work of its transaction.
 package ledger

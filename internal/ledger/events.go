@@ -94,18 +94,23 @@ func (s *Subscription) end(err error) {
 // full.
 func (l *Ledger) SlowSubscribers() uint64 { return l.slow.Load() }
 
-// publish hands ev to every subscriber without waiting. Process calls it
-// after the commit, holding the writer slot, so events keep commit order.
-func (l *Ledger) publish(ev Confirmation) {
+// publish hands evs, in order, to every subscriber without waiting. A
+// batch's leader calls it after the commit, holding the writer slot, so
+// events keep commit order within and across batches.
+func (l *Ledger) publish(evs ...Confirmation) {
 	l.subMu.Lock()
 	defer l.subMu.Unlock()
 	for s := range l.subs {
-		select {
-		case s.ch <- ev:
-		default:
-			s.end(ErrSlowSubscriber)
-			l.slow.Add(1)
-			l.opts.Log.Warn("ledger: dropped slow subscriber", "buffer", cap(s.ch))
+		for _, ev := range evs {
+			select {
+			case s.ch <- ev:
+				continue
+			default:
+				s.end(ErrSlowSubscriber)
+				l.slow.Add(1)
+				l.opts.Log.Warn("ledger: dropped slow subscriber", "buffer", cap(s.ch))
+			}
+			break
 		}
 	}
 }

@@ -1,7 +1,6 @@
 package ledger
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -49,12 +48,26 @@ type Ledger struct {
 	db   *bolt.DB
 	opts Options
 
-	// writer is a one-slot semaphore held by Process (and Close) from
-	// before the write transaction until its events are published, so
-	// events leave in commit order and a waiting Process can give up when
-	// its ctx ends.
+	// writer is a one-slot semaphore held by the leader of a batch (and by
+	// Close) from taking the batch until its events are published and its
+	// callers answered, so one batch runs at a time and events leave in
+	// commit order (commit.go).
 	writer chan struct{}
-	closed atomic.Bool
+	closed atomic.Bool // set under qmu
+
+	qmu   sync.Mutex
+	queue []*request // blocks waiting for a batch, in arrival order; guarded by qmu
+
+	// Group commit statistics, for tests.
+	stats struct {
+		batches atomic.Uint64 // batches run
+		commits atomic.Uint64 // transactions committed (batches with a stored block)
+		reruns  atomic.Uint64 // batches rerun without a block that wrote before rejecting
+	}
+	// testAfterRun, set by tests while no Process runs, is called inside
+	// the batch transaction after each block's validation; an error it
+	// returns fails the batch as a storage error would.
+	testAfterRun func(w *writeTx, p *proc, r Result) error
 
 	// Counters mirrored from the meta bucket after each commit.
 	blocks, accounts atomic.Uint64
@@ -114,33 +127,26 @@ func Open(path string, opts Options) (*Ledger, error) {
 	return l, nil
 }
 
-// Close waits for a Process in progress, ends every subscription (their Err
+// Close stops accepting blocks (Process returns ErrClosed), waits for the
+// batch being committed, if any, fails the blocks still queued with
+// ErrClosed (none of them is applied), ends every subscription (their Err
 // becomes ErrClosed) and closes the file. Later calls return ErrClosed.
 func (l *Ledger) Close() error {
 	l.writer <- struct{}{}
-	defer func() { <-l.writer }()
+	defer l.release()
+	l.qmu.Lock()
 	if l.closed.Swap(true) {
+		l.qmu.Unlock()
 		return ErrClosed
+	}
+	failed := l.failQueued()
+	l.qmu.Unlock()
+	for _, r := range failed {
+		r.answer(0, ErrClosed)
 	}
 	l.closeSubscriptions(ErrClosed)
 	return l.db.Close()
 }
-
-// acquire takes the writer slot or gives up when ctx ends.
-func (l *Ledger) acquire(ctx context.Context) error {
-	select {
-	case l.writer <- struct{}{}:
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	if l.closed.Load() {
-		<-l.writer
-		return ErrClosed
-	}
-	return nil
-}
-
-func (l *Ledger) release() { <-l.writer }
 
 // view runs fn in a read-only transaction, mapping a closed database to
 // ErrClosed.

@@ -2,26 +2,27 @@ package ledger
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 
 	"github.com/nipc/nipc/nano"
 )
 
-// errRejected rolls back the write transaction of a block that did not
-// pass; Process turns it back into the Result.
-var errRejected = errors.New("ledger: block rejected")
-
 // Process validates b against the ledger and, when the result is Progress,
-// stores and cements it in one write transaction and then publishes its
-// Confirmation. Any other Result means nothing was written. The error is
-// non-nil only when the block could not be judged: ctx ended while waiting
-// for the writer (ctx bounds only that wait, not the transaction), the
-// ledger is closed, b is nil or of no block type (ErrInvalidBlock), or the
-// file failed. b is not modified or retained.
+// stores and cements it and then publishes its Confirmation. Any other
+// Result means nothing was written. Blocks submitted concurrently may be
+// applied together, in arrival order, in one transaction with one fsync
+// (group commit, see commit.go); each block is still all or nothing, and
+// Process returns Progress only once the transaction holding the block has
+// committed (and, unless Options.NoSync, been fsynced).
+//
+// The error is non-nil only when the block could not be judged or stored:
+// ctx ended while the block was queued (ctx.Err(); the block is not
+// applied), the ledger is closed or was closed while the block was queued
+// (ErrClosed; not applied), b is nil or of no block type (ErrInvalidBlock),
+// or the file failed (every block of that transaction gets the error and
+// none is stored). ctx bounds only the wait in the queue: once a batch has
+// taken the block, Process waits for that batch and returns its outcome
+// whatever ctx does. b is not modified or retained.
 func (l *Ledger) Process(ctx context.Context, b *nano.Block) (Result, error) {
 	start := l.opts.Now()
 	blk := canonical(b)
@@ -34,58 +35,11 @@ func (l *Ledger) Process(ctx context.Context, b *nano.Block) (Result, error) {
 		hash:       blk.Hash(),
 	}
 	// State and open blocks name their signer, so their signature is
-	// checked before taking the writer slot, in parallel with other callers.
+	// checked before queueing, in parallel with other callers.
 	if blk.Type == nano.BlockTypeState || blk.Type == nano.BlockTypeOpen {
 		p.signedByAccount = blk.VerifySignature(blk.Account)
 	}
-	if err := l.acquire(ctx); err != nil {
-		return 0, err
-	}
-	defer l.release()
-
-	var result Result
-	err := l.db.Update(func(tx *bolt.Tx) error {
-		p.w = newWriteTx(tx)
-		p.now = l.opts.Now().Truncate(time.Second)
-		r, err := p.run()
-		if err != nil {
-			return err
-		}
-		if result = r; r != Progress {
-			return errRejected
-		}
-		return nil
-	})
-	switch {
-	case errors.Is(err, errRejected):
-		return result, nil
-	case err != nil:
-		return 0, fmt.Errorf("process block %s: %w", p.hash, err)
-	}
-
-	l.blocks.Add(1)
-	if p.opened {
-		l.accounts.Add(1)
-	}
-	done := l.opts.Now()
-	l.publish(Confirmation{
-		Account:          p.stored.Account,
-		Amount:           p.stored.Amount,
-		Hash:             p.hash,
-		Block:            p.stored.Block,
-		Subtype:          p.stored.Subtype,
-		Height:           p.stored.Height,
-		ConfirmationType: "active_quorum",
-		Election: ElectionInfo{
-			Duration:     done.Sub(start),
-			Time:         done,
-			Tally:        p.tally,
-			RequestCount: 1,
-			BlockCount:   1,
-			VoterCount:   1,
-		},
-	})
-	return Progress, nil
+	return l.submit(&request{ctx: ctx, p: p, start: start, done: make(chan struct{})})
 }
 
 // canonical returns a copy of b holding only its type's fields, or nil if
@@ -123,7 +77,9 @@ var epochLinks = func() (l [2]nano.Hash) {
 
 func isEpochLink(link nano.Hash) bool { return link == epochLinks[0] || link == epochLinks[1] }
 
-// proc is one block being processed inside a write transaction.
+// proc is one block being processed inside a write transaction. run only
+// reads until the block has passed every check: each Result other than
+// Progress is returned before the first write (runBatch relies on this).
 type proc struct {
 	w               *writeTx
 	thresholds      nano.Thresholds

@@ -67,7 +67,7 @@ func (l *Ledger) ReceivableExists(hash nano.Hash) (bool, error) {
 
 // putReceivable records a send waiting for destination.
 func (w *writeTx) putReceivable(destination nano.PublicKey, send nano.Hash, source nano.PublicKey, amount nano.Amount) error {
-	return w.receivable.Put(pairKey(destination, send), encodeReceivable(source, amount))
+	return w.put(w.receivable, pairKey(destination, send), encodeReceivable(source, amount))
 }
 
 // getReceivable reads the entry for (destination, send), or returns ok false.
@@ -81,5 +81,5 @@ func (w *writeTx) getReceivable(destination nano.PublicKey, send nano.Hash) (Rec
 }
 
 func (w *writeTx) deleteReceivable(destination nano.PublicKey, send nano.Hash) error {
-	return w.receivable.Delete(pairKey(destination, send))
+	return w.del(w.receivable, pairKey(destination, send))
 }

@@ -129,6 +129,11 @@ type writeTx struct {
 	tx                                          *bolt.Tx
 	meta, blocks, heights, accounts, receivable *bolt.Bucket
 	weights, delegators, delegatorCounts        *bolt.Bucket
+
+	// writes counts the Puts and Deletes made through put and del, the
+	// only way the mutations below write. A batch compares it around each
+	// block: a rejected block must not have moved it (see runBatch).
+	writes int
 }
 
 func newWriteTx(tx *bolt.Tx) *writeTx {
@@ -145,22 +150,33 @@ func newWriteTx(tx *bolt.Tx) *writeTx {
 	}
 }
 
+// put and del are the writes of every mutation below, counted.
+func (w *writeTx) put(b *bolt.Bucket, k, v []byte) error {
+	w.writes++
+	return b.Put(k, v)
+}
+
+func (w *writeTx) del(b *bolt.Bucket, k []byte) error {
+	w.writes++
+	return b.Delete(k)
+}
+
 // addCounter adds delta to a meta counter.
 func (w *writeTx) addCounter(key []byte, delta uint64) error {
 	v, err := decodeU64(w.meta.Get(key))
 	if err != nil {
 		return err
 	}
-	return w.meta.Put(key, u64Bytes(v+delta))
+	return w.put(w.meta, key, u64Bytes(v+delta))
 }
 
 // putBlock stores a new block, its height index entry, and counts it as
 // stored and cemented.
 func (w *writeTx) putBlock(sb *StoredBlock) error {
-	if err := w.blocks.Put(sb.Hash[:], encodeBlock(sb)); err != nil {
+	if err := w.put(w.blocks, sb.Hash[:], encodeBlock(sb)); err != nil {
 		return err
 	}
-	if err := w.heights.Put(heightKey(sb.Account, sb.Height), sb.Hash[:]); err != nil {
+	if err := w.put(w.heights, heightKey(sb.Account, sb.Height), sb.Hash[:]); err != nil {
 		return err
 	}
 	if err := w.addCounter(keyBlockCount, 1); err != nil {
@@ -172,7 +188,7 @@ func (w *writeTx) putBlock(sb *StoredBlock) error {
 // putAccount writes an account's record. old is its previous record, nil
 // for a new account; the delegators index follows a representative change.
 func (w *writeTx) putAccount(ai *AccountInfo, old *AccountInfo) error {
-	if err := w.accounts.Put(ai.Account[:], encodeAccount(ai)); err != nil {
+	if err := w.put(w.accounts, ai.Account[:], encodeAccount(ai)); err != nil {
 		return err
 	}
 	if old == nil {

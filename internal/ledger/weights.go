@@ -28,7 +28,7 @@ func (w *writeTx) addWeight(rep nano.PublicKey, amount nano.Amount) error {
 		return fmt.Errorf("%w: weight of %s overflows", ErrCorrupt, rep.Account())
 	}
 	v := sum.Bytes()
-	return w.weights.Put(rep[:], v[:])
+	return w.put(w.weights, rep[:], v[:])
 }
 
 // subWeight takes amount from rep's weight, deleting the entry at zero.
@@ -45,10 +45,10 @@ func (w *writeTx) subWeight(rep nano.PublicKey, amount nano.Amount) error {
 		return fmt.Errorf("%w: weight of %s goes negative", ErrCorrupt, rep.Account())
 	}
 	if diff.IsZero() {
-		return w.weights.Delete(rep[:])
+		return w.del(w.weights, rep[:])
 	}
 	v := diff.Bytes()
-	return w.weights.Put(rep[:], v[:])
+	return w.put(w.weights, rep[:], v[:])
 }
 
 // moveWeight takes oldBalance from oldRep and gives newBalance to newRep: the
@@ -68,14 +68,14 @@ func decodeWeight(v []byte) (nano.Amount, error) {
 }
 
 func (w *writeTx) addDelegator(rep, account nano.PublicKey) error {
-	if err := w.delegators.Put(pairKey(rep, account), nil); err != nil {
+	if err := w.put(w.delegators, pairKey(rep, account), nil); err != nil {
 		return err
 	}
 	n, err := w.delegatorCount(rep)
 	if err != nil {
 		return err
 	}
-	return w.delegatorCounts.Put(rep[:], u64Bytes(n+1))
+	return w.put(w.delegatorCounts, rep[:], u64Bytes(n+1))
 }
 
 func (w *writeTx) removeDelegator(rep, account nano.PublicKey) error {
@@ -83,7 +83,7 @@ func (w *writeTx) removeDelegator(rep, account nano.PublicKey) error {
 	if w.delegators.Get(key) == nil {
 		return fmt.Errorf("%w: %s is not a delegator of %s", ErrCorrupt, account.Account(), rep.Account())
 	}
-	if err := w.delegators.Delete(key); err != nil {
+	if err := w.del(w.delegators, key); err != nil {
 		return err
 	}
 	n, err := w.delegatorCount(rep)
@@ -91,9 +91,9 @@ func (w *writeTx) removeDelegator(rep, account nano.PublicKey) error {
 		return err
 	}
 	if n <= 1 {
-		return w.delegatorCounts.Delete(rep[:])
+		return w.del(w.delegatorCounts, rep[:])
 	}
-	return w.delegatorCounts.Put(rep[:], u64Bytes(n-1))
+	return w.put(w.delegatorCounts, rep[:], u64Bytes(n-1))
 }
 
 func (w *writeTx) delegatorCount(rep nano.PublicKey) (uint64, error) {
