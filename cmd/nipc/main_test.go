@@ -520,3 +520,52 @@ func TestListAndDescribe(t *testing.T) {
 		t.Fatalf("describe Nope: exit %d", code)
 	}
 }
+
+// TestSub: nipc sub prints one JSON object per confirmed block and stops
+// after -count.
+func TestSub(t *testing.T) {
+	dir := tempDir(t)
+	os.WriteFile(filepath.Join(dir, "config-access.toml"), []byte("[[user]]\nid = \"watcher\"\nallow = \"api_topic_confirmation\"\n"), 0o600)
+	d := startNodeIn(t, dir, "--rpcconfig", "enable_control=true")
+	sub := exec.Command(nipcBin, "sub", "-S", d.sock, "-count", "2", "-no-election", "confirmation")
+	sub.Env = append(cleanEnv(), "NIPC_API_KEY=watcher")
+	var out syncBuffer
+	sub.Stdout, sub.Stderr = &out, &out
+	if err := sub.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- sub.Wait() }()
+	time.Sleep(300 * time.Millisecond) // let it subscribe
+	// Two sends from a wallet holding the genesis key.
+	walletOut, _, _ := nipc(t, nil, "", "rpc", "-S", d.sock, "wallet_create")
+	w := decode(t, walletOut)["wallet"].(string)
+	nipc(t, nil, "", "rpc", "-S", d.sock, "wallet_add", "wallet="+w, "key=34F0A37AAD20F4A260F0A5B3CB3D7FB50673212263E58A380BC10474BB039CE4")
+	for range 2 {
+		out, errOut, code := nipc(t, nil, "", "rpc", "-S", d.sock, "send", "wallet="+w,
+			"source=nano_3e3j5tkog48pnny9dmfzj1r16pg8t1e76dz5tmac6iq689wyjfpiij4txtdo",
+			"destination=nano_1111111111111111111111111111111111111111111111111113b8661hfk", "amount=1")
+		if code != 0 {
+			t.Fatalf("send: exit %d\n%s%s", code, out, errOut)
+		}
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("nipc sub: %v\n%s", err, out.String())
+		}
+	case <-time.After(15 * time.Second):
+		sub.Process.Kill()
+		t.Fatalf("nipc sub did not finish after 2 events:\n%s", out.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("want 2 lines, got:\n%s", out.String())
+	}
+	for _, l := range lines {
+		m := decode(t, l)
+		if m["message_type"] != "EventConfirmation" || m["message"].(map[string]any)["election_info"] != nil {
+			t.Fatalf("line %s", l)
+		}
+	}
+}
