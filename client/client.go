@@ -18,9 +18,10 @@ import (
 
 // Client is a pool of connections to one daemon.
 type Client struct {
-	cfg   Config
-	slots chan struct{} // one token per connection that may be in use
-	idle  chan *conn    // connections ready for a request
+	cfg    Config
+	secret []byte        // the access check's secret (Config.AccessFile); nil: no check
+	slots  chan struct{} // one token per connection that may be in use
+	idle   chan *conn    // connections ready for a request
 
 	mu     sync.Mutex
 	closed bool
@@ -35,9 +36,16 @@ type conn struct {
 
 // Dial returns a client for the daemon cfg describes, after making one
 // connection to check that it is reachable. ctx bounds that first connection.
+// With cfg.AccessFile set, the secret is read first (an *AccessFileError if
+// the file cannot be used) and every connection the client opens passes the
+// access check (an *AccessError if it does not; see access.go).
 func Dial(ctx context.Context, cfg Config) (*Client, error) {
 	cfg = cfg.withDefaults()
-	c := &Client{cfg: cfg, slots: make(chan struct{}, cfg.PoolSize), idle: make(chan *conn, cfg.PoolSize)}
+	secret, err := readSecret(cfg)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{cfg: cfg, secret: secret, slots: make(chan struct{}, cfg.PoolSize), idle: make(chan *conn, cfg.PoolSize)}
 	cn, err := c.dial(ctx)
 	if err != nil {
 		return nil, err
@@ -59,10 +67,19 @@ func (c *Client) dial(ctx context.Context) (*conn, error) {
 		}
 		return nil, &UnreachableError{Network: network, Address: addr, Err: err}
 	}
+	if c.secret != nil {
+		if err := c.handshake(ctx, nc); err != nil {
+			nc.Close()
+			return nil, err
+		}
+	}
 	return &conn{nc: nc, br: bufio.NewReader(nc)}, nil
 }
 
 // Do sends one request payload in encoding enc and returns the reply payload.
+// A node that requires the access check from a client without
+// Config.AccessFile answers "Access check required": that is returned as an
+// *AccessError.
 func (c *Client) Do(ctx context.Context, enc ipc.Encoding, payload []byte) ([]byte, error) {
 	select {
 	case c.slots <- struct{}{}:
@@ -79,6 +96,10 @@ func (c *Client) Do(ctx context.Context, enc ipc.Encoding, payload []byte) ([]by
 			return nil, err
 		}
 		reply, reusable, err := cn.roundTrip(ctx, enc, payload, c.cfg.MaxFrameSize)
+		if err == nil && c.accessRequired(enc, reply) {
+			cn.nc.Close() // the node closes it too
+			return nil, c.errAccessRequired()
+		}
 		if err == nil {
 			if reusable {
 				c.put(cn)

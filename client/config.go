@@ -30,7 +30,7 @@ type Config struct {
 	Path         string        // Unix socket path; used instead of TCP when set
 	Addr         string        // TCP host (default 127.0.0.1)
 	Port         int           // TCP port (default 7077)
-	AccessFile   string        // shared-secret file for the access check
+	AccessFile   string        // shared-secret file: when set, every connection does the access check
 	APIKey       string        // credentials for v2 messages
 	PoolSize     int           // connections kept and used at once (default 4)
 	DialTimeout  time.Duration // default 5 s, further bounded by ctx

@@ -17,6 +17,12 @@
 // connection is then discarded). A pooled connection that turns out to be
 // broken (the daemon restarted) is replaced and the request sent once more.
 //
+// Access check: with Config.AccessFile (NIPC_IPC_ACCESS_FILE) set, the secret
+// file is read once at Dial (refused with *AccessFileError if it is not a
+// regular file private to its owner and group) and every new connection runs
+// the shared-secret handshake of docs/PROTOCOL.md §3 before its first
+// request, checking the node's proof too; a failure is an *AccessError.
+//
 // Errors: *UnreachableError when no connection can be made, *ProtocolError
 // when the peer breaks the framing, *ServerError when a legacy action answers
 // {"error": ...}. Use errors.AsType to tell them apart.

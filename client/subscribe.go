@@ -56,7 +56,11 @@ func (c *Client) Subscribe(ctx context.Context, opts *fb.TopicConfirmationOption
 			s.nc.SetDeadline(time.Time{})
 			return s, nil
 		case *fb.ErrorT:
-			err = &api.Error{Code: v.Code, Message: v.Message}
+			if c.secret == nil && isAccessRequiredError(v) {
+				err = c.errAccessRequired()
+			} else {
+				err = &api.Error{Code: v.Code, Message: v.Message}
+			}
 		}
 	}
 	if err == nil {

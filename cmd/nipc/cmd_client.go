@@ -17,10 +17,12 @@ import (
 	"github.com/nipc/nipc/ipc"
 )
 
-// clientFlags are -S, -A, -P and -timeout, which beat the environment.
+// clientFlags are -S, -A, -P, -access-file and -timeout, which beat the
+// environment.
 type clientFlags struct {
 	path, addr string
 	port       int
+	accessFile string
 	timeout    time.Duration
 }
 
@@ -28,6 +30,7 @@ func (c *clientFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.path, "S", "", "Unix socket path (beats NIPC_IPC_PATH)")
 	fs.StringVar(&c.addr, "A", "", "TCP address (beats NIPC_IPC_ADDR)")
 	fs.IntVar(&c.port, "P", 0, "TCP port (beats NIPC_IPC_PORT)")
+	fs.StringVar(&c.accessFile, "access-file", "", "secret file for the node's access check (beats NIPC_IPC_ACCESS_FILE)")
 	fs.DurationVar(&c.timeout, "timeout", 30*time.Second, "time limit for the whole call")
 }
 
@@ -49,6 +52,9 @@ func (c *clientFlags) config() (client.Config, error) {
 	}
 	if c.path != "" {
 		cfg.Path = c.path
+	}
+	if c.accessFile != "" {
+		cfg.AccessFile = c.accessFile
 	}
 	return cfg, nil
 }
@@ -77,6 +83,12 @@ func exitCodeFor(err error) int {
 	}
 	if _, ok := errors.AsType[*client.UnreachableError](err); ok {
 		return exitUnreachable
+	}
+	if _, ok := errors.AsType[*client.AccessError](err); ok {
+		return exitNoPerm
+	}
+	if _, ok := errors.AsType[*client.AccessFileError](err); ok {
+		return exitConfig
 	}
 	if _, ok := errors.AsType[*client.ProtocolError](err); ok {
 		return exitProtocol

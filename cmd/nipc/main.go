@@ -125,8 +125,8 @@ Usage:
   nipc bench [-c CONNS] [-n REQUESTS | -d DURATION] [-action NAME | -req JSON]
                       load-test the node; prints p50/p90/p99 and calls/s
 
-Client flags (before the verb's arguments): -S PATH (Unix socket), -A ADDR, -P PORT,
--timeout DURATION. Environment: NIPC_IPC_PATH (wins when set), NIPC_IPC_ADDR,
+Client flags (after the verb): -S PATH (Unix socket), -A ADDR, -P PORT,
+-access-file FILE (the IPC access check's secret), -timeout DURATION. Environment: NIPC_IPC_PATH (wins when set), NIPC_IPC_ADDR,
 NIPC_IPC_PORT, NIPC_IPC_ACCESS_FILE, NIPC_API_KEY.
 
 Exit codes: 0 ok, 1 the node answered with an error, 2 usage, 69 node unreachable,

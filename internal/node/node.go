@@ -113,6 +113,12 @@ func New(opts Options) (*Node, error) {
 
 func serverConfig(o Options) server.Config {
 	ipcc := o.Node.Node.IPC
+	var accessFile string
+	if ipcc.AccessCheck.Enable {
+		// server.New reads the secret with ipc.ReadSecretFile: a missing,
+		// empty or too open file fails the start, naming the fix.
+		accessFile = ipcc.AccessCheck.File
+	}
 	return server.Config{
 		TCP: server.TCPConfig{
 			Enable:      ipcc.TCP.Enable,
@@ -132,6 +138,7 @@ func serverConfig(o Options) server.Config {
 		IdleTimeout:    ipcc.IdleTimeout.Duration(),
 		MaxConnections: ipcc.MaxConnections,
 		DrainTimeout:   o.DrainTimeout,
+		AccessFile:     accessFile,
 	}
 }
 

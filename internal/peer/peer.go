@@ -20,12 +20,17 @@ const (
 )
 
 // Peer describes one connection. It is immutable after the connection is
-// accepted.
+// accepted, except AccessChecked, which the session sets once, before it
+// handles the connection's first request.
 type Peer struct {
 	Session     uint64    // unique per server, starting at 1
 	Transport   Transport // the listener it came through
 	Remote      string    // remote address (empty for an unnamed Unix peer)
 	AllowUnsafe bool      // the transport's allow_unsafe setting
+	// AccessChecked: the peer passed the shared-secret access check on this
+	// connection. When the server requires the check, no request is handled
+	// before it is true.
+	AccessChecked bool
 	// Conn is the persistent connection, for handlers that push events on
 	// it later (subscriptions); nil where there is none (the HTTP gateway).
 	Conn Conn

@@ -17,6 +17,13 @@ type Config struct {
 	IdleTimeout    time.Duration // 0: idle connections stay open, as with the node
 	MaxConnections int           // 0: no limit; beyond it new connections are closed at once
 	DrainTimeout   time.Duration // how long Shutdown waits for requests in flight when its ctx has no deadline
+
+	// AccessSecret turns the shared-secret access check on for both
+	// transports (docs/PROTOCOL.md §3); nil leaves it off. When it is nil
+	// and AccessFile is set, New reads the secret from that file with
+	// ipc.ReadSecretFile and fails if it cannot.
+	AccessSecret []byte
+	AccessFile   string
 }
 
 // TCPConfig is the TCP transport ([node.ipc.tcp]).
@@ -68,6 +75,9 @@ func (c Config) Validate() error {
 		if len(c.Local.Path) > maxUnixPath {
 			return fmt.Errorf("server: socket path %q is %d bytes; the limit is %d", c.Local.Path, len(c.Local.Path), maxUnixPath)
 		}
+	}
+	if c.AccessSecret != nil && len(c.AccessSecret) == 0 {
+		return errors.New("server: the access-check secret is empty")
 	}
 	if c.MaxFrameSize == 0 {
 		return errors.New("server: max frame size is 0")

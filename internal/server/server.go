@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/nipc/nipc/internal/peer"
+	"github.com/nipc/nipc/ipc"
 )
 
 // ErrServerClosed is returned by Serve after Shutdown or Close.
@@ -23,6 +25,7 @@ type Server struct {
 	cfg     Config
 	handler Handler
 	log     *slog.Logger
+	secret  []byte // the access check's secret; nil: the check is off
 
 	tcp  net.Listener
 	unix *net.UnixListener
@@ -44,11 +47,18 @@ func New(cfg Config, h Handler, log *slog.Logger) (*Server, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	secret := bytes.Clone(cfg.AccessSecret)
+	if secret == nil && cfg.AccessFile != "" {
+		var err error
+		if secret, err = ipc.ReadSecretFile(cfg.AccessFile); err != nil {
+			return nil, fmt.Errorf("server: node.ipc.access_check: %w", err)
+		}
+	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Server{cfg: cfg, handler: h, log: log, sessions: make(map[*session]struct{}), baseCtx: ctx, cancel: cancel}, nil
+	return &Server{cfg: cfg, handler: h, log: log, secret: secret, sessions: make(map[*session]struct{}), baseCtx: ctx, cancel: cancel}, nil
 }
 
 // Listen binds every enabled transport. If one fails, those already bound are

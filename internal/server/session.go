@@ -104,11 +104,12 @@ func (ss *session) run() {
 
 // serveOne reads, handles and answers one request. It reports whether the
 // connection should stay open.
-func (ss *session) serveOne(ctx context.Context, log interface {
-	Debug(string, ...any)
-	Warn(string, ...any)
-}) bool {
-	if d := ss.srv.cfg.IdleTimeout; d > 0 {
+func (ss *session) serveOne(ctx context.Context, log sessionLog) bool {
+	if ss.awaitingAccessCheck() {
+		// Only the access check may open the connection, and promptly.
+		ss.conn.SetReadDeadline(time.Now().Add(ss.ioTimeout))
+		ss.readDeadline = true
+	} else if d := ss.srv.cfg.IdleTimeout; d > 0 {
 		ss.conn.SetReadDeadline(time.Now().Add(d))
 		ss.readDeadline = true
 	} else if ss.readDeadline {
@@ -126,9 +127,10 @@ func (ss *session) serveOne(ctx context.Context, log interface {
 		return false // shutting down
 	}
 	if enc == ipc.EncodingAccessCheck {
-		// The access check is off on this server: say so and close, so that
-		// the client can tell its user why (docs/PROTOCOL.md).
-		ss.write([]byte{accessCheckNotEnabled})
+		return ss.accessCheck(log) // access.go
+	}
+	if ss.awaitingAccessCheck() {
+		ss.refuseUnchecked(enc, log)
 		return false
 	}
 	// A frame that is already in the buffer needs no deadline (the usual
@@ -184,10 +186,6 @@ func (ss *session) frameBuffered() bool {
 	n := uint64(binary.BigEndian.Uint32(l))
 	return uint64(ss.br.Buffered()) >= ipc.FrameHeaderSize+n
 }
-
-// accessCheckNotEnabled is the one-byte answer to an access-check preamble
-// from a server that does not use the check.
-const accessCheckNotEnabled = 0x01
 
 // write sends b as one write under the session's writer lock, bounded by
 // io_timeout.
