@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/nipc/nipc/client"
 	"github.com/nipc/nipc/internal/gateway"
 )
 
@@ -81,6 +82,14 @@ func runGateway(ctx context.Context, args []string, stdout, stderr io.Writer, ho
 		Log:                 log,
 	})
 	defer backend.Close()
+	cctx, ccancel := context.WithTimeout(ctx, 3*time.Second)
+	err = backend.Check(cctx)
+	ccancel()
+	if _, bad := errors.AsType[*client.AccessFileError](err); bad {
+		return exitf(exitConfig, "%v", err)
+	} else if err != nil {
+		log.Warn("the node is not reachable yet; requests fail until it is", "err", err)
+	}
 	cfg := gateway.Config{RPC: rc, WebSocket: nc.Node.WebSocket, Backend: backend, Log: log}
 	if len(origins) > 0 {
 		cfg.OriginPatterns = append(append([]string(nil), gateway.DefaultOriginPatterns...), origins...)

@@ -70,6 +70,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		"sub":      cmdSub,
 		"reload":   cmdReload,
 		"access":   cmdAccess,
+		"gateway":  cmdGateway,
 	}
 	verb := args[0]
 	if verb == "help" || verb == "-h" || verb == "--help" || verb == "-help" {
@@ -102,6 +103,8 @@ func usage(w io.Writer) {
 Usage:
   nipc node [--data_path DIR] [--config key=value]... [--rpcconfig key=value]...
                       run the daemon (IPC on TCP and a Unix socket)
+  nipc gateway [--data_path DIR] [--config k=v]... [--rpcconfig k=v]... [--ws_origin PATTERN]...
+                      run the HTTP(S)/WebSocket gateway as its own process, reaching the node over IPC
   nipc rpc ACTION [key=value ... | JSON | -]
                       call a legacy RPC action; prints the reply
   nipc ping           check that the node answers; prints the round trip

@@ -107,7 +107,8 @@ func startNodeIn(t *testing.T, dir string, extra ...string) *daemon {
 	d.sock = filepath.Join(d.dir, "ipc.sock")
 	args := append([]string{"node", "--data_path", d.dir,
 		"--config", fmt.Sprintf("node.ipc.tcp.port=%d", d.port),
-		"--config", "node.ipc.local.path=" + d.sock}, extra...)
+		"--config", "node.ipc.local.path=" + d.sock,
+		"--config", "rpc.enable=false", "--config", "node.websocket.enable=false"}, extra...)
 	d.cmd = exec.Command(nipcBin, args...)
 	d.cmd.Stderr = d.stderr
 	if err := d.cmd.Start(); err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/nipc/nipc/internal/authz"
 	"github.com/nipc/nipc/internal/broker"
 	"github.com/nipc/nipc/internal/config"
+	"github.com/nipc/nipc/internal/gateway"
 	"github.com/nipc/nipc/internal/ledger"
 	"github.com/nipc/nipc/internal/rpc"
 	"github.com/nipc/nipc/internal/server"
@@ -46,6 +47,7 @@ type Node struct {
 	v2      *rpc.V2
 	broker  *broker.Broker
 	access  *authz.Store
+	gw      *gateway.Server // the in-process HTTP/WebSocket gateway, if enabled
 	ledger  *ledger.Ledger
 	wallets *wallet.Store
 
@@ -102,6 +104,23 @@ func New(opts Options) (*Node, error) {
 		Log:                 opts.Log,
 	}
 
+	if opts.Node.RPC.Enable || opts.Node.Node.WebSocket.Enable {
+		gw, err := gateway.New(gateway.Config{
+			RPC:         opts.RPC,
+			WebSocket:   opts.Node.Node.WebSocket,
+			DisableHTTP: !opts.Node.RPC.Enable,
+			Backend:     gateway.NewInProcess(n.legacy, n.v2),
+			Broker:      n.broker,
+			Policy:      func() rpc.Authorizer { return n.access.Current() },
+			IsLocal:     n.wallets.IsLocal,
+			Log:         opts.Log,
+		})
+		if err != nil {
+			n.closeState()
+			return nil, err
+		}
+		n.gw = gw
+	}
 	srv, err := server.New(serverConfig(opts), server.HandlerFunc(n.handle), opts.Log)
 	if err != nil {
 		n.closeState()
@@ -159,6 +178,9 @@ func (n *Node) Reload() error {
 		return err
 	}
 	n.log.Info("reloaded the access configuration", "file", n.access.Path())
+	if n.gw != nil {
+		return n.gw.Reload() // the TLS certificate
+	}
 	return nil
 }
 
@@ -167,6 +189,13 @@ func (n *Node) Listen() error {
 	if err := n.srv.Listen(); err != nil {
 		n.closeState()
 		return err
+	}
+	if n.gw != nil {
+		if err := n.gw.Listen(); err != nil {
+			n.srv.Close()
+			n.closeState()
+			return err
+		}
 	}
 	return nil
 }
@@ -190,17 +219,33 @@ func (n *Node) RequestStop() { n.stopOnce.Do(func() { close(n.stopc) }) }
 // closes every session. A second cancellation of force (if not nil) closes
 // everything at once.
 func (n *Node) Run(ctx context.Context, force <-chan struct{}) error {
-	served := make(chan error, 1)
-	go func() { served <- n.srv.Serve() }()
+	// Subscribe to the ledger before serving, so that no block confirmed
+	// once clients can connect is missed by the broker.
+	sub := n.ledger.Subscribe(1 << 16)
 	bctx, stopBroker := context.WithCancel(context.Background())
 	brokerDone := make(chan struct{})
-	go func() { defer close(brokerDone); n.feedBroker(bctx) }()
+	go func() { defer close(brokerDone); n.feedBroker(bctx, sub) }()
 	stopFeed := func() { stopBroker(); <-brokerDone }
+	served := make(chan error, 1)
+	go func() { served <- n.srv.Serve() }()
+	gwDone := make(chan error, 1)
+	if n.gw != nil {
+		go func() { gwDone <- n.gw.ListenAndServe() }()
+	} else {
+		gwDone <- gateway.ErrServerClosed
+	}
+	stopGateway := func(ctx context.Context) {
+		if n.gw != nil {
+			n.gw.Shutdown(ctx)
+		}
+		<-gwDone
+	}
 	n.log.Info("nipc node running", "version", Version, "tcp", n.TCPAddr(), "unix", n.UnixPath(), "data_path", n.opts.DataDir)
 
 	select {
 	case err := <-served:
 		n.srv.Close()
+		stopGateway(context.Background())
 		stopFeed()
 		n.closeState()
 		return fmt.Errorf("node: IPC server stopped: %w", err)
@@ -221,6 +266,8 @@ func (n *Node) Run(ctx context.Context, force <-chan struct{}) error {
 			}
 		}()
 	}
+	// The gateway first: its requests in flight use the ledger too.
+	stopGateway(dctx)
 	err := n.srv.Shutdown(dctx)
 	if serr := <-served; !errors.Is(serr, server.ErrServerClosed) && err == nil {
 		err = serr
@@ -238,9 +285,11 @@ const networkIdentifier = nano.DevGenesisHashHex
 // feedBroker publishes the ledger's confirmations until ctx ends. Should the
 // broker ever fall behind the ledger's buffer, it says so and subscribes
 // again rather than stop delivering.
-func (n *Node) feedBroker(ctx context.Context) {
+func (n *Node) feedBroker(ctx context.Context, sub *ledger.Subscription) {
 	for ctx.Err() == nil {
-		sub := n.ledger.Subscribe(1 << 16)
+		if sub == nil {
+			sub = n.ledger.Subscribe(1 << 16)
+		}
 		n.broker.Run(ctx, sub.C())
 		if err := sub.Err(); err != nil && ctx.Err() == nil {
 			n.log.Error("confirmation feed to the broker ended; subscribing again", "err", err)
@@ -249,5 +298,6 @@ func (n *Node) feedBroker(ctx context.Context) {
 		if errors.Is(sub.Err(), ledger.ErrClosed) {
 			return
 		}
+		sub = nil
 	}
 }

@@ -51,6 +51,10 @@ func Start(t testing.TB, o Options) *Node {
 	nc.Node.IPC.Local.Path = filepath.Join(dir, "ipc.sock")
 	nc.Node.IPC.TCP.IOTimeout = 2
 	nc.Node.IPC.Local.IOTimeout = 2
+	// The gateway would bind the fixed ports 7076 and 7078; its tests start
+	// their own on free ports.
+	nc.RPC.Enable = false
+	nc.Node.WebSocket.Enable = false
 	rc := config.DefaultRPC()
 	if o.Node != nil {
 		o.Node(&nc)

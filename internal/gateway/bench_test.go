@@ -1,0 +1,49 @@
+package gateway_test
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/nipc/nipc/nano"
+)
+
+// BenchmarkGateway measures an in-process gateway's throughput over
+// keep-alive connections, with parallel clients (GOMAXPROCS × -cpu
+// goroutines, see b.SetParallelism) posting a small request each.
+func BenchmarkGateway(b *testing.B) {
+	cases := []struct{ name, path, body, want string }{
+		{"legacy/block_count", "/", `{"action": "block_count"}`, `"count"`},
+		{"legacy/account_weight", "/", `{"action": "account_weight", "account": "` + nano.DevGenesisAccount + `"}`, `"weight"`},
+		{"v2/AccountWeight", "/api/v2/AccountWeight", `{"account": "` + nano.DevGenesisAccount + `"}`, `"voting_weight"`},
+	}
+	e := startEnv(b, modes[0], envOptions{})
+	e.http.Transport.(*http.Transport).MaxIdleConnsPerHost = 256
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetParallelism(4)
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				body := []byte(c.body)
+				var buf bytes.Buffer
+				for pb.Next() {
+					resp, err := e.http.Post(e.base+c.path, "application/json", bytes.NewReader(body))
+					if err != nil {
+						b.Error(err)
+						return
+					}
+					buf.Reset()
+					io.Copy(&buf, resp.Body)
+					resp.Body.Close()
+					if !strings.Contains(buf.String(), c.want) {
+						b.Errorf("reply %s", buf.String())
+						return
+					}
+				}
+			})
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
+		})
+	}
+}

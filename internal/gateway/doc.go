@@ -1,0 +1,35 @@
+// Package gateway is nipc's HTTP(S) and WebSocket front of the node: the
+// part of the Nano node's nano_rpc that speaks HTTP, in-process or as its own
+// process ("nipc gateway").
+//
+// HTTP (spec §8.3, docs/GATEWAY.md): POST / is legacy JSON RPC (the node's
+// RPC v1), POST /api/v2/<Name> wraps the body in an Envelope whose
+// credentials and correlation_id come from the Nano-Api-Key and
+// Nano-Correlation-Id headers, and POST /api/v2 takes a whole Envelope.
+// OPTIONS answers with headers only; any other method gets
+// {"error": "Can only POST requests"}. Every body is limited to
+// max_request_size bytes and to max_json_depth opening brackets. The status
+// is always 200, errors included, as with the node. Unlike the node, header
+// values are JSON-escaped before they are spliced into the Envelope (a '"'
+// in a header stays data), connections are kept alive, and HTTPS is served
+// with a certificate that Reload swaps without dropping connections.
+//
+// WebSocket (spec §7.5): the node's WebSocket API for the "confirmation"
+// topic, on [node.websocket] address:port and at /websocket on the HTTP
+// port: subscribe, update, unsubscribe and ping, with acks and the node's
+// message shapes (time as a string, legacy JSON blocks with subtype).
+// Subscribing needs api_topic_confirmation for the credentials given in the
+// upgrade's Nano-Api-Key header or the subscribe message's "api_key".
+//
+// Where the answers come from is a Backend: InProcess calls the node's
+// *rpc.Legacy and *rpc.V2 directly, and its WebSocket is fed by the node's
+// broker; IPC talks to a node over its IPC port with a pool of connections
+// (encoding 1 for legacy, 4 for v2) and relays confirmations from one
+// subscription per distinct credentials.
+//
+// Concurrency: a Server serves every connection on its own goroutine;
+// Reload and Shutdown may be called from any goroutine. A WebSocket has one
+// reader goroutine and writes through coder/websocket's locked writer, each
+// write bounded by a timeout; a subscriber that cannot keep up is closed as
+// a slow consumer, never waited for.
+package gateway

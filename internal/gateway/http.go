@@ -1,0 +1,237 @@
+package gateway
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/nipc/nipc/api/fbjson"
+	"github.com/nipc/nipc/internal/peer"
+	"github.com/nipc/nipc/internal/ptree"
+	"github.com/nipc/nipc/internal/rpc"
+)
+
+// The HTTP layer's own error texts (spec §5.2).
+const (
+	TextOnlyPost        = "Can only POST requests"
+	TextMaxDepth        = "Max JSON depth exceeded"
+	TextBodyLimit       = "Invalid header: body limit exceeded"
+	TextControlDisabled = rpc.TextControlDisabled
+	TextUnableToParse   = rpc.TextUnableToParse
+)
+
+// fixedHeaders go on every HTTP reply (spec §8.3), with nipc's two headers
+// added to the CORS list so that browsers may send them.
+var fixedHeaders = http.Header{
+	"Allow":                        {"POST, OPTIONS"},
+	"Content-Type":                 {"application/json"},
+	"Access-Control-Allow-Origin":  {"*"},
+	"Access-Control-Allow-Methods": {"POST, OPTIONS"},
+	"Access-Control-Allow-Headers": {"Accept, Accept-Language, Content-Language, Content-Type, Nano-Api-Key, Nano-Correlation-Id"},
+}
+
+var bodyPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// serveHTTP is the gateway's one handler: the WebSocket at /websocket,
+// OPTIONS, then POST to /api/v2[/<Name>] (v2) or anywhere else (legacy).
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == wsPath && r.Method == http.MethodGet && headerHasToken(r.Header, "Upgrade", "websocket") {
+		s.serveWebSocket(w, r)
+		return
+	}
+	h := w.Header()
+	for k, v := range fixedHeaders {
+		h[k] = v
+	}
+	switch r.Method {
+	case http.MethodPost:
+	case http.MethodOptions:
+		w.WriteHeader(http.StatusOK)
+		return
+	default:
+		s.reply(w, ptree.ErrorReply(TextOnlyPost))
+		return
+	}
+
+	max := s.cfg.RPC.MaxRequestSize
+	if r.ContentLength > max {
+		h.Set("Connection", "close")
+		s.reply(w, ptree.ErrorReply(TextBodyLimit))
+		return
+	}
+	buf := bodyPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer func() {
+		if buf.Cap() <= 1<<20 {
+			bodyPool.Put(buf)
+		}
+	}()
+	if _, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, max)); err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			s.reply(w, ptree.ErrorReply(TextBodyLimit))
+		}
+		return // otherwise the client went away
+	}
+	body := buf.Bytes()
+	if tooDeep(body, s.cfg.RPC.MaxJSONDepth) {
+		s.reply(w, ptree.ErrorReply(TextMaxDepth))
+		return
+	}
+
+	ctx := peer.With(r.Context(), &peer.Peer{Transport: peer.Gateway, Remote: r.RemoteAddr})
+	target := r.RequestURI
+	if rest, ok := strings.CutPrefix(target, "/api/v2"); ok {
+		name := strings.TrimPrefix(rest, "/")
+		s.logRequest(r, "v2", name)
+		envelope := body
+		if name != "" {
+			envelope = wrapEnvelope(nil, r.Header.Get(headerAPIKey), r.Header.Get(headerCorrelID), name, body)
+		}
+		out, err := s.backend.V2JSON(ctx, envelope)
+		if err != nil {
+			out = fbjson.ErrorLine(nodeText(err))
+		}
+		s.reply(w, out)
+		return
+	}
+	s.legacy(ctx, w, r, body)
+}
+
+// legacy answers POST / (any path but /api/v2...): legacy JSON RPC.
+func (s *Server) legacy(ctx context.Context, w http.ResponseWriter, r *http.Request, body []byte) {
+	params, err := ptree.Parse(body)
+	if err != nil {
+		s.logRequest(r, "legacy", "")
+		s.reply(w, ptree.ErrorReply(TextUnableToParse))
+		return
+	}
+	action, ok := params.Get("action")
+	s.logRequest(r, "legacy", action)
+	if !ok {
+		s.reply(w, ptree.ErrorReply(TextUnableToParse))
+		return
+	}
+	if s.control && !s.cfg.RPC.EnableControl && rpc.IsControl(action, params) {
+		s.reply(w, ptree.ErrorReply(TextControlDisabled))
+		return
+	}
+	if action == "send" && !params.Has("id") {
+		// Make a retried send idempotent on the node (spec §8.3).
+		params.Put("id", randomID())
+		body = ptree.AppendCompact(nil, params)
+	}
+	out, err := s.backend.Legacy(ctx, body)
+	if err != nil {
+		out = ptree.ErrorReply(nodeText(err))
+	}
+	s.reply(w, out)
+}
+
+func (s *Server) reply(w http.ResponseWriter, body []byte) {
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.Write(body)
+}
+
+func (s *Server) logRequest(r *http.Request, api, name string) {
+	if !s.cfg.RPC.Logging.LogRPC {
+		return
+	}
+	s.log.Info("rpc", "api", api, "call", name, "remote", r.RemoteAddr)
+}
+
+// nodeText is what the client is told when the backend failed.
+func nodeText(err error) string {
+	if e, ok := errors.AsType[*NodeError](err); ok {
+		return e.Text
+	}
+	return TextConnectionFailed
+}
+
+// tooDeep is the node's bracket budget: more than max '{' or '[' bytes
+// anywhere in the body, strings included.
+func tooDeep(body []byte, max int) bool {
+	return bytes.Count(body, []byte{'{'})+bytes.Count(body, []byte{'['}) > max
+}
+
+// wrapEnvelope lays out /api/v2/<Name>'s envelope byte for byte as the node
+// does (so parse errors point at the same columns):
+//
+//	{"credentials": K, "correlation_id": C, "message_type": "N", "message": BODY}
+//
+// leaving out credentials and correlation_id when empty. Unlike the node it
+// JSON-escapes the header values and the name, so that a '"' in them stays
+// data instead of adding fields to the envelope.
+func wrapEnvelope(dst []byte, key, corr, name string, body []byte) []byte {
+	dst = append(dst, '{')
+	if key != "" {
+		dst = append(dst, `"credentials": `...)
+		dst = appendQuoted(dst, key)
+		dst = append(dst, ", "...)
+	}
+	if corr != "" {
+		dst = append(dst, `"correlation_id": `...)
+		dst = appendQuoted(dst, corr)
+		dst = append(dst, ", "...)
+	}
+	dst = append(dst, `"message_type": `...)
+	dst = appendQuoted(dst, name)
+	dst = append(dst, `, "message": `...)
+	dst = append(dst, body...)
+	return append(dst, '}')
+}
+
+// appendQuoted appends s as a JSON string: '"' and '\' escaped, control
+// characters as \u00XX, invalid UTF-8 bytes as \u00XX of their value (the
+// envelope parser refuses raw invalid UTF-8), everything else as is.
+func appendQuoted(dst []byte, s string) []byte {
+	const hexDigits = "0123456789ABCDEF"
+	dst = append(dst, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == '"' || c == '\\':
+			dst = append(dst, '\\', c)
+			i++
+		case c < 0x20 || c == 0x7f:
+			dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&15])
+			i++
+		case c < utf8.RuneSelf:
+			dst = append(dst, c)
+			i++
+		default:
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && n == 1 {
+				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&15])
+			} else {
+				dst = append(dst, s[i:i+n]...)
+			}
+			i += n
+		}
+	}
+	return append(dst, '"')
+}
+
+// randomID is 32 random hex digits, the id nano_rpc adds to a send.
+func randomID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	return strings.ToUpper(hex.EncodeToString(b[:]))
+}
+
+func headerHasToken(h http.Header, key, token string) bool {
+	for _, v := range h.Values(key) {
+		for t := range strings.SplitSeq(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(t), token) {
+				return true
+			}
+		}
+	}
+	return false
+}

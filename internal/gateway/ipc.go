@@ -1,0 +1,194 @@
+package gateway
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/nipc/nipc/api/fb"
+	"github.com/nipc/nipc/api/fbjson"
+	"github.com/nipc/nipc/client"
+	"github.com/nipc/nipc/internal/config"
+	"github.com/nipc/nipc/ipc"
+)
+
+// IPCOptions configure the IPC backend.
+type IPCOptions struct {
+	// Client says where the node is: Path (Unix socket) or Addr:Port, the
+	// pool size and the access-check file. See ClientConfig.
+	Client client.Config
+	// Timeout bounds one request to the node (default 60 s, nano_rpc's).
+	Timeout time.Duration
+	// RejectUnknownFields is !skip_unexpected_fields_in_json, used only to
+	// recognise subscription messages in /api/v2 envelopes.
+	RejectUnknownFields bool
+	Log                 *slog.Logger
+}
+
+// ClientConfig is how a gateway process reaches the node, from
+// config-rpc.toml's [process] table: the Unix socket ipc_path when set, else
+// TCP ipc_address:ipc_port; num_ipc_connections pooled connections; the
+// access-check secret access_check_file.
+func ClientConfig(r config.RPC) client.Config {
+	p := r.Process
+	return client.Config{
+		Path:       p.IPCPath,
+		Addr:       p.IPCAddress,
+		Port:       p.IPCPort,
+		PoolSize:   p.NumIPCConnections,
+		AccessFile: p.AccessCheckFile,
+	}
+}
+
+// IPC is the Backend of a gateway in its own process: a pool of IPC
+// connections to the node (legacy over encoding 1, v2 over encoding 4), and
+// a relay of the node's confirmations for the WebSocket. The node may be
+// down when the gateway starts and may restart while it runs: requests fail
+// with the node's texts meanwhile and succeed again once it is back.
+type IPC struct {
+	opts  IPCOptions
+	log   *slog.Logger
+	relay *relay
+
+	mu sync.Mutex
+	cl *client.Client // nil until the node was first reached
+}
+
+var _ Backend = (*IPC)(nil)
+
+// NewIPC returns an IPC backend. Nothing is dialled until the first request.
+func NewIPC(opts IPCOptions) *IPC {
+	if opts.Timeout <= 0 {
+		opts.Timeout = 60 * time.Second
+	}
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
+	b := &IPC{opts: opts, log: opts.Log}
+	b.relay = newRelay(opts.Client, opts.Log)
+	return b
+}
+
+// Close closes the pooled connections and ends the relayed subscriptions.
+func (b *IPC) Close() error {
+	b.relay.close()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.cl != nil {
+		b.cl.Close()
+		b.cl = nil
+	}
+	return nil
+}
+
+// Check dials the node once, so that a gateway can say at start whether the
+// node is reachable (the connection joins the pool). The error is a
+// *NodeError wrapping the client's (an *client.AccessFileError is a
+// configuration mistake; anything else may pass once the node is up).
+func (b *IPC) Check(ctx context.Context) error {
+	_, err := b.client(ctx)
+	return err
+}
+
+func (b *IPC) client(ctx context.Context) (*client.Client, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.cl != nil {
+		return b.cl, nil
+	}
+	cl, err := client.Dial(ctx, b.opts.Client)
+	if err != nil {
+		b.log.Warn("cannot reach the node", "err", err)
+		return nil, nodeError(err)
+	}
+	b.cl = cl
+	return cl, nil
+}
+
+// Legacy implements Backend.
+func (b *IPC) Legacy(ctx context.Context, body []byte) ([]byte, error) {
+	return b.do(ctx, ipc.EncodingJSON, body)
+}
+
+// V2JSON implements Backend. Subscription messages (TopicConfirmation,
+// TopicServiceStop, ServiceRegister) go over a connection of their own that
+// is closed after the reply: on a pooled connection the node would push
+// events that later requests would take for their replies.
+func (b *IPC) V2JSON(ctx context.Context, envelope []byte) ([]byte, error) {
+	if b.stateful(envelope) {
+		return b.oneShot(ctx, envelope)
+	}
+	return b.do(ctx, ipc.EncodingFlatbuffersJSON, envelope)
+}
+
+func (b *IPC) stateful(envelope []byte) bool {
+	env, err := fbjson.ParseEnvelope(envelope, fbjson.Options{RejectUnknownFields: b.opts.RejectUnknownFields})
+	if err != nil || env.Message == nil {
+		return false
+	}
+	switch env.Message.Type {
+	case fb.MessageTopicConfirmation, fb.MessageTopicServiceStop, fb.MessageServiceRegister:
+		return true
+	}
+	return false
+}
+
+func (b *IPC) oneShot(ctx context.Context, envelope []byte) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, b.opts.Timeout)
+	defer cancel()
+	cfg := b.opts.Client
+	cfg.PoolSize = 1
+	cl, err := client.Dial(ctx, cfg)
+	if err != nil {
+		return nil, nodeError(err)
+	}
+	defer cl.Close()
+	reply, err := cl.Do(ctx, ipc.EncodingFlatbuffersJSON, envelope)
+	if err != nil {
+		return nil, nodeError(err)
+	}
+	return reply, nil
+}
+
+// do sends a request through the pool. A pooled connection that the node
+// closed (it restarted, say) fails on first use; the client retries once
+// on a fresh connection, and do keeps draining dead connections until the
+// pool has been renewed or the node cannot be reached.
+func (b *IPC) do(ctx context.Context, enc ipc.Encoding, payload []byte) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, b.opts.Timeout)
+	defer cancel()
+	cl, err := b.client(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tries := cl.Config().PoolSize + 1
+	for i := 0; ; i++ {
+		reply, err := cl.Do(ctx, enc, payload)
+		if err == nil {
+			return reply, nil
+		}
+		if i+1 >= tries || ctx.Err() != nil || !broken(err) {
+			b.log.Warn("request to the node failed", "err", err)
+			return nil, nodeError(err)
+		}
+	}
+}
+
+// broken reports errors of a connection that died under us.
+func broken(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, net.ErrClosed)
+}
+
+// nodeError maps a client error to the text nano_rpc would answer.
+func nodeError(err error) error {
+	if _, ok := errors.AsType[*client.UnreachableError](err); ok {
+		return &NodeError{Text: TextUnreachable, Err: err}
+	}
+	return &NodeError{Text: TextConnectionFailed, Err: err}
+}

@@ -1,0 +1,339 @@
+package gateway
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/nipc/nipc/internal/broker"
+	"github.com/nipc/nipc/internal/config"
+	"github.com/nipc/nipc/internal/rpc"
+	"github.com/nipc/nipc/nano"
+)
+
+// ErrServerClosed is returned by the Serve methods after Shutdown.
+var ErrServerClosed = http.ErrServerClosed
+
+// DefaultOriginPatterns are the browser origins whose pages may open the
+// WebSocket when Config.OriginPatterns is nil, besides the gateway's own
+// host: loopback only.
+var DefaultOriginPatterns = []string{"localhost", "localhost:*", "127.0.0.1", "127.0.0.1:*", "[::1]", "[::1]:*"}
+
+// Config is what a Server is built from.
+type Config struct {
+	// RPC is config-rpc.toml: listen address and port, enable_control,
+	// max_json_depth, max_request_size, logging and [tls].
+	RPC config.RPC
+	// WebSocket is config-node.toml's [node.websocket]: when enabled, the
+	// WebSocket API also listens on its own address and port.
+	WebSocket config.WebSocket
+	// DisableHTTP leaves out the HTTP listener (a node with rpc.enable
+	// false and the WebSocket on).
+	DisableHTTP bool
+
+	// Backend answers requests (required).
+	Backend Backend
+
+	// Broker feeds the WebSocket in-process; Policy authorizes its
+	// subscriptions (nil: rpc.DefaultPolicy); IsLocal tells whether a
+	// wallet holds an account (all_local_accounts). With an IPC backend
+	// leave them nil: the backend relays the node's confirmations.
+	Broker  *broker.Broker
+	Policy  func() rpc.Authorizer
+	IsLocal func(nano.PublicKey) bool
+
+	// OriginPatterns lists the browser origins (host patterns, see
+	// websocket.AcceptOptions) allowed to open the WebSocket besides the
+	// gateway's own host; nil means DefaultOriginPatterns.
+	OriginPatterns []string
+
+	// Timeouts; zero means the default.
+	ReadHeaderTimeout time.Duration // 10 s
+	IdleTimeout       time.Duration // 120 s: keep-alive connections idle longer are closed
+	WriteTimeout      time.Duration // 10 s: each WebSocket message
+
+	Log *slog.Logger
+}
+
+// Server is the gateway: HTTP(S) on config-rpc.toml's address and port,
+// the WebSocket at /websocket there and on [node.websocket]'s own port.
+type Server struct {
+	cfg     Config
+	log     *slog.Logger
+	backend Backend
+	source  confirmationSource
+	certs   *certStore // nil without HTTPS
+	control bool       // the HTTP layer enforces enable_control
+
+	httpSrv *http.Server
+	wsSrv   *http.Server
+
+	mu       sync.Mutex
+	httpL    net.Listener
+	wsL      net.Listener
+	sessions map[*wsSession]struct{}
+	closing  bool
+	wsWG     sync.WaitGroup // sessions and their helper goroutines
+}
+
+// New builds a server from validated configuration. With HTTPS on it loads
+// the certificate now, so a bad one fails here.
+func New(cfg Config) (*Server, error) {
+	if cfg.Backend == nil {
+		return nil, errors.New("gateway: no backend")
+	}
+	if err := cfg.RPC.Validate(); err != nil {
+		return nil, err
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.OriginPatterns == nil {
+		cfg.OriginPatterns = DefaultOriginPatterns
+	}
+	if cfg.ReadHeaderTimeout <= 0 {
+		cfg.ReadHeaderTimeout = 10 * time.Second
+	}
+	if cfg.IdleTimeout <= 0 {
+		cfg.IdleTimeout = 120 * time.Second
+	}
+	if cfg.WriteTimeout <= 0 {
+		cfg.WriteTimeout = 10 * time.Second
+	}
+	s := &Server{cfg: cfg, log: cfg.Log, backend: cfg.Backend, sessions: make(map[*wsSession]struct{})}
+	if ce, ok := cfg.Backend.(controlEnforcer); !ok || !ce.enforcesControl() {
+		s.control = true
+	}
+	switch {
+	case cfg.Broker != nil:
+		s.source = brokerSource{b: cfg.Broker, policy: cfg.Policy}
+	default:
+		if b, ok := cfg.Backend.(*IPC); ok {
+			s.source = b.relay
+		}
+	}
+	if cfg.RPC.TLS.EnableHTTPS {
+		cs, err := newCertStore(cfg.RPC.TLS)
+		if err != nil {
+			return nil, err
+		}
+		s.certs = cs
+	}
+	errLog := slog.NewLogLogger(cfg.Log.Handler(), slog.LevelDebug)
+	s.httpSrv = &http.Server{
+		Handler:           http.HandlerFunc(s.serveHTTP),
+		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
+		IdleTimeout:       cfg.IdleTimeout,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          errLog,
+		// HTTP/1.1 only (see certStore.config).
+		TLSNextProto: map[string]func(*http.Server, *tls.Conn, http.Handler){},
+	}
+	if s.certs != nil {
+		s.httpSrv.TLSConfig = s.certs.config()
+	}
+	s.wsSrv = &http.Server{
+		Handler:           http.HandlerFunc(s.serveWebSocket),
+		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          errLog,
+	}
+	return s, nil
+}
+
+// Listen binds the HTTP address and, if [node.websocket] is enabled, the
+// WebSocket address. It may be called once, before ListenAndServe.
+func (s *Server) Listen() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.httpL != nil || s.wsL != nil {
+		return errors.New("gateway: Listen called twice")
+	}
+	if !s.cfg.DisableHTTP {
+		l, err := net.Listen("tcp", net.JoinHostPort(s.cfg.RPC.Address, strconv.Itoa(s.cfg.RPC.Port)))
+		if err != nil {
+			return fmt.Errorf("gateway: HTTP listener: %w", err)
+		}
+		s.httpL = l
+	}
+	if ws := s.cfg.WebSocket; ws.Enable {
+		l, err := net.Listen("tcp", net.JoinHostPort(ws.Address, strconv.Itoa(ws.Port)))
+		if err != nil {
+			if s.httpL != nil {
+				s.httpL.Close()
+				s.httpL = nil
+			}
+			return fmt.Errorf("gateway: WebSocket listener: %w", err)
+		}
+		s.wsL = l
+	}
+	if s.cfg.RPC.EnableControl && !s.cfg.DisableHTTP && !isLoopback(s.cfg.RPC.Address) {
+		s.log.Warn("control-level RPCs are enabled on a non-local address", "address", s.cfg.RPC.Address)
+	}
+	return nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// Addr is the HTTP listener's address (nil before Listen or without HTTP).
+func (s *Server) Addr() net.Addr {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.httpL == nil {
+		return nil
+	}
+	return s.httpL.Addr()
+}
+
+// WebSocketAddr is the WebSocket listener's address (nil if disabled).
+func (s *Server) WebSocketAddr() net.Addr {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.wsL == nil {
+		return nil
+	}
+	return s.wsL.Addr()
+}
+
+// ListenAndServe listens (unless Listen was called) and serves until
+// Shutdown, then returns ErrServerClosed; or returns the first error.
+func (s *Server) ListenAndServe() error {
+	s.mu.Lock()
+	listened := s.httpL != nil || s.wsL != nil
+	s.mu.Unlock()
+	if !listened {
+		if err := s.Listen(); err != nil {
+			return err
+		}
+	}
+	s.mu.Lock()
+	httpL, wsL := s.httpL, s.wsL
+	s.mu.Unlock()
+	errc := make(chan error, 2)
+	n := 0
+	if httpL != nil {
+		n++
+		go func() { errc <- s.Serve(httpL) }()
+	}
+	if wsL != nil {
+		n++
+		go func() { errc <- s.ServeWebSocket(wsL) }()
+	}
+	if n == 0 {
+		return errors.New("gateway: nothing to serve (HTTP disabled and the WebSocket off)")
+	}
+	err := <-errc
+	if !errors.Is(err, ErrServerClosed) {
+		// One listener failed: stop the other too.
+		s.httpSrv.Close()
+		s.wsSrv.Close()
+	}
+	for range n - 1 {
+		<-errc
+	}
+	return err
+}
+
+// Serve serves HTTP (HTTPS when [tls] enable_https) on l until Shutdown.
+func (s *Server) Serve(l net.Listener) error {
+	if s.certs != nil {
+		return s.httpSrv.ServeTLS(l, "", "")
+	}
+	return s.httpSrv.Serve(l)
+}
+
+// ServeWebSocket serves the WebSocket API alone on l (any path).
+func (s *Server) ServeWebSocket(l net.Listener) error {
+	return s.wsSrv.Serve(l)
+}
+
+// Reload re-reads the TLS certificate, its key and the client CA bundle:
+// parse, validate, then swap; connections already open keep theirs. On
+// error the old certificate stays in use and the error says why. Without
+// HTTPS it does nothing.
+func (s *Server) Reload() error {
+	if s.certs == nil {
+		return nil
+	}
+	if err := s.certs.reload(); err != nil {
+		s.log.Error("TLS reload failed; the previous certificate stays in use", "err", err)
+		return err
+	}
+	s.log.Info("reloaded the TLS certificate", "file", s.cfg.RPC.TLS.ServerCertPath)
+	return nil
+}
+
+// Shutdown stops accepting, lets HTTP requests in flight finish, closes
+// idle keep-alive connections and every WebSocket (status 1001 "Shutting
+// down"), and waits for them, bounded by ctx.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	s.closing = true
+	sessions := make([]*wsSession, 0, len(s.sessions))
+	for sess := range s.sessions {
+		sessions = append(sessions, sess)
+	}
+	s.mu.Unlock()
+	for _, sess := range sessions {
+		sess.goClose(websocket.StatusGoingAway, closeShutdown)
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for i, srv := range []*http.Server{s.httpSrv, s.wsSrv} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = srv.Shutdown(ctx)
+		}()
+	}
+	wg.Wait()
+	done := make(chan struct{})
+	go func() {
+		s.wsWG.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		for _, sess := range sessions {
+			sess.c.CloseNow()
+		}
+		<-done
+		errs = append(errs, ctx.Err())
+	}
+	return errors.Join(errs...)
+}
+
+// track registers a session; false once shutting down.
+func (s *Server) track(sess *wsSession) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		return false
+	}
+	s.sessions[sess] = struct{}{}
+	s.wsWG.Add(1)
+	return true
+}
+
+func (s *Server) untrack(sess *wsSession) {
+	s.mu.Lock()
+	delete(s.sessions, sess)
+	s.mu.Unlock()
+	s.wsWG.Done()
+}

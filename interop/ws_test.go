@@ -1,0 +1,142 @@
+package interop_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nipc/nipc/client"
+	"github.com/nipc/nipc/internal/config"
+	"github.com/nipc/nipc/internal/gateway"
+	"github.com/nipc/nipc/internal/testenv"
+	"github.com/nipc/nipc/nano"
+)
+
+// wsAccess lets the default user subscribe (the relay subscribes with the
+// WebSocket client's credentials, none here).
+const wsAccess = `
+[[user]]
+id = ""
+allow = "api_account_weight, api_topic_confirmation"
+`
+
+// TestWebSocketClient: the npm ws@8 client pings, subscribes with ack,
+// receives the confirmation of a block sent through the gateway, and
+// unsubscribes, on the WebSocket port and at /websocket on the HTTP port of
+// a gateway in its own process.
+func TestWebSocketClient(t *testing.T) {
+	requireNodeModules(t)
+	n := testenv.Start(t, testenv.Options{
+		Access: wsAccess,
+		RPC:    func(r *config.RPC) { r.EnableControl = true },
+		// The test runs the gateway; the node must not start its own.
+		Node: func(c *config.Node) { c.RPC.Enable = false; c.Node.WebSocket.Enable = false },
+	})
+	warmFeed(t, n)
+	backend := gateway.NewIPC(gateway.IPCOptions{Client: client.Config{Path: n.UnixPath()}})
+	defer backend.Close()
+	rc := config.DefaultRPC()
+	rc.EnableControl = true
+	srv, err := gateway.New(gateway.Config{RPC: rc, Backend: backend})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hl, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wl, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan error, 2)
+	go func() { served <- srv.Serve(hl) }()
+	go func() { served <- srv.ServeWebSocket(wl) }()
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(ctx); err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
+		for range 2 {
+			if err := <-served; !errors.Is(err, gateway.ErrServerClosed) {
+				t.Errorf("serve: %v", err)
+			}
+		}
+	}()
+
+	httpURL := "http://" + hl.Addr().String() + "/"
+	for i, wsURL := range []string{"ws://" + wl.Addr().String(), "ws://" + hl.Addr().String() + "/websocket"} {
+		to := nano.DeriveKey(nano.Seed{byte(i + 1), 7}, 0).PublicKey().Account()
+		send := `{"action": "send", "wallet": "` + n.GenesisWallet.String() + `", "source": "` + nano.DevGenesisAccount + `", "destination": "` + to + `", "amount": "1000"}`
+		raw := runNode(t, "ws_subscribe.js", wsURL, httpURL, send)
+		var r struct {
+			Pong, Ack, Unsubscribed map[string]string
+			Sent                    map[string]string
+			Event                   struct {
+				Topic, Time string
+				Message     struct {
+					Account, Amount, Hash string
+					ConfirmationType      string            `json:"confirmation_type"`
+					ElectionInfo          map[string]string `json:"election_info"`
+					Block                 map[string]string
+				}
+			}
+		}
+		if err := json.Unmarshal(raw, &r); err != nil {
+			t.Fatalf("%s: %v", raw, err)
+		}
+		if r.Pong["ack"] != "pong" || r.Pong["id"] != "p1" || r.Ack["ack"] != "subscribe" || r.Ack["id"] != "s1" || r.Unsubscribed["ack"] != "unsubscribe" {
+			t.Errorf("%s: acks %v %v %v", wsURL, r.Pong, r.Ack, r.Unsubscribed)
+		}
+		ev := r.Event
+		if ev.Topic != "confirmation" || len(ev.Time) < 13 || strings.Trim(ev.Time, "0123456789") != "" ||
+			ev.Message.Hash != r.Sent["block"] || ev.Message.Amount != "1000" || ev.Message.Account != nano.DevGenesisAccount ||
+			ev.Message.ConfirmationType != "active_quorum" || ev.Message.ElectionInfo["voters"] != "1" ||
+			ev.Message.Block["subtype"] != "send" || ev.Message.Block["link_as_account"] != to {
+			t.Errorf("%s: event %+v", wsURL, ev)
+		}
+	}
+}
+
+// warmFeed returns once n publishes confirmations: a node feeds its broker
+// from a goroutine of Run, so a block committed in its first moments may
+// never reach a subscriber. It sends blocks until one's event arrives.
+func warmFeed(t *testing.T, n *testenv.Node) {
+	t.Helper()
+	cl := testenv.Dial(t, n, testenv.Transports[1])
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	sub, err := cl.Subscribe(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sub.Close()
+	burn := nano.DeriveKey(nano.Seed{99}, 0).PublicKey().Account()
+	for {
+		raw, err := cl.Legacy(ctx, "send", map[string]any{"wallet": n.GenesisWallet.String(), "source": nano.DevGenesisAccount, "destination": burn, "amount": "1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sent struct{ Block string }
+		json.Unmarshal(raw, &sent)
+		for {
+			wctx, wcancel := context.WithTimeout(ctx, 300*time.Millisecond)
+			ev, err := sub.Next(wctx)
+			wcancel()
+			if err != nil {
+				if ctx.Err() != nil {
+					t.Fatal("the node never published a confirmation")
+				}
+				break
+			}
+			if ev.Hash == sent.Block {
+				return
+			}
+		}
+	}
+}
