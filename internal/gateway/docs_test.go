@@ -9,9 +9,10 @@ import (
 	"time"
 )
 
-// docExample is a curl command of docs/GATEWAY.md and the output shown
+// docExample is a curl command of a document and the output shown
 // under it.
 type docExample struct {
+	file    string
 	line    int
 	command string
 	want    string
@@ -48,12 +49,13 @@ func docExamples(t *testing.T, path string) []docExample {
 		if b.lang != "sh" || !strings.HasPrefix(b.body, "curl ") || i+1 >= len(blocks) {
 			continue
 		}
-		out = append(out, docExample{line: b.line, command: b.body, want: blocks[i+1].body})
+		out = append(out, docExample{file: path, line: b.line, command: b.body, want: blocks[i+1].body})
 	}
 	return out
 }
 
-// TestDocsCurlExamples runs docs/GATEWAY.md's curl examples against a live
+// TestDocsCurlExamples runs the curl examples of docs/GATEWAY.md and the
+// README against a live
 // in-process gateway and compares their output with the text shown.
 func TestDocsCurlExamples(t *testing.T) {
 	if _, err := exec.LookPath("curl"); err != nil {
@@ -63,6 +65,11 @@ func TestDocsCurlExamples(t *testing.T) {
 	if len(examples) < 10 {
 		t.Fatalf("found only %d curl examples in docs/GATEWAY.md", len(examples))
 	}
+	readme := docExamples(t, "../../README.md")
+	if len(readme) < 2 {
+		t.Fatalf("found only %d curl examples in README.md", len(readme))
+	}
+	examples = append(examples, readme...)
 	e := startEnv(t, modes[0], envOptions{})
 	addr := strings.TrimPrefix(e.base, "http://")
 	for _, ex := range examples {
@@ -71,12 +78,12 @@ func TestDocsCurlExamples(t *testing.T) {
 		out, err := exec.CommandContext(ctx, "sh", "-c", cmd).CombinedOutput()
 		cancel()
 		if err != nil {
-			t.Errorf("GATEWAY.md:%d: %s: %v\n%s", ex.line, ex.command, err, out)
+			t.Errorf("%s:%d: %s: %v\n%s", ex.file, ex.line, ex.command, err, out)
 			continue
 		}
 		got, want := normTime(strings.TrimSpace(string(out))), normTime(strings.TrimSpace(ex.want))
 		if got != want {
-			t.Errorf("GATEWAY.md:%d: %s\ngot:\n%s\ndocumented:\n%s", ex.line, ex.command, got, want)
+			t.Errorf("%s:%d: %s\ngot:\n%s\ndocumented:\n%s", ex.file, ex.line, ex.command, got, want)
 		}
 	}
 }
