@@ -10,16 +10,24 @@ import (
 	"github.com/nipc/nipc/nano"
 )
 
-// BenchmarkGateway measures an in-process gateway's throughput over
-// keep-alive connections, with parallel clients (GOMAXPROCS × -cpu
-// goroutines, see b.SetParallelism) posting a small request each.
+// BenchmarkGateway measures the gateway's throughput over keep-alive
+// connections, with parallel clients (GOMAXPROCS × -cpu goroutines, see
+// b.SetParallelism) posting a small request each, in process and as a
+// separate gateway reaching the node over IPC: the difference between the
+// two, in one run, is the cost of the separate-process hop.
 func BenchmarkGateway(b *testing.B) {
+	for _, m := range []mode{modes[0], modes[2]} {
+		b.Run(m.name, func(b *testing.B) { benchGateway(b, m) })
+	}
+}
+
+func benchGateway(b *testing.B, m mode) {
 	cases := []struct{ name, path, body, want string }{
 		{"legacy/block_count", "/", `{"action": "block_count"}`, `"count"`},
 		{"legacy/account_weight", "/", `{"action": "account_weight", "account": "` + nano.DevGenesisAccount + `"}`, `"weight"`},
 		{"v2/AccountWeight", "/api/v2/AccountWeight", `{"account": "` + nano.DevGenesisAccount + `"}`, `"voting_weight"`},
 	}
-	e := startEnv(b, modes[0], envOptions{})
+	e := startEnv(b, m, envOptions{})
 	e.http.Transport.(*http.Transport).MaxIdleConnsPerHost = 256
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
