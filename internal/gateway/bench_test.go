@@ -2,8 +2,10 @@ package gateway_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -46,6 +48,64 @@ func benchGateway(b *testing.B, m mode) {
 					io.Copy(&buf, resp.Body)
 					resp.Body.Close()
 					if !strings.Contains(buf.String(), c.want) {
+						b.Errorf("reply %s", buf.String())
+						return
+					}
+				}
+			})
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
+		})
+	}
+}
+
+// BenchmarkGatewayVsNetHTTP runs, in one benchmark run and with the same
+// client, the in-process gateway answering a legacy account_weight from the
+// ledger, and the peers harness's nethttp-tcp baseline (../shared/bench/peers:
+// a bare net/http handler that reads the body, decodes it with
+// encoding/json and encodes a fixed weight reply). The ratio of the two
+// req/s is the gateway's figure against that baseline.
+func BenchmarkGatewayVsNetHTTP(b *testing.B) {
+	body := `{"action":"account_weight","account":"` + nano.DevGenesisAccount + `"}`
+	e := startEnv(b, modes[0], envOptions{})
+	e.http.Transport.(*http.Transport).MaxIdleConnsPerHost = 256
+
+	// The baseline, as the peers harness builds it.
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /", func(w http.ResponseWriter, r *http.Request) {
+		data, err := io.ReadAll(r.Body)
+		if err != nil {
+			http.Error(w, err.Error(), 400)
+			return
+		}
+		var req struct{ Action, Account string }
+		if err := json.Unmarshal(data, &req); err != nil || req.Action != "account_weight" || req.Account == "" {
+			json.NewEncoder(w).Encode(map[string]string{"error": "bad request"})
+			return
+		}
+		out, _ := json.Marshal(struct {
+			Weight string `json:"weight"`
+		}{"668657804547735335568510480612620716"})
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(out)
+	})
+	base := httptest.NewServer(mux)
+	defer base.Close()
+
+	for _, target := range []struct{ name, url string }{{"nipc-gateway", e.base + "/"}, {"nethttp-baseline", base.URL + "/"}} {
+		b.Run(target.name, func(b *testing.B) {
+			b.SetParallelism(4)
+			b.RunParallel(func(pb *testing.PB) {
+				var buf bytes.Buffer
+				for pb.Next() {
+					resp, err := e.http.Post(target.url, "application/json", strings.NewReader(body))
+					if err != nil {
+						b.Error(err)
+						return
+					}
+					buf.Reset()
+					io.Copy(&buf, resp.Body)
+					resp.Body.Close()
+					if !strings.Contains(buf.String(), "weight") {
 						b.Errorf("reply %s", buf.String())
 						return
 					}
