@@ -46,18 +46,11 @@ func cmdAccess(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 // cmdReload asks the node to reload its access configuration (the v2 Reload
 // message, permission api_reload).
 func cmdReload(args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlagSet("reload", stderr)
-	var cf clientFlags
-	cf.register(fs)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	cl, ctx, cancel, err := cf.dial()
+	cl, ctx, done, err := clientVerb("reload", args, stderr)
 	if err != nil {
 		return err
 	}
-	defer cancel()
-	defer cl.Close()
+	defer done()
 	_, err = cl.Call(ctx, &fb.ReloadT{})
 	if e, ok := err.(*api.Error); ok {
 		code := exitServerError

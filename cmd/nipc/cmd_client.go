@@ -59,18 +59,32 @@ func (c *clientFlags) config() (client.Config, error) {
 	return cfg, nil
 }
 
-func (c *clientFlags) dial() (*client.Client, context.Context, context.CancelFunc, error) {
+// dial connects to the node; done cancels the call's time limit and closes
+// the client.
+func (c *clientFlags) dial() (cl *client.Client, ctx context.Context, done func(), err error) {
 	cfg, err := c.config()
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
-	cl, err := client.Dial(ctx, cfg)
+	cl, err = client.Dial(ctx, cfg)
 	if err != nil {
 		cancel()
 		return nil, nil, nil, err
 	}
-	return cl, ctx, cancel, nil
+	return cl, ctx, func() { cancel(); cl.Close() }, nil
+}
+
+// clientVerb parses the flags of a verb that takes only the client flags,
+// and connects.
+func clientVerb(name string, args []string, stderr io.Writer) (*client.Client, context.Context, func(), error) {
+	fs := newFlagSet(name, stderr)
+	var cf clientFlags
+	cf.register(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return nil, nil, nil, err
+	}
+	return cf.dial()
 }
 
 // exitCodeFor maps client errors to the exit-code table.
@@ -152,12 +166,11 @@ func cmdRPC(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	cl, ctx, cancel, err := cf.dial()
+	cl, ctx, done, err := cf.dial()
 	if err != nil {
 		return err
 	}
-	defer cancel()
-	defer cl.Close()
+	defer done()
 	enc := ipc.EncodingJSON
 	if *unsafe {
 		enc = ipc.EncodingJSONUnsafe
@@ -170,18 +183,11 @@ func cmdRPC(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 }
 
 func cmdPing(args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlagSet("ping", stderr)
-	var cf clientFlags
-	cf.register(fs)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	cl, ctx, cancel, err := cf.dial()
+	cl, ctx, done, err := clientVerb("ping", args, stderr)
 	if err != nil {
 		return err
 	}
-	defer cancel()
-	defer cl.Close()
+	defer done()
 	start := time.Now()
 	if _, err := cl.Legacy(ctx, "uptime", nil); err != nil {
 		return err
@@ -191,18 +197,11 @@ func cmdPing(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 }
 
 func cmdStatus(args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlagSet("status", stderr)
-	var cf clientFlags
-	cf.register(fs)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	cl, ctx, cancel, err := cf.dial()
+	cl, ctx, done, err := clientVerb("status", args, stderr)
 	if err != nil {
 		return err
 	}
-	defer cancel()
-	defer cl.Close()
+	defer done()
 	status := map[string]any{}
 	network, addr := cl.Config().Network()
 	status["node"] = network + ":" + addr
@@ -223,18 +222,11 @@ func cmdStatus(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 }
 
 func cmdStop(args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlagSet("stop", stderr)
-	var cf clientFlags
-	cf.register(fs)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	cl, ctx, cancel, err := cf.dial()
+	cl, ctx, done, err := clientVerb("stop", args, stderr)
 	if err != nil {
 		return err
 	}
-	defer cancel()
-	defer cl.Close()
+	defer done()
 	reply, err := cl.Legacy(ctx, "stop", nil)
 	if se, ok := errors.AsType[*client.ServerError](err); ok && se.Text == "RPC control is disabled" {
 		return &exitError{code: exitNoPerm, err: fmt.Errorf("%w (start the node with enable_control = true in config-rpc.toml, or --rpcconfig enable_control=true)", err)}

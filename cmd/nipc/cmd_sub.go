@@ -45,12 +45,11 @@ func cmdSub(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	cl, _, cancel, err := cf.dial()
+	cl, _, done, err := cf.dial()
 	if err != nil {
 		return err
 	}
-	defer cancel()
-	defer cl.Close()
+	defer done()
 	sub, err := cl.Subscribe(ctx, opts)
 	if err != nil {
 		return err

@@ -57,12 +57,11 @@ func cmdCall(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	text := envelopeText(cfg.APIKey, *corr, name, body)
 
-	cl, ctx, cancel, err := cf.dial()
+	cl, ctx, done, err := cf.dial()
 	if err != nil {
 		return err
 	}
-	defer cancel()
-	defer cl.Close()
+	defer done()
 	var reply []byte
 	switch *encName {
 	case "json":
