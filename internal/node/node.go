@@ -84,8 +84,9 @@ func New(opts Options) (*Node, error) {
 	reg := rpc.NewRegistry()
 	rpc.RegisterNodeActions(reg, info)
 	rpc.RegisterKeyActions(reg, n.thresholds())
-	rpc.RegisterLedgerActions(reg, n.backend())
-	rpc.RegisterWalletActions(reg, n.backend())
+	backend := n.backend()
+	rpc.RegisterLedgerActions(reg, backend)
+	rpc.RegisterWalletActions(reg, backend)
 	n.legacy = &rpc.Legacy{Registry: reg, EnableControl: opts.RPC.EnableControl, Log: opts.Log}
 	access, err := authz.NewStore(filepath.Join(opts.DataDir, config.AccessFile))
 	if err != nil {
@@ -94,7 +95,7 @@ func New(opts Options) (*Node, error) {
 	}
 	n.access = access
 	n.broker = broker.New(opts.Log, n.wallets.IsLocal, 0)
-	handlers := rpc.V2Handlers(n.backend(), info)
+	handlers := rpc.V2Handlers(backend, info)
 	maps.Copy(handlers, rpc.TopicHandlers(n.broker, n.RequestStop))
 	handlers[fb.MessageReload] = rpc.ReloadHandler(n.Reload)
 	n.v2 = &rpc.V2{

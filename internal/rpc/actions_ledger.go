@@ -345,29 +345,6 @@ func setChild(t *ptree.Tree, key string, c *ptree.Tree) {
 	}
 }
 
-// receivableTotal sums what waits for account (the node's
-// ledger::account_receivable; every block is confirmed here).
-func (l *ledgerRPC) receivableTotal(account nano.PublicKey) (nano.Amount, error) {
-	entries, err := l.b.Ledger.Receivable(account, nano.Amount{}, 0)
-	if err != nil {
-		return nano.Amount{}, err
-	}
-	var sum nano.Amount
-	for _, e := range entries {
-		sum, _ = sum.Add(e.Amount) // cannot overflow: the supply is 2^128-1
-	}
-	return sum, nil
-}
-
-// balance is an account's balance, zero for an account with no block.
-func (l *ledgerRPC) balance(account nano.PublicKey) (nano.Amount, error) {
-	ai, err := l.b.Ledger.AccountInfo(account)
-	if errors.Is(err, ledger.ErrAccountNotFound) {
-		return nano.Amount{}, nil
-	}
-	return ai.Balance, err
-}
-
 // genesisHash is the dev genesis block's hash.
 var genesisHash = nano.DevGenesisBlock().Hash()
 

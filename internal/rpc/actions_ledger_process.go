@@ -114,7 +114,7 @@ func (l *ledgerRPC) checkSubtype(b *nano.Block, subtype string) error {
 			return Errorf(textGapPrevious)
 		}
 	}
-	balance, err := l.balance(b.Account)
+	balance, err := l.b.Balance(b.Account)
 	if err != nil {
 		return err
 	}

@@ -147,21 +147,6 @@ func (w *walletActions) balanceOf(pub nano.PublicKey) (ledger.AccountInfo, bool,
 	return ai, err == nil, err
 }
 
-// receivableSum is the total waiting to be received by an account.
-func (w *walletActions) receivableSum(pub nano.PublicKey) (nano.Amount, error) {
-	entries, err := w.b.Ledger.Receivable(pub, nano.Amount{}, 0)
-	if err != nil {
-		return nano.Amount{}, err
-	}
-	var sum nano.Amount
-	for _, e := range entries {
-		if s, ok := sum.Add(e.Amount); ok {
-			sum = s
-		}
-	}
-	return sum, nil
-}
-
 func walletAccountsTree(pubs []nano.PublicKey) *ptree.Tree {
 	t := ptree.New()
 	for _, p := range pubs {
@@ -366,7 +351,7 @@ func (w *walletActions) walletBalances(ctx context.Context, req *Request) (*ptre
 		if ai.Balance.Cmp(threshold) < 0 {
 			continue
 		}
-		receivable, err := w.receivableSum(pub)
+		receivable, err := w.b.ReceivableTotal(pub)
 		if err != nil {
 			return nil, err
 		}
@@ -403,7 +388,7 @@ func (w *walletActions) walletInfo(ctx context.Context, req *Request) (*ptree.Tr
 				balance = s
 			}
 		}
-		r, err := w.receivableSum(pub)
+		r, err := w.b.ReceivableTotal(pub)
 		if err != nil {
 			return nil, err
 		}

@@ -82,33 +82,16 @@ func (q v2Queries) accountWeight(ctx context.Context, m *fb.AccountWeightT) (any
 	return &fb.AccountWeightResponseT{VotingWeight: w.String()}, nil
 }
 
-// receivableTotal sums an account's receivable entries.
-func (q v2Queries) receivableTotal(pub nano.PublicKey) (nano.Amount, error) {
-	entries, err := q.b.Ledger.Receivable(pub, nano.Amount{}, 0)
-	if err != nil {
-		return nano.Amount{}, err
-	}
-	var sum nano.Amount
-	for _, e := range entries {
-		sum, _ = sum.Add(e.Amount) // bounded by the supply
-	}
-	return sum, nil
-}
-
 func (q v2Queries) accountBalance(ctx context.Context, m *fb.AccountBalanceT) (any, error) {
 	pub, err := v2Account(m.Account)
 	if err != nil {
 		return nil, err
 	}
-	var balance nano.Amount
-	info, err := q.b.Ledger.AccountInfo(pub)
-	switch {
-	case err == nil:
-		balance = info.Balance
-	case !errors.Is(err, ledger.ErrAccountNotFound):
+	balance, err := q.b.Balance(pub)
+	if err != nil {
 		return nil, err
 	}
-	recv, err := q.receivableTotal(pub)
+	recv, err := q.b.ReceivableTotal(pub)
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +129,7 @@ func (q v2Queries) accountInfo(ctx context.Context, m *fb.AccountInfoT) (any, er
 		r.Weight = w.String()
 	}
 	if m.IncludeReceivable {
-		recv, err := q.receivableTotal(pub)
+		recv, err := q.b.ReceivableTotal(pub)
 		if err != nil {
 			return nil, err
 		}
