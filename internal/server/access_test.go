@@ -30,35 +30,12 @@ var checkedHandler = HandlerFunc(func(ctx context.Context, enc ipc.Encoding, pay
 // accessServer is testServer with the access check on and checkedHandler.
 func accessServer(t *testing.T, mod func(*Config)) *Server {
 	t.Helper()
-	cfg := DefaultConfig()
-	cfg.TCP.Port = 0
-	cfg.Local.Path = filepath.Join(shortTempDir(t), "s.sock")
-	cfg.TCP.IOTimeout = 300 * time.Millisecond
-	cfg.Local.IOTimeout = 300 * time.Millisecond
-	cfg.AccessSecret = secret
-	if mod != nil {
-		mod(&cfg)
-	}
-	s, err := New(cfg, checkedHandler, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Listen(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- s.Serve() }()
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		if err := s.Shutdown(ctx); err != nil {
-			t.Errorf("Shutdown: %v", err)
-		}
-		if err := <-done; !errors.Is(err, ErrServerClosed) {
-			t.Errorf("Serve returned %v, want ErrServerClosed", err)
+	return startServer(t, checkedHandler, func(c *Config) {
+		c.AccessSecret = secret
+		if mod != nil {
+			mod(c)
 		}
 	})
-	return s
 }
 
 // forEachAccessTransport runs f against a server with the check on, over TCP

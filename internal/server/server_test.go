@@ -39,8 +39,15 @@ var echoHandler = HandlerFunc(func(ctx context.Context, enc ipc.Encoding, payloa
 	return fmt.Appendf(dst, "%d:%s", enc, payload)
 })
 
-// testServer starts a server on 127.0.0.1:0 and a socket in a temp dir.
+// testServer starts a server with echoHandler on 127.0.0.1:0 and a socket
+// in a temp dir.
 func testServer(t *testing.T, mod func(*Config)) *Server {
+	t.Helper()
+	return startServer(t, echoHandler, mod)
+}
+
+// startServer is testServer with the given handler.
+func startServer(t *testing.T, h Handler, mod func(*Config)) *Server {
 	t.Helper()
 	cfg := DefaultConfig()
 	cfg.TCP.Port = 0
@@ -50,7 +57,7 @@ func testServer(t *testing.T, mod func(*Config)) *Server {
 	if mod != nil {
 		mod(&cfg)
 	}
-	s, err := New(cfg, echoHandler, nil)
+	s, err := New(cfg, h, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
