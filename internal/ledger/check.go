@@ -3,6 +3,7 @@ package ledger
 import (
 	"context"
 	"fmt"
+	"maps"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -23,13 +24,35 @@ import (
 //     equal the block count and frontier;
 //   - every receivable entry names a stored send of that amount to that
 //     destination;
-//   - the block, cemented and account counters match what is stored.
+//   - the block, cemented and account counters match what is stored;
+//   - the in-memory weights Weight answers from equal the stored ones.
 //
 // It returns nil or an error wrapping ErrCorrupt that names the first
 // violation. Its cost is linear in the ledger; ctx is checked between
-// accounts. It is meant for tests and for an operator's consistency check.
+// accounts. It holds the writer slot, so blocks wait while it runs: it is
+// meant for tests and for an operator's consistency check.
 func (l *Ledger) Check(ctx context.Context) error {
-	return l.view(func(tx *bolt.Tx) error { return check(ctx, tx) })
+	select {
+	case l.writer <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer l.release()
+	return l.view(func(tx *bolt.Tx) error {
+		if err := check(ctx, tx); err != nil {
+			return err
+		}
+		stored, err := loadWeights(tx.Bucket(bucketWeights))
+		if err != nil {
+			return err
+		}
+		l.weightsMu.RLock()
+		defer l.weightsMu.RUnlock()
+		if !maps.Equal(stored, l.weights) {
+			return fmt.Errorf("%w: in-memory weights (%d representatives) differ from the stored ones (%d)", ErrCorrupt, len(l.weights), len(stored))
+		}
+		return nil
+	})
 }
 
 func check(ctx context.Context, tx *bolt.Tx) error {

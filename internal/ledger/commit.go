@@ -7,6 +7,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/nipc/nipc/nano"
 )
 
 // Group commit, leader/follower, without a goroutine of its own.
@@ -206,15 +208,17 @@ func (l *Ledger) runBatch(batch []*request) {
 	l.stats.batches.Add(1)
 
 	var (
-		failed   *request // the block whose error failed the batch
-		accepted int
-		opened   uint64
+		failed     *request // the block whose error failed the batch
+		accepted   int
+		opened     uint64
+		newWeights map[nano.PublicKey]nano.Amount
 	)
 	var err error
 	for {
-		failed, accepted, opened = nil, 0, 0
+		failed, accepted, opened, newWeights = nil, 0, 0, nil
 		err = l.db.Update(func(tx *bolt.Tx) error {
 			w := newWriteTx(tx)
+			defer func() { newWeights = w.newWeights }()
 			now := l.opts.Now().Truncate(time.Second)
 			for i := 0; ; i++ {
 				if i == len(batch) {
@@ -292,6 +296,7 @@ func (l *Ledger) runBatch(batch []*request) {
 		l.stats.commits.Add(1)
 		l.blocks.Add(uint64(accepted))
 		l.accounts.Add(opened)
+		l.applyWeights(newWeights)
 	}
 
 	if accepted > 0 {

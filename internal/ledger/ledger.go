@@ -72,6 +72,13 @@ type Ledger struct {
 	// Counters mirrored from the meta bucket after each commit.
 	blocks, accounts atomic.Uint64
 
+	// weights mirrors the weights bucket, as the node keeps rep_weights in
+	// memory: loaded by Open, updated by each batch after its commit and
+	// before its callers are answered, read by Weight without a
+	// transaction. An entry is absent at zero.
+	weightsMu sync.RWMutex
+	weights   map[nano.PublicKey]nano.Amount
+
 	subMu sync.Mutex
 	subs  map[*Subscription]struct{}
 	slow  atomic.Uint64
@@ -117,7 +124,8 @@ func Open(path string, opts Options) (*Ledger, error) {
 		}
 		l.blocks.Store(blocks)
 		l.accounts.Store(accounts)
-		return nil
+		l.weights, err = loadWeights(tx.Bucket(bucketWeights))
+		return err
 	})
 	if err != nil {
 		db.Close()

@@ -134,6 +134,10 @@ type writeTx struct {
 	// only way the mutations below write. A batch compares it around each
 	// block: a rejected block must not have moved it (see runBatch).
 	writes int
+
+	// newWeights holds the weights this transaction set (zero: deleted),
+	// for the ledger's in-memory mirror once it commits.
+	newWeights map[nano.PublicKey]nano.Amount
 }
 
 func newWriteTx(tx *bolt.Tx) *writeTx {

@@ -3,6 +3,7 @@ package ledger
 import (
 	"bytes"
 	"fmt"
+	"maps"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -10,7 +11,9 @@ import (
 )
 
 // Representative weights are kept incrementally: every block adjusts the
-// weights bucket in its own transaction, so Weight is one lookup. The
+// weights bucket in its own transaction, recording the new values in the
+// writeTx; once the batch has committed they are copied into the ledger's
+// in-memory mirror, so Weight is one map lookup under a read lock. The
 // delegators index (rep || account) and the per-rep delegator count follow
 // each account's representative the same way.
 
@@ -27,6 +30,7 @@ func (w *writeTx) addWeight(rep nano.PublicKey, amount nano.Amount) error {
 	if !ok {
 		return fmt.Errorf("%w: weight of %s overflows", ErrCorrupt, rep.Account())
 	}
+	w.noteWeight(rep, sum)
 	v := sum.Bytes()
 	return w.put(w.weights, rep[:], v[:])
 }
@@ -44,6 +48,7 @@ func (w *writeTx) subWeight(rep nano.PublicKey, amount nano.Amount) error {
 	if !ok {
 		return fmt.Errorf("%w: weight of %s goes negative", ErrCorrupt, rep.Account())
 	}
+	w.noteWeight(rep, diff)
 	if diff.IsZero() {
 		return w.del(w.weights, rep[:])
 	}
@@ -58,6 +63,44 @@ func (w *writeTx) moveWeight(oldRep nano.PublicKey, oldBalance nano.Amount, newR
 		return err
 	}
 	return w.addWeight(newRep, newBalance)
+}
+
+// noteWeight records rep's new weight for the in-memory mirror.
+func (w *writeTx) noteWeight(rep nano.PublicKey, a nano.Amount) {
+	if w.newWeights == nil {
+		w.newWeights = make(map[nano.PublicKey]nano.Amount)
+	}
+	w.newWeights[rep] = a
+}
+
+// loadWeights reads the weights bucket into a map, for the mirror.
+func loadWeights(b *bolt.Bucket) (map[nano.PublicKey]nano.Amount, error) {
+	m := make(map[nano.PublicKey]nano.Amount)
+	err := b.ForEach(func(k, v []byte) error {
+		a, err := decodeAmount(v)
+		if err != nil || len(k) != 32 {
+			return fmt.Errorf("%w: weights entry", ErrCorrupt)
+		}
+		m[nano.PublicKey(k)] = a
+		return nil
+	})
+	return m, err
+}
+
+// applyWeights copies a committed batch's new weights into the mirror.
+func (l *Ledger) applyWeights(changed map[nano.PublicKey]nano.Amount) {
+	if len(changed) == 0 {
+		return
+	}
+	l.weightsMu.Lock()
+	for rep, a := range changed {
+		if a.IsZero() {
+			delete(l.weights, rep)
+		} else {
+			l.weights[rep] = a
+		}
+	}
+	l.weightsMu.Unlock()
 }
 
 func decodeWeight(v []byte) (nano.Amount, error) {
@@ -110,34 +153,26 @@ func delegatorCount(counts *bolt.Bucket, rep nano.PublicKey) (uint64, error) {
 
 // Weight returns the weight delegated to rep: the sum of the balances of the
 // accounts it represents (zero for an account that represents none). It is
-// one lookup.
+// one lookup in the in-memory mirror.
 func (l *Ledger) Weight(rep nano.PublicKey) (nano.Amount, error) {
-	var a nano.Amount
-	err := l.view(func(tx *bolt.Tx) error {
-		var err error
-		a, err = decodeWeight(tx.Bucket(bucketWeights).Get(rep[:]))
-		return err
-	})
-	return a, err
+	if l.closed.Load() {
+		return nano.Amount{}, ErrClosed
+	}
+	l.weightsMu.RLock()
+	a := l.weights[rep]
+	l.weightsMu.RUnlock()
+	return a, nil
 }
 
-// Representatives returns every representative with a non-zero weight.
+// Representatives returns every representative with a non-zero weight,
+// from the in-memory mirror.
 func (l *Ledger) Representatives() (map[nano.PublicKey]nano.Amount, error) {
-	reps := make(map[nano.PublicKey]nano.Amount)
-	err := l.view(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketWeights).ForEach(func(k, v []byte) error {
-			a, err := decodeAmount(v)
-			if err != nil || len(k) != 32 {
-				return fmt.Errorf("%w: weights entry", ErrCorrupt)
-			}
-			reps[nano.PublicKey(k)] = a
-			return nil
-		})
-	})
-	if err != nil {
-		return nil, err
+	if l.closed.Load() {
+		return nil, ErrClosed
 	}
-	return reps, nil
+	l.weightsMu.RLock()
+	defer l.weightsMu.RUnlock()
+	return maps.Clone(l.weights), nil
 }
 
 // Delegator is an account and its balance, as Delegators lists them.
