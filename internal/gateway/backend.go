@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/nipc/nipc/internal/peer"
+	"github.com/nipc/nipc/internal/ptree"
 	"github.com/nipc/nipc/internal/rpc"
 	"github.com/nipc/nipc/ipc"
 )
@@ -36,6 +37,15 @@ type NodeError struct {
 func (e *NodeError) Error() string { return "gateway: " + e.Text + ": " + e.Err.Error() }
 func (e *NodeError) Unwrap() error { return e.Err }
 
+// appender is implemented by backends that can append their replies to a
+// caller's buffer and take a legacy request already parsed: the in-process
+// one, so that the HTTP layer, which parses a legacy body to apply its own
+// rules, does not have it parsed twice, and replies go into pooled buffers.
+type appender interface {
+	appendLegacy(ctx context.Context, params *ptree.Tree, dst []byte) []byte
+	appendV2JSON(ctx context.Context, envelope, dst []byte) []byte
+}
+
 // controlEnforcer is implemented by backends that refuse control actions
 // themselves when enable_control is off, so the HTTP layer need not.
 type controlEnforcer interface{ enforcesControl() bool }
@@ -55,7 +65,10 @@ func NewInProcess(legacy *rpc.Legacy, v2 *rpc.V2) *InProcess {
 	return &InProcess{legacy: legacy, v2: v2}
 }
 
-var _ Backend = (*InProcess)(nil)
+var (
+	_ Backend  = (*InProcess)(nil)
+	_ appender = (*InProcess)(nil)
+)
 
 func (b *InProcess) enforcesControl() bool { return true }
 
@@ -75,4 +88,12 @@ func (b *InProcess) Legacy(ctx context.Context, body []byte) ([]byte, error) {
 // V2JSON implements Backend.
 func (b *InProcess) V2JSON(ctx context.Context, envelope []byte) ([]byte, error) {
 	return b.v2.HandleJSON(withPeer(ctx), envelope, nil), nil
+}
+
+func (b *InProcess) appendLegacy(ctx context.Context, params *ptree.Tree, dst []byte) []byte {
+	return b.legacy.HandleParsed(withPeer(ctx), ipc.EncodingJSON, params, dst)
+}
+
+func (b *InProcess) appendV2JSON(ctx context.Context, envelope, dst []byte) []byte {
+	return b.v2.HandleJSON(withPeer(ctx), envelope, dst)
 }

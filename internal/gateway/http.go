@@ -37,7 +37,23 @@ var fixedHeaders = http.Header{
 	"Access-Control-Allow-Headers": {"Accept, Accept-Language, Content-Language, Content-Type, Nano-Api-Key, Nano-Correlation-Id"},
 }
 
-var bodyPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+// bodyPool holds request body buffers, bufPool the byte slices replies
+// and /api/v2/<Name> envelopes are built in; neither keeps one over 1 MiB.
+var (
+	bodyPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+	bufPool  = sync.Pool{New: func() any { return new([]byte) }}
+)
+
+const maxPooled = 1 << 20
+
+func getBuf() *[]byte { b := bufPool.Get().(*[]byte); *b = (*b)[:0]; return b }
+
+func putBuf(b *[]byte, used []byte) {
+	if cap(used) <= maxPooled {
+		*b = used
+		bufPool.Put(b)
+	}
+}
 
 // serveHTTP is the gateway's one handler: the WebSocket at /websocket,
 // OPTIONS, then POST to /api/v2[/<Name>] (v2) or anywhere else (legacy).
@@ -69,18 +85,22 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	buf := bodyPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer func() {
-		if buf.Cap() <= 1<<20 {
+		if buf.Cap() <= maxPooled {
 			bodyPool.Put(buf)
 		}
 	}()
-	if _, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, max)); err != nil {
+	body := r.Body
+	if r.ContentLength < 0 { // chunked: a declared length is checked above
+		body = http.MaxBytesReader(w, r.Body, max)
+	}
+	if _, err := buf.ReadFrom(body); err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
 			s.reply(w, ptree.ErrorReply(TextBodyLimit))
 		}
 		return // otherwise the client went away
 	}
-	body := buf.Bytes()
-	if tooDeep(body, s.cfg.RPC.MaxJSONDepth) {
+	data := buf.Bytes()
+	if tooDeep(data, s.cfg.RPC.MaxJSONDepth) {
 		s.reply(w, ptree.ErrorReply(TextMaxDepth))
 		return
 	}
@@ -90,18 +110,33 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if rest, ok := strings.CutPrefix(target, "/api/v2"); ok {
 		name := strings.TrimPrefix(rest, "/")
 		s.logRequest(r, "v2", name)
-		envelope := body
-		if name != "" {
-			envelope = wrapEnvelope(nil, r.Header.Get(headerAPIKey), r.Header.Get(headerCorrelID), name, body)
-		}
-		out, err := s.backend.V2JSON(ctx, envelope)
-		if err != nil {
-			out = fbjson.ErrorLine(nodeText(err))
-		}
-		s.reply(w, out)
+		s.v2(ctx, w, r, name, data)
 		return
 	}
-	s.legacy(ctx, w, r, body)
+	s.legacy(ctx, w, r, data)
+}
+
+// v2 answers POST /api/v2 (name "": body is the envelope) and
+// /api/v2/<name> (body is the message).
+func (s *Server) v2(ctx context.Context, w http.ResponseWriter, r *http.Request, name string, body []byte) {
+	envelope := body
+	if name != "" {
+		eb := getBuf()
+		envelope = wrapEnvelope(*eb, r.Header.Get(headerAPIKey), r.Header.Get(headerCorrelID), name, body)
+		defer putBuf(eb, envelope)
+	}
+	if a, ok := s.backend.(appender); ok {
+		rb := getBuf()
+		out := a.appendV2JSON(ctx, envelope, *rb)
+		s.reply(w, out)
+		putBuf(rb, out)
+		return
+	}
+	out, err := s.backend.V2JSON(ctx, envelope)
+	if err != nil {
+		out = fbjson.ErrorLine(nodeText(err))
+	}
+	s.reply(w, out)
 }
 
 // legacy answers POST / (any path but /api/v2...): legacy JSON RPC.
@@ -122,9 +157,19 @@ func (s *Server) legacy(ctx context.Context, w http.ResponseWriter, r *http.Requ
 		s.reply(w, ptree.ErrorReply(TextControlDisabled))
 		return
 	}
-	if action == "send" && !params.Has("id") {
+	send := action == "send" && !params.Has("id")
+	if send {
 		// Make a retried send idempotent on the node (spec §8.3).
 		params.Put("id", randomID())
+	}
+	if a, ok := s.backend.(appender); ok {
+		rb := getBuf()
+		out := a.appendLegacy(ctx, params, *rb)
+		s.reply(w, out)
+		putBuf(rb, out)
+		return
+	}
+	if send {
 		body = ptree.AppendCompact(nil, params)
 	}
 	out, err := s.backend.Legacy(ctx, body)

@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -126,7 +127,15 @@ func (b *IPC) V2JSON(ctx context.Context, envelope []byte) ([]byte, error) {
 	return b.do(ctx, ipc.EncodingFlatbuffersJSON, envelope)
 }
 
+// statefulNames are the subscription messages' type names; a JSON
+// envelope naming one of them contains its bytes, unless the name is
+// written with escapes.
+var statefulNames = [][]byte{[]byte("TopicConfirmation"), []byte("TopicServiceStop"), []byte("ServiceRegister")}
+
 func (b *IPC) stateful(envelope []byte) bool {
+	if !mayBeStateful(envelope) {
+		return false // the common case, without parsing the envelope
+	}
 	env, err := fbjson.ParseEnvelope(envelope, fbjson.Options{RejectUnknownFields: b.opts.RejectUnknownFields})
 	if err != nil || env.Message == nil {
 		return false
@@ -134,6 +143,20 @@ func (b *IPC) stateful(envelope []byte) bool {
 	switch env.Message.Type {
 	case fb.MessageTopicConfirmation, fb.MessageTopicServiceStop, fb.MessageServiceRegister:
 		return true
+	}
+	return false
+}
+
+// mayBeStateful is false only when envelope cannot name a subscription
+// message: it has no escape and none of their names.
+func mayBeStateful(envelope []byte) bool {
+	if bytes.IndexByte(envelope, '\\') >= 0 {
+		return true
+	}
+	for _, name := range statefulNames {
+		if bytes.Contains(envelope, name) {
+			return true
+		}
 	}
 	return false
 }

@@ -126,6 +126,17 @@ type Legacy struct {
 // Handle answers one legacy request body, appending the rendered reply to dst.
 func (l *Legacy) Handle(ctx context.Context, enc ipc.Encoding, body []byte, dst []byte) []byte {
 	reply, after := l.Call(ctx, enc, body)
+	return render(dst, reply, after)
+}
+
+// HandleParsed is Handle for a request already parsed (the in-process
+// gateway parses it to apply its own rules first).
+func (l *Legacy) HandleParsed(ctx context.Context, enc ipc.Encoding, params *ptree.Tree, dst []byte) []byte {
+	reply, after := l.CallParsed(ctx, enc, params)
+	return render(dst, reply, after)
+}
+
+func render(dst []byte, reply *ptree.Tree, after func()) []byte {
 	dst = ptree.AppendPretty(dst, reply)
 	if after != nil {
 		after()
@@ -140,6 +151,11 @@ func (l *Legacy) Call(ctx context.Context, enc ipc.Encoding, body []byte) (reply
 	if err != nil {
 		return errorTree(TextUnableToParse), nil
 	}
+	return l.CallParsed(ctx, enc, params)
+}
+
+// CallParsed is Call for a request already parsed.
+func (l *Legacy) CallParsed(ctx context.Context, enc ipc.Encoding, params *ptree.Tree) (reply *ptree.Tree, after func()) {
 	name, ok := params.Get("action")
 	if !ok {
 		return errorTree(TextUnableToParse), nil
@@ -154,7 +170,7 @@ func (l *Legacy) Call(ctx context.Context, enc ipc.Encoding, body []byte) (reply
 	if a.Unsafe && !unsafeAllowed(ctx, enc) {
 		return errorTree(TextUnsafeNotAllow), nil
 	}
-	reply, err = l.run(ctx, a, &Request{Action: name, Params: params, Encoding: enc})
+	reply, err := l.run(ctx, a, &Request{Action: name, Params: params, Encoding: enc})
 	switch {
 	case err == nil && reply.Len() == 0:
 		return errorTree(TextEmptyResponse), nil
