@@ -80,7 +80,11 @@
 // Close stops accepting blocks, waits for the transaction in progress and
 // fails the blocks still queued with ErrClosed (they are not applied).
 // Representative weights and delegator counts are kept incrementally, so
-// Weight and DelegatorsCount are one lookup; History, Chain and Successor
+// DelegatorsCount is one lookup and Weight one map read: the weights are
+// also mirrored in memory, as the node keeps its rep_weights, updated after
+// each commit and before its callers are answered (a reader racing a batch
+// may see the weights before or after it, never half of it); History,
+// Chain and Successor
 // use a per-account height index, so offsets cost nothing.
 //
 // # Confirmations
