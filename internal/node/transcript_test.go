@@ -1,13 +1,42 @@
 package node_test
 
+// Transcripts are the node's request/reply tests, written as the protocol
+// reads. TestTranscripts plays every testdata/transcripts/<dir>/*.txt; the
+// directory names the encodings a file is played in (transcriptSuites), and
+// each file runs over both transports in each of them, every run on one
+// persistent connection. A transcript is made of these lines:
+//
+//	# text           a comment; blank lines are skipped too
+//	!enable_control  the node runs with enable_control on
+//	!fresh_node      every run starts a node of its own; without it the runs
+//	                 of a file share one node, one after another, so the file
+//	                 must not depend on state it changes itself
+//	--> request      a request payload, sent as one frame
+//	<-- line         a line of the exact reply, newline included ("<--"
+//	                 alone is an empty line)
+//	<-| text         exact reply text with no newline after it (the one-line
+//	                 errors of v2)
+//	<~~ text         the reply must contain text (the only reply line then)
+//	<== name member  store the reply's top-level string member as {{name}}
+//	{{name}}         in a -->, <--, <-| or <~~ line: the stored value
+//
+// Directives come before the first request; reply and capture lines belong
+// to the request above them. Captures are taken before the reply is
+// compared, so a reply line may use a name captured from that same reply,
+// which checks the reply's shape exactly. A name must be captured on an
+// earlier line, except {{genesis_wallet}}: the wallet the node created with
+// the dev genesis key. Transcripts without captures are what the legacy
+// runner played; captures exist because wallet ids are random and block
+// hashes are long.
+//
+// A malformed line, a {{name}} not captured before it, or a captured member
+// missing from the reply fails the test at file:line.
+
 import (
-	"bufio"
 	"bytes"
 	"net"
-	"os"
 	"path/filepath"
 	"regexp"
-	"strings"
 	"testing"
 	"time"
 
@@ -16,119 +45,73 @@ import (
 	"github.com/nipc/nipc/ipc"
 )
 
-// exchange is one request of a transcript and what its reply must be.
-type exchange struct {
-	line     int
-	request  string
-	reply    string // exact reply (from '<--' lines), or
-	contains string // a substring the reply must contain ('<~~')
+// transcriptSuite is how the transcripts of one directory are played.
+type transcriptSuite struct {
+	encodings []ipc.Encoding
+	normalize func([]byte) []byte // applied to every reply, if set
 }
 
-type transcript struct {
-	enableControl bool
-	exchanges     []exchange
+// transcriptSuites maps each directory under testdata/transcripts to its
+// suite.
+var transcriptSuites = map[string]transcriptSuite{
+	"legacy": {encodings: []ipc.Encoding{ipc.EncodingJSON, ipc.EncodingJSONUnsafe}},
+	// The varying "time" of a v2 reply is compared as T.
+	"v2json": {encodings: []ipc.Encoding{ipc.EncodingFlatbuffersJSON}, normalize: func(b []byte) []byte {
+		return timeField.ReplaceAll(b, []byte(`"time": T`))
+	}},
 }
 
-// readTranscript parses a file of '-->' requests and '<--' reply lines.
-func readTranscript(t *testing.T, path string) transcript {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var tr transcript
-	var cur *exchange
-	var reply strings.Builder
-	flush := func() {
-		if cur != nil {
-			if cur.contains == "" {
-				cur.reply = reply.String()
-			}
-			tr.exchanges = append(tr.exchanges, *cur)
-		}
-		cur, reply = nil, strings.Builder{}
-	}
-	sc := bufio.NewScanner(f)
-	for n := 1; sc.Scan(); n++ {
-		line := sc.Text()
-		switch {
-		case line == "!enable_control":
-			tr.enableControl = true
-		case strings.HasPrefix(line, "--> "):
-			flush()
-			cur = &exchange{line: n, request: line[4:]}
-		case strings.HasPrefix(line, "<-- ") || line == "<--":
-			if cur == nil {
-				t.Fatalf("%s:%d: reply before any request", path, n)
-			}
-			reply.WriteString(strings.TrimPrefix(strings.TrimPrefix(line, "<--"), " ") + "\n")
-		case strings.HasPrefix(line, "<-| "):
-			// A reply line without a trailing newline (v2's one-line errors).
-			reply.WriteString(line[4:])
-		case strings.HasPrefix(line, "<~~ "):
-			cur.contains = line[4:]
-		case line == "" || strings.HasPrefix(line, "#"):
-		default:
-			t.Fatalf("%s:%d: cannot read %q", path, n, line)
-		}
-	}
-	flush()
-	return tr
-}
-
-// timeField is the varying "time" of a v2 JSON reply.
 var timeField = regexp.MustCompile(`"time": [0-9]+`)
 
-// TestV2JSONTranscripts plays every testdata/v2json transcript in encoding 4
-// over both transports, each on one persistent connection. Reply times are
-// compared as T.
-func TestV2JSONTranscripts(t *testing.T) {
-	files, _ := filepath.Glob("testdata/v2json/*.txt")
-	if len(files) == 0 {
-		t.Fatal("no transcripts")
-	}
+func TestTranscripts(t *testing.T) {
+	files, _ := filepath.Glob("testdata/transcripts/*/*.txt")
+	played := map[string]int{}
 	for _, file := range files {
-		tr := readTranscript(t, file)
-		t.Run(filepath.Base(file), func(t *testing.T) {
-			n := testenv.Start(t, testenv.Options{RPC: func(r *config.RPC) { r.EnableControl = tr.enableControl }})
-			for _, transport := range testenv.Transports {
-				t.Run(transport.Name, func(t *testing.T) {
-					playTranscript(t, n, transport, ipc.EncodingFlatbuffersJSON, tr, func(b []byte) []byte {
-						return timeField.ReplaceAll(b, []byte(`"time": T`))
-					})
-				})
+		dir := filepath.Base(filepath.Dir(file))
+		suite, ok := transcriptSuites[dir]
+		if !ok {
+			t.Fatalf("%s: no suite plays testdata/transcripts/%s", file, dir)
+		}
+		played[dir]++
+		t.Run(dir+"/"+filepath.Base(file), func(t *testing.T) {
+			tr := readTranscript(t, file)
+			var shared *testenv.Node
+			if !tr.freshNode {
+				shared = startTranscriptNode(t, tr)
 			}
-		})
-	}
-}
-
-// TestLegacyTranscripts plays every testdata/legacy transcript over both
-// transports in both legacy encodings, each on one persistent connection.
-func TestLegacyTranscripts(t *testing.T) {
-	files, _ := filepath.Glob("testdata/legacy/*.txt")
-	if len(files) == 0 {
-		t.Fatal("no transcripts")
-	}
-	for _, file := range files {
-		tr := readTranscript(t, file)
-		t.Run(filepath.Base(file), func(t *testing.T) {
-			n := testenv.Start(t, testenv.Options{RPC: func(r *config.RPC) { r.EnableControl = tr.enableControl }})
 			for _, transport := range testenv.Transports {
-				for _, enc := range []ipc.Encoding{ipc.EncodingJSON, ipc.EncodingJSONUnsafe} {
+				for _, enc := range suite.encodings {
 					t.Run(transport.Name+"/"+enc.String(), func(t *testing.T) {
-						playTranscript(t, n, transport, enc, tr, nil)
+						n := shared
+						if n == nil {
+							n = startTranscriptNode(t, tr)
+						}
+						playTranscript(t, n, transport, enc, tr, suite.normalize)
 					})
 				}
 			}
 		})
 	}
+	for dir := range transcriptSuites {
+		if played[dir] == 0 {
+			t.Errorf("no transcripts in testdata/transcripts/%s", dir)
+		}
+	}
 }
 
-// playTranscript sends every request of tr in encoding enc on one
-// connection and compares each reply (after normalize, if given).
-func playTranscript(t *testing.T, n *testenv.Node, transport testenv.Transport, enc ipc.Encoding, tr transcript, normalize func([]byte) []byte) {
+func startTranscriptNode(t *testing.T, tr *transcript) *testenv.Node {
 	t.Helper()
+	return testenv.Start(t, testenv.Options{RPC: func(r *config.RPC) { r.EnableControl = tr.enableControl }})
+}
+
+// playTranscript sends every request of tr in encoding enc on one connection
+// and checks each reply (after normalize, if set).
+func playTranscript(t *testing.T, n *testenv.Node, transport testenv.Transport, enc ipc.Encoding, tr *transcript, normalize func([]byte) []byte) {
+	t.Helper()
+	vars := map[string]string{}
+	if n.GenesisWallet != nil {
+		vars["genesis_wallet"] = n.GenesisWallet.String()
+	}
 	network, addr := transport.Config(n).Network()
 	c, err := net.Dial(network, addr)
 	if err != nil {
@@ -136,23 +119,27 @@ func playTranscript(t *testing.T, n *testenv.Node, transport testenv.Transport, 
 	}
 	defer c.Close()
 	for _, ex := range tr.exchanges {
-		c.SetDeadline(time.Now().Add(5 * time.Second))
-		if _, err := c.Write(ipc.AppendRequest(nil, enc, []byte(ex.request))); err != nil {
-			t.Fatalf("line %d: write: %v", ex.line, err)
+		req := tr.mustExpand(t, ex.line, ex.request, vars)
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		if _, err := c.Write(ipc.AppendRequest(nil, enc, []byte(req))); err != nil {
+			t.Fatalf("%s:%d: write: %v", tr.path, ex.line, err)
 		}
 		got, err := ipc.ReadFrame(c, 1<<20, nil)
 		if err != nil {
-			t.Fatalf("line %d: %s: reading reply: %v", ex.line, ex.request, err)
+			t.Fatalf("%s:%d: %s: reading reply: %v", tr.path, ex.line, req, err)
 		}
 		if normalize != nil {
 			got = normalize(got)
 		}
+		if err := tr.store(ex, got, vars); err != nil {
+			t.Fatal(err)
+		}
 		if ex.contains != "" {
-			if !bytes.Contains(got, []byte(ex.contains)) {
-				t.Errorf("line %d: %s\ngot  %q\nwant it to contain %q", ex.line, ex.request, got, ex.contains)
+			if want := tr.mustExpand(t, ex.line, ex.contains, vars); !bytes.Contains(got, []byte(want)) {
+				t.Errorf("%s:%d: %s\ngot  %q\nwant it to contain %q", tr.path, ex.line, req, got, want)
 			}
-		} else if string(got) != ex.reply {
-			t.Errorf("line %d: %s\ngot  %q\nwant %q", ex.line, ex.request, got, ex.reply)
+		} else if want := tr.mustExpand(t, ex.line, ex.reply, vars); string(got) != want {
+			t.Errorf("%s:%d: %s\ngot  %q\nwant %q", tr.path, ex.line, req, got, want)
 		}
 	}
 }
