@@ -1,10 +1,17 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"flag"
 	"io"
+	"net"
+	"net/http"
+	"net/url"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -16,6 +23,11 @@ import (
 // cmdBench is a load generator: CONNS workers, each with its own persistent
 // connection and one request in flight, for REQUESTS requests in all or for
 // DURATION. It records every round trip and prints percentiles and calls/s.
+//
+// With -url it POSTs the legacy request to an HTTP server instead (the
+// gateway, or a server to compare it with), each worker with its own
+// keep-alive client built as the peers harness builds its nethttp-tcp
+// client, so that both servers are measured with the same client.
 func cmdBench(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlagSet("bench", stderr)
 	var cf clientFlags
@@ -27,6 +39,7 @@ func cmdBench(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	req := fs.String("req", "", "whole legacy request JSON (beats -action)")
 	encName := fs.String("encoding", "json", "json (1) or unsafe (2)")
 	warm := fs.Int("warm", 200, "warm-up requests per connection, not measured")
+	target := fs.String("url", "", "POST the request to this HTTP URL (e.g. the gateway's http://127.0.0.1:7076/) instead of using IPC")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -45,29 +58,59 @@ func cmdBench(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if len(body) == 0 {
 		body, _ = json.Marshal(map[string]string{"action": *action})
 	}
-	cfg, err := cf.config()
-	if err != nil {
-		return err
-	}
-	cfg.PoolSize = 1
-	ctx := context.Background()
-	clients := make([]*client.Client, *conns)
-	for i := range clients {
-		if clients[i], err = client.Dial(ctx, cfg); err != nil {
+
+	var calls []func() ([]byte, error)
+	if *target != "" {
+		if err := checkBenchURL(fs, *target); err != nil {
 			return err
 		}
-		defer clients[i].Close()
+		for range *conns {
+			hc := &http.Client{Transport: newBenchTransport()}
+			defer hc.CloseIdleConnections()
+			calls = append(calls, (&httpBenchConn{hc: hc, url: *target, body: body, buf: make([]byte, 0, 512)}).call)
+		}
+		// Check the request once, so that a bench of an error is not
+		// mistaken for a fast success.
+		reply, err := calls[0]()
+		if err != nil {
+			return err
+		}
+		if se, ok := errors.AsType[*client.ServerError](client.LegacyError(reply)); ok {
+			return exitf(exitServerError, "%s answered: %s", *target, se.Text)
+		}
+	} else {
+		cfg, err := cf.config()
+		if err != nil {
+			return err
+		}
+		cfg.PoolSize = 1
+		ctx := context.Background()
+		for range *conns {
+			cl, err := client.Dial(ctx, cfg)
+			if err != nil {
+				return err
+			}
+			defer cl.Close()
+			calls = append(calls, func() ([]byte, error) { return cl.Do(ctx, enc, body) })
+		}
+		// Check the request once, so that a bench of an error is not mistaken
+		// for a fast success.
+		reply, err := calls[0]()
+		if err != nil {
+			return err
+		}
+		if err := client.LegacyError(reply); err != nil {
+			return err
+		}
 	}
-	// Check the request once, so that a bench of an error is not mistaken
-	// for a fast success.
-	reply, err := clients[0].Do(ctx, enc, body)
-	if err != nil {
-		return err
-	}
-	if err := client.LegacyError(reply); err != nil {
-		return err
-	}
+	return writeJSON(stdout, measure(calls, *total, *dur, *warm))
+}
 
+// measure runs each call on its own goroutine, first warm times unmeasured,
+// then until total calls were made in all (total > 0) or for dur, and
+// returns the report cmdBench prints. A call that fails counts as an error
+// and is left out of the timings.
+func measure(calls []func() ([]byte, error), total int, dur time.Duration, warm int) map[string]any {
 	var (
 		next    atomic.Int64
 		errs    atomic.Int64
@@ -75,29 +118,29 @@ func cmdBench(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		samples []time.Duration
 		wg      sync.WaitGroup
 	)
-	for _, cl := range clients {
+	for _, call := range calls {
 		wg.Go(func() {
-			for range *warm {
-				cl.Do(ctx, enc, body)
+			for range warm {
+				call()
 			}
 		})
 	}
 	wg.Wait()
 	start := time.Now()
-	deadline := start.Add(*dur)
-	for _, cl := range clients {
+	deadline := start.Add(dur)
+	for _, call := range calls {
 		wg.Go(func() {
 			local := make([]time.Duration, 0, 4096)
 			for {
-				if *total > 0 {
-					if next.Add(1) > int64(*total) {
+				if total > 0 {
+					if next.Add(1) > int64(total) {
 						break
 					}
 				} else if time.Now().After(deadline) {
 					break
 				}
 				t0 := time.Now()
-				if _, err := cl.Do(ctx, enc, body); err != nil {
+				if _, err := call(); err != nil {
 					errs.Add(1)
 					continue
 				}
@@ -118,8 +161,8 @@ func cmdBench(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		}
 		return float64(samples[min(len(samples)-1, int(p*float64(len(samples))))].Nanoseconds()) / 1e3
 	}
-	return writeJSON(stdout, map[string]any{
-		"connections": *conns,
+	return map[string]any{
+		"connections": len(calls),
 		"requests":    len(samples),
 		"errors":      errs.Load(),
 		"seconds":     elapsed.Seconds(),
@@ -128,5 +171,80 @@ func cmdBench(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		"p90_us":      pct(0.90),
 		"p99_us":      pct(0.99),
 		"max_us":      pct(1),
+	}
+}
+
+// checkBenchURL rejects a -url that is not an http(s) URL with a host, and
+// the IPC flags given with it.
+func checkBenchURL(fs *flag.FlagSet, target string) error {
+	u, err := url.Parse(target)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return exitf(exitUsage, "-url must be an http:// or https:// URL, got %q", target)
+	}
+	var ipcOnly []string
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "S", "A", "P", "access-file", "encoding":
+			ipcOnly = append(ipcOnly, "-"+f.Name)
+		}
 	})
+	if len(ipcOnly) > 0 {
+		return exitf(exitUsage, "-url does not go with the IPC flags %s", strings.Join(ipcOnly, ", "))
+	}
+	return nil
+}
+
+// newBenchTransport is the peers harness's newHTTPTransport
+// (../shared/bench/peers/targets.go): no proxy, keep-alive, no
+// compression.
+func newBenchTransport() *http.Transport {
+	return &http.Transport{
+		Proxy:               nil,
+		DialContext:         (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		MaxIdleConns:        1024,
+		MaxIdleConnsPerHost: 1024,
+		IdleConnTimeout:     5 * time.Minute,
+		DisableCompression:  true,
+	}
+}
+
+// httpBenchConn is one worker's HTTP client; call is the peers harness's
+// netHTTPClient.Call without its reply check, which is specific to the
+// account_weight request.
+type httpBenchConn struct {
+	hc   *http.Client
+	url  string
+	body []byte
+	buf  []byte
+}
+
+// call POSTs the request and returns the whole reply body, which is valid
+// until the next call. A reply whose status is not 200 is an error.
+func (h *httpBenchConn) call() ([]byte, error) {
+	req, err := http.NewRequest(http.MethodPost, h.url, bytes.NewReader(h.body))
+	if err != nil {
+		return nil, exitf(exitUsage, "%v", err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := h.hc.Do(req)
+	if err != nil {
+		if oe, ok := errors.AsType[*net.OpError](err); ok && oe.Op == "dial" {
+			return nil, exitf(exitUnreachable, "no HTTP server answers: %v", err)
+		}
+		return nil, err
+	}
+	b := bytes.NewBuffer(h.buf[:0])
+	_, err = b.ReadFrom(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		reply := bytes.TrimSpace(b.Bytes())
+		if len(reply) > 200 {
+			reply = append(reply[:200:200], "..."...)
+		}
+		return nil, exitf(exitServerError, "%s answered HTTP %s: %s", h.url, resp.Status, reply)
+	}
+	return b.Bytes(), nil
 }

@@ -7,7 +7,7 @@
 //	nipc config check [--data_path DIR]
 //	nipc call MESSAGE [JSON | @FILE | -] [-encoding json|flatbuffers]
 //	nipc list | describe MESSAGE
-//	nipc bench [-c N] [-n N | -d DURATION] [-action NAME | -req JSON]
+//	nipc bench [-c N] [-n N | -d DURATION] [-action NAME | -req JSON] [-url URL]
 //
 // Client verbs find the daemon through NIPC_IPC_PATH, NIPC_IPC_ADDR and
 // NIPC_IPC_PORT; the flags -S path, -A addr and -P port beat them. Results go
@@ -125,8 +125,9 @@ Usage:
   nipc reload         reload the node's access file (needs api_reload; SIGHUP does the same)
   nipc access check [--data_path DIR] [FILE]
                       validate an access file and print each user's permissions
-  nipc bench [-c CONNS] [-n REQUESTS | -d DURATION] [-action NAME | -req JSON]
-                      load-test the node; prints p50/p90/p99 and calls/s
+  nipc bench [-c CONNS] [-n REQUESTS | -d DURATION] [-action NAME | -req JSON] [-url URL]
+                      load-test the node (or, with -url, an HTTP server such as the gateway);
+                      prints p50/p90/p99 and calls/s
 
 Client flags (after the verb): -S PATH (Unix socket), -A ADDR, -P PORT,
 -access-file FILE (the IPC access check's secret), -timeout DURATION. Environment: NIPC_IPC_PATH (wins when set), NIPC_IPC_ADDR,

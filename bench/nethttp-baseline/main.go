@@ -1,0 +1,102 @@
+// Command nethttp-baseline serves the peers harness's nethttp-tcp target
+// (../shared/bench/peers: startServer's "nethttp-tcp" case, nethttpHandler
+// and HandleJSON) as a process of its own, so that the nipc gateway can be
+// measured against it by the same client in the same run
+// (scripts/bench-gateway, nipc bench -url). It is a development tool, not
+// part of nipc.
+//
+//	nethttp-baseline [-listen 127.0.0.1:0]
+//
+// It prints the address it listens on, one line on stdout, and serves until
+// it is killed. Every POST to any path answers the account_weight request
+// with a fixed weight; the checks and error texts are the harness's.
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+)
+
+// maxBody is the harness's maxFrame: the most of a request body read.
+const maxBody = 16 << 20
+
+// testWeight is the harness's TestWeight, the weight of every account.
+const testWeight = "668657804547735335568510480612620716"
+
+type accountRequest struct {
+	Action  string `json:"action"`
+	Account string `json:"account"`
+}
+
+type weightReply struct {
+	Weight string `json:"weight"`
+}
+
+type errorReply struct {
+	Error string `json:"error"`
+}
+
+// handleJSON is the harness's HandleJSON: decode the request with
+// encoding/json, check it, encode the reply with encoding/json.
+func handleJSON(body []byte) []byte {
+	var req accountRequest
+	if err := json.Unmarshal(body, &req); err != nil {
+		b, _ := json.Marshal(errorReply{Error: "Unable to parse JSON"})
+		return b
+	}
+	if req.Action != "account_weight" {
+		b, _ := json.Marshal(errorReply{Error: "Unknown command"})
+		return b
+	}
+	if len(req.Account) != 65 || !strings.HasPrefix(req.Account, "nano_") {
+		b, _ := json.Marshal(errorReply{Error: "Bad account number"})
+		return b
+	}
+	b, _ := json.Marshal(weightReply{Weight: testWeight})
+	return b
+}
+
+// handle is the harness's nethttpHandler.
+func handle(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		http.Error(w, "POST only", http.StatusMethodNotAllowed)
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	out := handleJSON(body)
+	w.Header().Set("Content-Type", "application/json")
+	w.Write(out)
+}
+
+func main() {
+	listen := flag.String("listen", "127.0.0.1:0", "host:port to listen on (port 0: a free one)")
+	flag.Parse()
+	if flag.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "nethttp-baseline: unexpected arguments: %s\n", strings.Join(flag.Args(), " "))
+		os.Exit(2)
+	}
+	l, err := net.Listen("tcp", *listen)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "nethttp-baseline: %v\n", err)
+		os.Exit(1)
+	}
+	fmt.Println(l.Addr())
+	mux := http.NewServeMux()
+	mux.HandleFunc("/", handle)
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 30 * time.Second}
+	if err := hs.Serve(l); err != nil {
+		fmt.Fprintf(os.Stderr, "nethttp-baseline: %v\n", err)
+		os.Exit(1)
+	}
+}
