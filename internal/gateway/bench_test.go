@@ -71,23 +71,7 @@ func BenchmarkGatewayVsNetHTTP(b *testing.B) {
 
 	// The baseline, as the peers harness builds it.
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /", func(w http.ResponseWriter, r *http.Request) {
-		data, err := io.ReadAll(r.Body)
-		if err != nil {
-			http.Error(w, err.Error(), 400)
-			return
-		}
-		var req struct{ Action, Account string }
-		if err := json.Unmarshal(data, &req); err != nil || req.Action != "account_weight" || req.Account == "" {
-			json.NewEncoder(w).Encode(map[string]string{"error": "bad request"})
-			return
-		}
-		out, _ := json.Marshal(struct {
-			Weight string `json:"weight"`
-		}{"668657804547735335568510480612620716"})
-		w.Header().Set("Content-Type", "application/json")
-		w.Write(out)
-	})
+	mux.HandleFunc("POST /", netHTTPBaseline)
 	base := httptest.NewServer(mux)
 	defer base.Close()
 
@@ -115,3 +99,74 @@ func BenchmarkGatewayVsNetHTTP(b *testing.B) {
 		})
 	}
 }
+
+// netHTTPBaseline is the peers harness's nethttp-tcp handler
+// (../shared/bench/peers, nethttpHandler and HandleJSON): read the body,
+// decode it with encoding/json, check it, encode a fixed weight reply.
+func netHTTPBaseline(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		http.Error(w, "POST only", http.StatusMethodNotAllowed)
+		return
+	}
+	data, err := io.ReadAll(io.LimitReader(r.Body, 16<<20))
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	var req struct {
+		Action  string `json:"action"`
+		Account string `json:"account"`
+	}
+	var out []byte
+	switch {
+	case json.Unmarshal(data, &req) != nil:
+		out, _ = json.Marshal(map[string]string{"error": "Unable to parse JSON"})
+	case req.Action != "account_weight":
+		out, _ = json.Marshal(map[string]string{"error": "Unknown command"})
+	case len(req.Account) != 65 || !strings.HasPrefix(req.Account, "nano_"):
+		out, _ = json.Marshal(map[string]string{"error": "Bad account number"})
+	default:
+		out, _ = json.Marshal(struct {
+			Weight string `json:"weight"`
+		}{"668657804547735335568510480612620716"})
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Write(out)
+}
+
+// BenchmarkHandlerVsNetHTTP is BenchmarkGatewayVsNetHTTP without sockets,
+// HTTP parsing or a client: each handler is called directly, with the same
+// request and a ResponseWriter that discards, so the figures are the
+// handlers' own cost per request (CPU and allocations), free of the
+// client's share and of the noise of a loaded machine.
+func BenchmarkHandlerVsNetHTTP(b *testing.B) {
+	body := `{"action":"account_weight","account":"` + nano.DevGenesisAccount + `"}`
+	e := startEnv(b, modes[0], envOptions{})
+	for _, target := range []struct {
+		name string
+		h    http.Handler
+	}{{"nipc-gateway", e.srv.Handler()}, {"nethttp-baseline", http.HandlerFunc(netHTTPBaseline)}} {
+		b.Run(target.name, func(b *testing.B) {
+			w := &discardWriter{h: make(http.Header)}
+			b.ReportAllocs()
+			for b.Loop() {
+				r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
+				clear(w.h)
+				w.n = 0
+				target.h.ServeHTTP(w, r)
+				if w.n == 0 {
+					b.Fatal("no reply")
+				}
+			}
+		})
+	}
+}
+
+type discardWriter struct {
+	h http.Header
+	n int
+}
+
+func (w *discardWriter) Header() http.Header         { return w.h }
+func (w *discardWriter) WriteHeader(int)             {}
+func (w *discardWriter) Write(p []byte) (int, error) { w.n += len(p); return len(p), nil }
