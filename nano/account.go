@@ -1,7 +1,9 @@
 package nano
 
 import (
+	"hash"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/blake2b"
 )
@@ -31,13 +33,28 @@ const (
 	checksumLength = 5
 )
 
+// checksumDigests saves accountChecksum a 384-byte allocation per call.
+var checksumDigests = sync.Pool{New: func() any {
+	d, _ := blake2b.New(checksumLength, nil) // cannot fail: size in range, no key
+	return &checksumDigest{h: d}
+}}
+
+type checksumDigest struct {
+	h   hash.Hash
+	in  PublicKey // the key and digest live here: through h they would escape
+	out [checksumLength]byte
+}
+
 // accountChecksum is the 5-byte blake2b digest of the key, byte-reversed: the
 // node reads the digest as a little-endian number and prints it big-endian.
 func accountChecksum(key *PublicKey) [checksumLength]byte {
-	d, _ := blake2b.New(checksumLength, nil) // cannot fail: size in range, no key
-	d.Write(key[:])
-	var sum [checksumLength]byte
-	d.Sum(sum[:0])
+	d := checksumDigests.Get().(*checksumDigest)
+	d.h.Reset()
+	d.in = *key
+	d.h.Write(d.in[:])
+	d.h.Sum(d.out[:0])
+	sum := d.out
+	checksumDigests.Put(d)
 	for i, j := 0, checksumLength-1; i < j; i, j = i+1, j-1 {
 		sum[i], sum[j] = sum[j], sum[i]
 	}
@@ -51,8 +68,8 @@ func encodeAccount(prefix string, k PublicKey) string {
 	sum := accountChecksum(&k)
 	copy(data[32:], sum[:])
 
-	out := make([]byte, len(prefix), len(prefix)+accountChars)
-	copy(out, prefix)
+	var buf [8 + accountChars]byte // the prefixes used are 4 or 5 bytes
+	out := append(buf[:0], prefix...)
 	var acc uint32
 	bits := uint(4) // the four zero pad bits in front of the key
 	for _, b := range data {

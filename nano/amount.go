@@ -144,13 +144,14 @@ func (a Amount) String() string {
 	q, low := a.divSmall(pow10to19)
 	top, mid := q.divSmall(pow10to19)
 	var buf [maxDecimals]byte
-	n := len(buf)
-	n = putDigits(buf[:n], low, 19)
+	n := putDigits(buf[:], low, 19)
 	if top.lo == 0 {
-		return uitoa(mid) + string(buf[n:])
+		n = putUint(buf[:n], mid)
+	} else {
+		n = putDigits(buf[:n], mid, 19)
+		n = putUint(buf[:n], top.lo)
 	}
-	n = putDigits(buf[:n], mid, 19)
-	return uitoa(top.lo) + string(buf[n:])
+	return string(buf[n:])
 }
 
 // putDigits writes v as exactly width decimal digits at the end of buf and
@@ -167,13 +168,19 @@ func putDigits(buf []byte, v uint64, width int) int {
 
 func uitoa(v uint64) string {
 	var buf [20]byte
+	return string(buf[putUint(buf[:], v):])
+}
+
+// putUint writes v in decimal at the end of buf and returns the index of
+// its first digit.
+func putUint(buf []byte, v uint64) int {
 	n := len(buf)
 	for {
 		n--
 		buf[n] = byte('0' + v%10)
 		v /= 10
 		if v == 0 {
-			return string(buf[n:])
+			return n
 		}
 	}
 }
