@@ -7,16 +7,20 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/nipc/nipc/client"
+	"github.com/nipc/nipc/internal/config"
 	"github.com/nipc/nipc/internal/gateway"
 )
 
 // cmdGateway runs the HTTP(S)/WebSocket gateway as its own process, reaching
-// the node over IPC as config-rpc.toml's [process] table says. SIGHUP
+// the node over IPC as config-rpc.toml's [process] table says. Its
+// WebSocket is config-node.toml's [node.websocket] (address, port and
+// allowed_origins, to which each --ws_origin adds a pattern). SIGHUP
 // reloads the TLS certificate; the first SIGINT/SIGTERM drains, a second
 // one exits at once.
 func cmdGateway(args []string, _ io.Reader, stdout, stderr io.Writer) error {
@@ -64,17 +68,26 @@ func runGateway(ctx context.Context, args []string, stdout, stderr io.Writer, ho
 	var d dataFlags
 	d.register(fs)
 	var origins listFlag
-	fs.Var(&origins, "ws_origin", "also let pages of this origin host pattern open the WebSocket, e.g. app.example.com or *.example.com:8080 (repeatable)")
+	fs.Var(&origins, "ws_origin", "also let pages of this origin open the WebSocket, besides node.websocket.allowed_origins: a host[:port] pattern such as app.example.com or *.example.com:8080 (repeatable)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return exitf(exitUsage, "unexpected arguments: %s", strings.Join(fs.Args(), " "))
 	}
+	for _, o := range origins {
+		if err := config.CheckOriginPattern(o); err != nil {
+			return exitf(exitConfig, "--ws_origin %s: %v", o, err)
+		}
+	}
 	dir, nc, rc, err := d.load()
 	if err != nil {
 		return err
 	}
+	// The flag adds to the key, so the file's origins (by default loopback)
+	// stay allowed.
+	ws := nc.Node.WebSocket
+	ws.AllowedOrigins = append(slices.Clip(ws.AllowedOrigins), origins...)
 	log := newLogger(stderr, nc.Node.Logging)
 	backend := gateway.NewIPC(gateway.IPCOptions{
 		Client:              gateway.ClientConfig(rc),
@@ -90,10 +103,7 @@ func runGateway(ctx context.Context, args []string, stdout, stderr io.Writer, ho
 	} else if err != nil {
 		log.Warn("the node is not reachable yet; requests fail until it is", "err", err)
 	}
-	cfg := gateway.Config{RPC: rc, WebSocket: nc.Node.WebSocket, Backend: backend, Log: log}
-	if len(origins) > 0 {
-		cfg.OriginPatterns = append(append([]string(nil), gateway.DefaultOriginPatterns...), origins...)
-	}
+	cfg := gateway.Config{RPC: rc, WebSocket: ws, Backend: backend, Log: log}
 	srv, err := gateway.New(cfg)
 	if err != nil {
 		return exitf(exitConfig, "%v", err)
@@ -106,11 +116,11 @@ func runGateway(ctx context.Context, args []string, stdout, stderr io.Writer, ho
 	if rc.TLS.EnableHTTPS {
 		scheme = "https"
 	}
-	ws := "(off)"
+	wsAddr := "(off)"
 	if a := srv.WebSocketAddr(); a != nil {
-		ws = "ws://" + a.String()
+		wsAddr = "ws://" + a.String()
 	}
-	fmt.Fprintf(stdout, "nipc gateway %s://%s, WebSocket %s, node at %s %s, data in %s\n", scheme, srv.Addr(), ws, network, addr, dir)
+	fmt.Fprintf(stdout, "nipc gateway %s://%s, WebSocket %s, node at %s %s, data in %s\n", scheme, srv.Addr(), wsAddr, network, addr, dir)
 	if hooks.ready != nil {
 		hooks.ready(srv)
 	}

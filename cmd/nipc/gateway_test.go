@@ -87,6 +87,8 @@ func TestGatewayVerbErrors(t *testing.T) {
 		{"bad override", []string{"--data_path", dir, "--rpcconfig", "port=0"}, exitConfig},
 		{"missing certificate", []string{"--data_path", bad, "--rpcconfig", "port=" + strconv.Itoa(freePort(t))}, exitConfig},
 		{"missing access-check secret", []string{"--data_path", dir, "--rpcconfig", "process.access_check_file=" + dir + "/no-secret"}, exitConfig},
+		{"bad origin pattern", []string{"--data_path", dir, "--ws_origin", "https://app.example/"}, exitConfig},
+		{"bad allowed_origins", []string{"--data_path", dir, "--config", "node.websocket.allowed_origins=a,b"}, exitConfig},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

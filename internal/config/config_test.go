@@ -47,6 +47,7 @@ func TestDefaults(t *testing.T) {
 		{"node.websocket.enable", n.Node.WebSocket.Enable, true},
 		{"node.websocket.address", n.Node.WebSocket.Address, "127.0.0.1"},
 		{"node.websocket.port", n.Node.WebSocket.Port, 7078},
+		{"node.websocket.allowed_origins", n.Node.WebSocket.AllowedOrigins, []string{"localhost", "localhost:*", "127.0.0.1", "127.0.0.1:*", "[::1]", "[::1]:*"}},
 		{"node.ledger.work_threshold", n.Node.Ledger.WorkThreshold, "fe00000000000000"},
 		{"node.ledger.enable_genesis_wallet", n.Node.Ledger.EnableGenesisWallet, true},
 		{"node.logging.level", n.Node.Logging.Level, "info"},
@@ -74,7 +75,7 @@ func TestDefaults(t *testing.T) {
 		{"tls.client_certs_path", r.TLS.ClientCertsPath, ""},
 	}
 	for _, tt := range tests {
-		if tt.got != tt.want {
+		if !reflect.DeepEqual(tt.got, tt.want) {
 			t.Errorf("%s = %#v, want %#v", tt.key, tt.got, tt.want)
 		}
 	}
@@ -86,7 +87,7 @@ func TestDefaults(t *testing.T) {
 func TestMissingFileGivesDefaults(t *testing.T) {
 	dir := t.TempDir()
 	n, err := LoadNode(dir, nil)
-	if err != nil || n != DefaultNode() {
+	if err != nil || !reflect.DeepEqual(n, DefaultNode()) {
 		t.Errorf("LoadNode(empty dir) = %+v, %v; want defaults", n, err)
 	}
 	r, err := LoadRPC(filepath.Join(dir, "does", "not", "exist"), nil)
@@ -127,7 +128,7 @@ func TestEmptyTables(t *testing.T) {
 			dir, _ := writeFile(t, tt.file, tt.text)
 			if tt.file == NodeFile {
 				n, err := LoadNode(dir, nil)
-				if err != nil || n != DefaultNode() {
+				if err != nil || !reflect.DeepEqual(n, DefaultNode()) {
 					t.Errorf("LoadNode = %+v, %v; want defaults", n, err)
 				}
 				return
@@ -186,6 +187,7 @@ file = "/etc/nipc/secret"
 enable = false
 address = "localhost"
 port = 17078
+allowed_origins = ["app.example.com", "https://*.example.org:8443"]
 
 [node.ledger]
 work_threshold = "fffffff800000000"

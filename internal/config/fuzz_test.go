@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"reflect"
 	"testing"
 )
 
@@ -19,6 +20,8 @@ func FuzzLoadNode(f *testing.F) {
 	f.Add([]byte("[node.ipc.tcp]\nport = \"x\"\n"))
 	f.Add([]byte("[[node]]\n"))
 	f.Add([]byte("[node.ipc.local]\npath = \"\\u0000\"\n"))
+	f.Add([]byte("[node.websocket]\nallowed_origins = [\"a.example\", \"https://*.b.example:*\"]\n"))
+	f.Add([]byte("[node.websocket]\nallowed_origins = []\n"))
 	const path = "/data/config-node.toml"
 	f.Fuzz(func(t *testing.T, data []byte) {
 		n, err := parseNode(path, data, nil)
@@ -29,7 +32,7 @@ func FuzzLoadNode(f *testing.F) {
 					t.Fatalf("error %v (%T) does not name the file", e, e)
 				}
 			}
-			if n != (Node{}) {
+			if !reflect.DeepEqual(n, Node{}) {
 				t.Fatalf("failed load returned %+v", n)
 			}
 			return
@@ -38,7 +41,7 @@ func FuzzLoadNode(f *testing.F) {
 			t.Fatalf("loaded config does not validate: %v", err)
 		}
 		again, err := parseNode(path, []byte(render(n)), nil)
-		if err != nil || again != n {
+		if err != nil || !reflect.DeepEqual(again, n) {
 			t.Fatalf("render round trip: %+v, %v; want %+v", again, err, n)
 		}
 	})

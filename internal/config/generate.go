@@ -67,7 +67,7 @@ func renderTable(b *strings.Builder, v reflect.Value, path []string) {
 	}
 }
 
-// formatValue writes a scalar as a TOML value.
+// formatValue writes a scalar, or an array of scalars, as a TOML value.
 func formatValue(v reflect.Value) string {
 	switch v.Kind() {
 	case reflect.Bool:
@@ -78,6 +78,12 @@ func formatValue(v reflect.Value) string {
 		return strconv.FormatUint(v.Uint(), 10)
 	case reflect.String:
 		return quote(v.String())
+	case reflect.Slice:
+		items := make([]string, v.Len())
+		for i := range items {
+			items[i] = formatValue(v.Index(i))
+		}
+		return "[" + strings.Join(items, ", ") + "]"
 	default:
 		panic("config: cannot render a " + v.Type().String())
 	}

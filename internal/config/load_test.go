@@ -1,6 +1,7 @@
 package config
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -50,6 +51,16 @@ func TestNodeDecodeErrors(t *testing.T) {
 			name: "float for an integer",
 			text: "[node.ipc.tcp]\nport = 7077.5\n",
 			want: "2:8: node.ipc.tcp.port: expected an integer, got a float",
+		},
+		{
+			name: "string for an array",
+			text: "[node.websocket]\nallowed_origins = \"app.example\"\n",
+			want: "2:19: node.websocket.allowed_origins: expected an array of strings, got a string",
+		},
+		{
+			name: "integer in an array of strings",
+			text: "[node.websocket]\nallowed_origins = [\"app.example\", 8080]\n",
+			want: "2:35: node.websocket.allowed_origins: expected an array of strings, got an integer",
 		},
 		{
 			name: "string for seconds",
@@ -115,7 +126,7 @@ func TestNodeDecodeErrors(t *testing.T) {
 			if got := errText(err); got != want {
 				t.Errorf("error:\n got %q\nwant %q", got, want)
 			}
-			if n != (Node{}) {
+			if !reflect.DeepEqual(n, Node{}) {
 				t.Errorf("a failed load returned %+v, want the zero Node", n)
 			}
 		})
@@ -170,7 +181,7 @@ func TestRPCDecodeErrors(t *testing.T) {
 			if got := errText(err); got != want {
 				t.Errorf("error:\n got %q\nwant %q", got, want)
 			}
-			if r != (RPC{}) {
+			if !reflect.DeepEqual(r, RPC{}) {
 				t.Errorf("a failed load returned %+v, want the zero RPC", r)
 			}
 		})
@@ -210,6 +221,18 @@ func TestNodeValidationErrors(t *testing.T) {
 		{"log format", "[node.logging]\nformat = \"logfmt\"\n", "2:10: node.logging.format: \"logfmt\" is not one of text, json"},
 		{"child process", "[rpc.child_process]\nenable = true\n", "2:10: rpc.child_process.enable: nipc does not spawn the gateway; set it to false and run \"nipc gateway\" as a separate process (or keep rpc.enable = true to run it in-process)"},
 		{"inline table", "[node.ipc]\ntcp = { port = 0 }\n", "2:16: node.ipc.tcp.port: 0 is out of range 1..65535"},
+		{"origin with a path", "[node.websocket]\nallowed_origins = [\"localhost\", \"https://app.example.com/\"]\n", "2:1: node.websocket.allowed_origins: \"https://app.example.com/\" has a path: an origin is host[:port] (or scheme://host[:port]), e.g. \"app.example.com\""},
+		{"origins as one string", "node.websocket.allowed_origins = [\"a.example, b.example\"]\n", "1:1: node.websocket.allowed_origins: \"a.example, b.example\" contains white space"},
+		{"origins with a comma", "node.websocket.allowed_origins = [\"a.example,b.example\"]\n", "1:1: node.websocket.allowed_origins: \"a.example,b.example\" contains a comma: give each pattern as its own string, e.g. [\"a.example\", \"b.example\"]"},
+		{
+			"every bad origin",
+			"[node.websocket]\nport = 7078\nallowed_origins = [\"\", \"://x\", \"https://\", \"a\\\\b\", \"tab\\there\"]\n",
+			"3:1: node.websocket.allowed_origins: an empty pattern matches no page; remove it\n" +
+				"<path>:3:1: node.websocket.allowed_origins: \"://x\" has no scheme before \"://\"\n" +
+				"<path>:3:1: node.websocket.allowed_origins: \"https://\" has no host after \"://\"\n" +
+				"<path>:3:1: node.websocket.allowed_origins: \"a\\\\b\" contains a backslash\n" +
+				"<path>:3:1: node.websocket.allowed_origins: \"tab\\there\" contains white space",
+		},
 		{
 			"several problems, in key order",
 			"[node.websocket]\nport = 0\n[node.ipc.tcp]\nport = 0\n",

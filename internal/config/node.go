@@ -1,10 +1,13 @@
 package config
 
 import (
+	"errors"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"regexp"
 	"strconv"
+	"strings"
 )
 
 // Node is the contents of config-node.toml: the IPC transports, the
@@ -69,11 +72,61 @@ type AccessCheck struct {
 	File   string `toml:"file" comment:"Secret file (mode 0400 or 0440), relative to the data directory; clients set NIPC_IPC_ACCESS_FILE."`
 }
 
-// WebSocket is the [node.websocket] table.
+// WebSocket is the [node.websocket] table. It configures the WebSocket of
+// every gateway that reads this file: the node's in-process one and "nipc
+// gateway". AllowedOrigins applies to the WebSocket on its own port and at
+// /websocket on the HTTP port alike; see [CheckOriginPattern] for the
+// patterns' syntax.
 type WebSocket struct {
-	Enable  bool   `toml:"enable" comment:"Enable the WebSocket server for topic subscriptions."`
-	Address string `toml:"address" comment:"Address to bind; 127.0.0.1 keeps the port local to this host."`
-	Port    int    `toml:"port" comment:"TCP port to listen on (1..65535)."`
+	Enable         bool     `toml:"enable" comment:"Enable the WebSocket server for topic subscriptions."`
+	Address        string   `toml:"address" comment:"Address to bind; 127.0.0.1 keeps the port local to this host."`
+	Port           int      `toml:"port" comment:"TCP port to listen on (1..65535)."`
+	AllowedOrigins []string `toml:"allowed_origins" comment:"Browser pages (Origin host[:port], * and ? wildcards) that may open the WebSocket besides the gateway's own host; [] allows no other."`
+}
+
+// DefaultAllowedOrigins returns the default node.websocket.allowed_origins:
+// pages served from loopback, on any port.
+func DefaultAllowedOrigins() []string {
+	return []string{"localhost", "localhost:*", "127.0.0.1", "127.0.0.1:*", "[::1]", "[::1]:*"}
+}
+
+// CheckOriginPattern reports why p is not a usable allowed_origins pattern.
+//
+// A pattern is matched, case-insensitively, against the host[:port] of a
+// page's Origin header, or against scheme://host[:port] when it contains
+// "://". '*' matches any run of characters (dots and colons included) and
+// '?' any one character; every other character, '[' and ']' too (so that
+// "[::1]" is the IPv6 loopback), stands for itself. A pattern is never a
+// URL with a path, a list, or blank.
+func CheckOriginPattern(p string) error {
+	host := p
+	if scheme, rest, ok := strings.Cut(p, "://"); ok {
+		if scheme == "" {
+			return fmt.Errorf("%q has no scheme before \"://\"", p)
+		}
+		if rest == "" {
+			return fmt.Errorf("%q has no host after \"://\"", p)
+		}
+		host = rest
+	}
+	switch {
+	case p == "":
+		return errors.New("an empty pattern matches no page; remove it")
+	case strings.ContainsAny(p, " \t\r\n\f\v"):
+		return fmt.Errorf("%q contains white space", p)
+	case strings.Contains(p, ","):
+		return fmt.Errorf("%q contains a comma: give each pattern as its own string, e.g. [\"a.example\", \"b.example\"]", p)
+	case strings.Contains(host, "/"):
+		return fmt.Errorf("%q has a path: an origin is host[:port] (or scheme://host[:port]), e.g. \"app.example.com\"", p)
+	case strings.Contains(p, "\\"):
+		return fmt.Errorf("%q contains a backslash", p)
+	}
+	for _, r := range p {
+		if r < 0x20 || r == 0x7f {
+			return fmt.Errorf("%q contains a control character", p)
+		}
+	}
+	return nil
 }
 
 // Ledger is the [node.ledger] table: the embedded dev-network ledger.
@@ -133,9 +186,10 @@ func DefaultNode() Node {
 				},
 			},
 			WebSocket: WebSocket{
-				Enable:  true,
-				Address: "127.0.0.1",
-				Port:    7078,
+				Enable:         true,
+				Address:        "127.0.0.1",
+				Port:           7078,
+				AllowedOrigins: DefaultAllowedOrigins(),
 			},
 			Ledger: Ledger{
 				WorkThreshold:       "fe00000000000000",
@@ -185,6 +239,11 @@ func (n Node) Validate() error {
 	ws := n.Node.WebSocket
 	v.host("node.websocket.address", ws.Address)
 	v.port("node.websocket.port", ws.Port)
+	for _, p := range ws.AllowedOrigins {
+		if err := CheckOriginPattern(p); err != nil {
+			v.add("node.websocket.allowed_origins", "%v", err)
+		}
+	}
 
 	if !hex64.MatchString(n.Node.Ledger.WorkThreshold) {
 		v.add("node.ledger.work_threshold", "%q is not a 64-bit hex number such as \"fe00000000000000\"", n.Node.Ledger.WorkThreshold)

@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"regexp"
 	"strings"
 
@@ -16,7 +17,8 @@ var overrideKey = regexp.MustCompile(`^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$`)
 // the pair becomes the one-line TOML document `dotted.key = value` decoded
 // over dst. A value that is not a TOML value (such as /tmp/x or 127.0.0.1)
 // is taken as a string, and so is a TOML value of another type given for a
-// string key (node.ipc.local.path=123).
+// string key (node.ipc.local.path=123). A single value given for an array
+// key is a one-element array (node.websocket.allowed_origins=app.example).
 func (l *loader) override(dst any, text string) error {
 	source := "--config " + text
 	key, raw, ok := strings.Cut(text, "=")
@@ -38,6 +40,18 @@ func (l *loader) override(dst any, text string) error {
 			doc, err = asString, nil
 		}
 	}
+	if err != nil && isTypeMismatch(err) && !strings.HasPrefix(raw, "[") && !strings.HasPrefix(raw, "{") && l.isList(key) {
+		items := []string{quote(raw)}
+		if literal {
+			items = []string{raw, quote(raw)}
+		}
+		for _, item := range items {
+			if asList := key + " = [" + item + "]\n"; decodeStrict([]byte(asList), dst) == nil {
+				doc, err = asList, nil
+				break
+			}
+		}
+	}
 	if err != nil {
 		return l.convert(err, source, false)
 	}
@@ -47,6 +61,12 @@ func (l *loader) override(dst any, text string) error {
 		l.applied = append(l.applied, applied{key: k, text: text})
 	}
 	return nil
+}
+
+// isList reports whether the dotted key names an array of strings.
+func (l *loader) isList(key string) bool {
+	t, ok := lookup(l.schema, strings.Split(key, "."))
+	return ok && t.Kind() == reflect.Slice
 }
 
 // isTOMLValue reports whether s is one TOML value on one line.

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -161,6 +162,44 @@ func TestNodeOverrides(t *testing.T) {
 			name:      "every bad override is reported",
 			overrides: []string{"a=1", "node.ipc.tcp.port=x"},
 			wantErr:   "--config a=1: unknown key a\n--config node.ipc.tcp.port=x: node.ipc.tcp.port: expected an integer, got a string",
+		},
+		{
+			name:      "array",
+			overrides: []string{`node.websocket.allowed_origins=["app.example", "[::1]:*"]`},
+			check: func(n Node) bool {
+				return slices.Equal(n.Node.WebSocket.AllowedOrigins, []string{"app.example", "[::1]:*"})
+			},
+		},
+		{
+			name:      "empty array",
+			overrides: []string{"node.websocket.allowed_origins=[]"},
+			check: func(n Node) bool {
+				return n.Node.WebSocket.AllowedOrigins != nil && len(n.Node.WebSocket.AllowedOrigins) == 0
+			},
+		},
+		{
+			name:      "one value for an array is a one-element array",
+			overrides: []string{"node.websocket.allowed_origins=*.example.com:8443"},
+			check: func(n Node) bool {
+				return slices.Equal(n.Node.WebSocket.AllowedOrigins, []string{"*.example.com:8443"})
+			},
+		},
+		{
+			name:      "one quoted value for an array",
+			overrides: []string{`node.websocket.allowed_origins="app.example"`},
+			check: func(n Node) bool {
+				return slices.Equal(n.Node.WebSocket.AllowedOrigins, []string{"app.example"})
+			},
+		},
+		{
+			name:      "a bad origin names the override",
+			overrides: []string{"node.websocket.allowed_origins=https://app.example/x"},
+			wantErr:   `--config node.websocket.allowed_origins=https://app.example/x: node.websocket.allowed_origins: "https://app.example/x" has a path: an origin is host[:port] (or scheme://host[:port]), e.g. "app.example.com"`,
+		},
+		{
+			name:      "a table is no array",
+			overrides: []string{"node.websocket.allowed_origins={a = 1}"},
+			wantErr:   "--config node.websocket.allowed_origins={a = 1}: node.websocket.allowed_origins: expected an array of strings, got an inline table",
 		},
 		{
 			name:      "a newline makes the value a string",

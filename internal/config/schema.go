@@ -76,6 +76,8 @@ func describe(t reflect.Type) string {
 		return "an integer"
 	case t.Kind() == reflect.String:
 		return "a string"
+	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.String:
+		return "an array of strings"
 	case t.Kind() == reflect.Struct:
 		return "a table"
 	default:

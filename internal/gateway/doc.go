@@ -20,12 +20,23 @@
 // message shapes (time as a string, legacy JSON blocks with subtype).
 // Subscribing needs api_topic_confirmation for the credentials given in the
 // upgrade's Nano-Api-Key header or the subscribe message's "api_key".
+// Browser pages may open the WebSocket only from the gateway's own host or
+// from an origin that node.websocket.allowed_origins
+// (Config.WebSocket.AllowedOrigins; by default loopback) lists; others get
+// 403.
 //
 // Where the answers come from is a Backend: InProcess calls the node's
 // *rpc.Legacy and *rpc.V2 directly, and its WebSocket is fed by the node's
-// broker; IPC talks to a node over its IPC port with a pool of connections
-// (encoding 1 for legacy, 4 for v2) and relays confirmations from one
-// subscription per distinct credentials.
+// broker, all_local_accounts asking the wallets (Config.IsLocal); IPC talks
+// to a node over its IPC port with a pool of connections (encoding 1 for
+// legacy, 4 for v2) and relays confirmations from one subscription per
+// distinct credentials. That gateway cannot see the node's wallets, so for
+// all_local_accounts it lets the node choose: while a session with some
+// credentials asks for it, the relay keeps a second subscription with
+// all_local_accounts set, and such a session gets that stream's events
+// plus those of the first that its "accounts" pass, none twice (the two
+// streams may interleave differently from the node's order). Both
+// subscriptions are made again when the node restarts.
 //
 // Concurrency: a Server serves every connection on its own goroutine;
 // Reload and Shutdown may be called from any goroutine. A WebSocket has one

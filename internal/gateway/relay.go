@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -12,28 +13,45 @@ import (
 	"github.com/nipc/nipc/client"
 )
 
-// relay feeds the WebSocket of a gateway in its own process: for each
-// distinct credentials in use it keeps one confirmation subscription to the
-// node (on a connection of its own) and offers every event to the WebSocket
-// sessions attached to it. The node checks the credentials when the
-// subscription is made, so a session is authorized exactly as an IPC
-// subscriber with those credentials would be. When the node goes away the
-// relay subscribes again (with backoff) while sessions remain; they keep
-// their WebSocket and miss what happened meanwhile.
+// relay feeds the WebSocket of a gateway in its own process: it keeps
+// subscriptions to the node (each on a connection of its own) and offers
+// their events to the WebSocket sessions attached to them. The node checks
+// the credentials when a subscription is made, so a session is authorized
+// exactly as an IPC subscriber with those credentials would be.
+//
+// For each distinct credentials in use there is one subscription to every
+// confirmation. While at least one session with those credentials asks for
+// all_local_accounts there is a second one, with all_local_accounts set:
+// the node's broker knows its wallets, the gateway does not, so the node
+// picks the local accounts' confirmations. Such a session is attached to
+// both (see wsOptions.accepts for how an event reaches it only once); an
+// upstream that no session uses any more is closed.
+//
+// When the node goes away each upstream subscribes again (with backoff)
+// while sessions remain; they keep their WebSocket and miss what happened
+// meanwhile. Offering an event never waits: a session whose queue is full
+// is closed as a slow consumer.
 type relay struct {
 	cfg client.Config
 	log *slog.Logger
 
 	mu     sync.Mutex
-	ups    map[string]*upstream
+	ups    map[upKey]*upstream
 	closed bool
 	wg     sync.WaitGroup
+}
+
+// upKey names an upstream: its credentials, and whether it is the node's
+// all_local_accounts stream.
+type upKey struct {
+	creds string
+	local bool
 }
 
 // upstream is one subscription to the node.
 type upstream struct {
 	r      *relay
-	creds  string
+	key    upKey
 	ctx    context.Context
 	cancel context.CancelFunc
 	ready  chan struct{} // closed when the first attempt has ended
@@ -48,52 +66,70 @@ type upstream struct {
 const handshakeTimeout = 10 * time.Second
 
 func newRelay(cfg client.Config, log *slog.Logger) *relay {
-	return &relay{cfg: cfg, log: log, ups: make(map[string]*upstream)}
+	return &relay{cfg: cfg, log: log, ups: make(map[upKey]*upstream)}
 }
 
 var _ confirmationSource = (*relay)(nil)
 
 // subscribe implements confirmationSource: it waits until the node has
-// accepted a subscription with creds (or refused it), then attaches s once
-// s's ack is written.
-func (r *relay) subscribe(ctx context.Context, s *wsSession, creds string) error {
+// accepted the subscriptions s needs with creds (or refused one), then
+// attaches s to them once s's ack is written.
+func (r *relay) subscribe(ctx context.Context, s *wsSession, creds string, local bool) error {
+	keys := []upKey{{creds: creds}}
+	if local {
+		keys = append(keys, upKey{creds: creds, local: true})
+	}
 	r.mu.Lock()
 	if r.closed {
 		r.mu.Unlock()
 		return errShuttingDown
 	}
-	up, ok := r.ups[creds]
-	if !ok {
-		up = r.start(creds)
+	ups := make([]*upstream, len(keys))
+	for i, k := range keys {
+		up, ok := r.ups[k]
+		if !ok {
+			up = r.start(k)
+		}
+		up.pending++
+		ups[i] = up
 	}
-	up.pending++
 	r.mu.Unlock()
 
 	var err error
-	select {
-	case <-up.ready:
-		err = up.err
-	case <-ctx.Done():
-		err = ctx.Err()
+	for _, up := range ups {
+		select {
+		case <-up.ready:
+			err = up.err
+		case <-ctx.Done():
+			err = ctx.Err()
+		}
+		if err != nil {
+			break
+		}
 	}
 	r.mu.Lock()
-	if err == nil && r.ups[up.creds] != up {
-		err = errShuttingDown // the relay closed meanwhile
+	defer r.mu.Unlock()
+	for _, up := range ups {
+		if err == nil && r.ups[up.key] != up {
+			err = errShuttingDown // the relay closed meanwhile
+		}
 	}
 	if err != nil {
-		up.pending--
-		r.releaseIfIdle(up)
-		r.mu.Unlock()
+		for _, up := range ups {
+			up.pending--
+			r.releaseIfIdle(up)
+		}
 		return err
 	}
 	// Attach now, so that nothing confirmed once the client has the ack is
 	// missed, but hold the session's events until the ack is written.
 	s.holdEvents()
 	s.afterReply(s.releaseEvents)
-	up.pending--
-	r.detachLocked(s, up)
-	up.sessions[s] = struct{}{}
-	r.mu.Unlock()
+	r.detachLocked(s, ups...)
+	for _, up := range ups {
+		up.pending--
+		up.sessions[s] = struct{}{}
+	}
 	return nil
 }
 
@@ -101,13 +137,13 @@ func (r *relay) subscribe(ctx context.Context, s *wsSession, creds string) error
 func (r *relay) unsubscribe(s *wsSession) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.detachLocked(s, nil)
+	r.detachLocked(s)
 }
 
-// detachLocked removes s from every upstream but keep.
-func (r *relay) detachLocked(s *wsSession, keep *upstream) {
+// detachLocked removes s from every upstream but those in keep.
+func (r *relay) detachLocked(s *wsSession, keep ...*upstream) {
 	for _, up := range r.ups {
-		if up == keep {
+		if slices.Contains(keep, up) {
 			continue
 		}
 		if _, ok := up.sessions[s]; ok {
@@ -120,18 +156,18 @@ func (r *relay) detachLocked(s *wsSession, keep *upstream) {
 // releaseIfIdle ends an upstream nobody uses or waits for. r.mu is held.
 func (r *relay) releaseIfIdle(up *upstream) {
 	if len(up.sessions) == 0 && up.pending == 0 {
-		if r.ups[up.creds] == up {
-			delete(r.ups, up.creds)
+		if r.ups[up.key] == up {
+			delete(r.ups, up.key)
 		}
 		up.cancel()
 	}
 }
 
 // start creates and runs an upstream. r.mu is held.
-func (r *relay) start(creds string) *upstream {
+func (r *relay) start(key upKey) *upstream {
 	ctx, cancel := context.WithCancel(context.Background())
-	up := &upstream{r: r, creds: creds, ctx: ctx, cancel: cancel, ready: make(chan struct{}), sessions: make(map[*wsSession]struct{})}
-	r.ups[creds] = up
+	up := &upstream{r: r, key: key, ctx: ctx, cancel: cancel, ready: make(chan struct{}), sessions: make(map[*wsSession]struct{})}
+	r.ups[key] = up
 	r.wg.Add(1)
 	go func() {
 		defer r.wg.Done()
@@ -147,7 +183,7 @@ func (r *relay) close() {
 	for _, up := range r.ups {
 		up.cancel()
 	}
-	r.ups = make(map[string]*upstream)
+	r.ups = make(map[upKey]*upstream)
 	r.mu.Unlock()
 	r.wg.Wait()
 }
@@ -156,8 +192,8 @@ func (up *upstream) run() {
 	sub, end, err := up.connect()
 	if err != nil {
 		up.r.mu.Lock()
-		if up.r.ups[up.creds] == up {
-			delete(up.r.ups, up.creds)
+		if up.r.ups[up.key] == up {
+			delete(up.r.ups, up.key)
 		}
 		up.r.mu.Unlock()
 		up.err = err
@@ -195,13 +231,14 @@ func (up *upstream) run() {
 	}
 }
 
-// connect subscribes to every confirmation, with block and election info,
-// on a connection of its own.
+// connect subscribes, on a connection of its own, to every confirmation
+// or (local) to those of the node's wallet accounts, with block and
+// election info.
 func (up *upstream) connect() (*client.Subscription, context.CancelFunc, error) {
 	hctx, cancel := context.WithTimeout(up.ctx, handshakeTimeout)
 	defer cancel()
 	cfg := up.r.cfg
-	cfg.APIKey = up.creds
+	cfg.APIKey = up.key.creds
 	cfg.PoolSize = 1
 	cl, err := client.Dial(hctx, cfg)
 	if err != nil {
@@ -212,7 +249,11 @@ func (up *upstream) connect() (*client.Subscription, context.CancelFunc, error) 
 	// handshake.
 	sctx, scancel := context.WithCancel(up.ctx)
 	timer := time.AfterFunc(handshakeTimeout, scancel)
-	sub, err := cl.Subscribe(sctx, nil)
+	var opts *fb.TopicConfirmationOptionsT // nil: everything
+	if up.key.local {
+		opts = &fb.TopicConfirmationOptionsT{AllLocalAccounts: true, IncludeBlock: true, IncludeElectionInfo: true}
+	}
+	sub, err := cl.Subscribe(sctx, opts)
 	if !timer.Stop() && err == nil {
 		sub.Close()
 		err = context.DeadlineExceeded
@@ -235,7 +276,7 @@ func (up *upstream) pump(sub *client.Subscription) {
 		if !ok {
 			continue
 		}
-		e := wsEvent{ev: ev, time: time.UnixMilli(int64(env.Time))}
+		e := wsEvent{ev: ev, time: time.UnixMilli(int64(env.Time)), local: up.key.local}
 		up.r.mu.Lock()
 		for s := range up.sessions {
 			s.offer(e)
@@ -244,7 +285,8 @@ func (up *upstream) pump(sub *client.Subscription) {
 	}
 }
 
-// refused tells the attached sessions that their subscription ended.
+// refused tells the attached sessions that their subscription ended; they
+// leave every upstream.
 func (up *upstream) refused(e *api.Error) {
 	r := up.r
 	r.mu.Lock()
@@ -253,8 +295,11 @@ func (up *upstream) refused(e *api.Error) {
 		sessions = append(sessions, s)
 	}
 	up.sessions = map[*wsSession]struct{}{}
-	if r.ups[up.creds] == up {
-		delete(r.ups, up.creds)
+	if r.ups[up.key] == up {
+		delete(r.ups, up.key)
+	}
+	for _, s := range sessions {
+		r.detachLocked(s)
 	}
 	r.mu.Unlock()
 	for _, s := range sessions {

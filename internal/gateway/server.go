@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -24,9 +25,10 @@ import (
 var ErrServerClosed = http.ErrServerClosed
 
 // DefaultOriginPatterns are the browser origins whose pages may open the
-// WebSocket when Config.OriginPatterns is nil, besides the gateway's own
-// host: loopback only.
-var DefaultOriginPatterns = []string{"localhost", "localhost:*", "127.0.0.1", "127.0.0.1:*", "[::1]", "[::1]:*"}
+// WebSocket when Config.WebSocket.AllowedOrigins is nil, besides the
+// gateway's own host: loopback only, as config-node.toml's default
+// node.websocket.allowed_origins.
+var DefaultOriginPatterns = config.DefaultAllowedOrigins()
 
 // Config is what a Server is built from.
 type Config struct {
@@ -34,7 +36,12 @@ type Config struct {
 	// max_json_depth, max_request_size, logging and [tls].
 	RPC config.RPC
 	// WebSocket is config-node.toml's [node.websocket]: when enabled, the
-	// WebSocket API also listens on its own address and port.
+	// WebSocket API also listens on its own address and port. Its
+	// AllowedOrigins (patterns as config.CheckOriginPattern describes;
+	// nil means DefaultOriginPatterns, empty none) are the browser origins
+	// allowed to open the WebSocket, on that port and at /websocket alike,
+	// besides the gateway's own host. Requests without an Origin header
+	// (programs, not pages) are not affected.
 	WebSocket config.WebSocket
 	// DisableHTTP leaves out the HTTP listener (a node with rpc.enable
 	// false and the WebSocket on).
@@ -50,11 +57,6 @@ type Config struct {
 	Broker  *broker.Broker
 	Policy  func() rpc.Authorizer
 	IsLocal func(nano.PublicKey) bool
-
-	// OriginPatterns lists the browser origins (host patterns, see
-	// websocket.AcceptOptions) allowed to open the WebSocket besides the
-	// gateway's own host; nil means DefaultOriginPatterns.
-	OriginPatterns []string
 
 	// Timeouts; zero means the default.
 	ReadHeaderTimeout time.Duration // 10 s
@@ -73,6 +75,7 @@ type Server struct {
 	source  confirmationSource
 	certs   *certStore // nil without HTTPS
 	control bool       // the HTTP layer enforces enable_control
+	origins []string   // allowed origins as websocket.AcceptOptions wants them
 
 	httpSrv *http.Server
 	wsSrv   *http.Server
@@ -85,8 +88,9 @@ type Server struct {
 	wsWG     sync.WaitGroup // sessions and their helper goroutines
 }
 
-// New builds a server from validated configuration. With HTTPS on it loads
-// the certificate now, so a bad one fails here.
+// New builds a server from validated configuration (it checks config-rpc.toml's
+// values and the allowed origins again). With HTTPS on it loads the
+// certificate now, so a bad one fails here.
 func New(cfg Config) (*Server, error) {
 	if cfg.Backend == nil {
 		return nil, errors.New("gateway: no backend")
@@ -97,8 +101,14 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	if cfg.OriginPatterns == nil {
-		cfg.OriginPatterns = DefaultOriginPatterns
+	origins := cfg.WebSocket.AllowedOrigins
+	if origins == nil {
+		origins = DefaultOriginPatterns
+	}
+	for _, p := range origins {
+		if err := config.CheckOriginPattern(p); err != nil {
+			return nil, fmt.Errorf("gateway: node.websocket.allowed_origins: %w", err)
+		}
 	}
 	if cfg.ReadHeaderTimeout <= 0 {
 		cfg.ReadHeaderTimeout = 10 * time.Second
@@ -109,13 +119,13 @@ func New(cfg Config) (*Server, error) {
 	if cfg.WriteTimeout <= 0 {
 		cfg.WriteTimeout = 10 * time.Second
 	}
-	s := &Server{cfg: cfg, log: cfg.Log, backend: cfg.Backend, sessions: make(map[*wsSession]struct{})}
+	s := &Server{cfg: cfg, log: cfg.Log, backend: cfg.Backend, origins: acceptPatterns(origins), sessions: make(map[*wsSession]struct{})}
 	if ce, ok := cfg.Backend.(controlEnforcer); !ok || !ce.enforcesControl() {
 		s.control = true
 	}
 	switch {
 	case cfg.Broker != nil:
-		s.source = brokerSource{b: cfg.Broker, policy: cfg.Policy}
+		s.source = brokerSource{b: cfg.Broker, policy: cfg.Policy, isLocal: cfg.IsLocal}
 	default:
 		if b, ok := cfg.Backend.(*IPC); ok {
 			s.source = b.relay
@@ -181,6 +191,19 @@ func (s *Server) Listen() error {
 	}
 	return nil
 }
+
+// acceptPatterns turns allowed_origins patterns into the path.Match
+// patterns websocket.AcceptOptions wants: '[' and ']' stand for themselves
+// (CheckOriginPattern refuses a backslash, the only other escape).
+func acceptPatterns(patterns []string) []string {
+	out := make([]string, len(patterns))
+	for i, p := range patterns {
+		out[i] = bracketEscaper.Replace(p)
+	}
+	return out
+}
+
+var bracketEscaper = strings.NewReplacer("[", `\[`, "]", `\]`)
 
 func isLoopback(host string) bool {
 	if host == "localhost" {

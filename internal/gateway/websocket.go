@@ -39,29 +39,35 @@ var errShuttingDown = errors.New("gateway: shutting down")
 type confirmationSource interface {
 	// subscribe checks that creds may subscribe to confirmations and
 	// arranges for every confirmation to reach s, from the moment the reply
-	// to the message being handled is written. Calling it again replaces
-	// the earlier subscription.
-	subscribe(ctx context.Context, s *wsSession, creds string) error
+	// to the message being handled is written; local asks for what
+	// all_local_accounts needs too. Calling it again replaces the earlier
+	// subscription.
+	subscribe(ctx context.Context, s *wsSession, creds string, local bool) error
 	// unsubscribe stops the flow to s.
 	unsubscribe(s *wsSession)
 }
 
 // brokerSource subscribes a session to the node's broker, which writes
-// through the session's peer.Conn methods.
+// through the session's peer.Conn methods. The session filters, asking
+// isLocal (Config.IsLocal) about all_local_accounts.
 type brokerSource struct {
-	b      *broker.Broker
-	policy func() rpc.Authorizer
+	b       *broker.Broker
+	policy  func() rpc.Authorizer
+	isLocal func(nano.PublicKey) bool
 }
 
 var topicConfirmationInfo, _ = api.LookupMessage(fb.MessageTopicConfirmation)
 
-func (bs brokerSource) subscribe(_ context.Context, s *wsSession, creds string) error {
+func (bs brokerSource) subscribe(_ context.Context, s *wsSession, creds string, local bool) error {
 	var pol rpc.Authorizer = rpc.DefaultPolicy{}
 	if bs.policy != nil {
 		pol = bs.policy()
 	}
 	if !pol.Permitted(creds, topicConfirmationInfo) {
 		return api.ErrAccessDenied
+	}
+	if local && bs.isLocal == nil {
+		return wsErrorf("all_local_accounts is not available: this gateway does not know the wallets")
 	}
 	// Everything, with block and election info: the session filters and
 	// trims (so every session shares the broker's one rendering).
@@ -92,6 +98,9 @@ const (
 type wsEvent struct {
 	ev   *fb.EventConfirmationT
 	time time.Time
+	// local: relayed from the node's all_local_accounts subscription, so
+	// the block's account or counterpart is in one of the node's wallets.
+	local bool
 }
 
 // wsSession is one WebSocket connection. Its read loop handles client
@@ -252,7 +261,7 @@ func (s *wsSession) waitGate() bool {
 // deliver writes an event if the subscription's filters pass it.
 func (s *wsSession) deliver(e wsEvent) error {
 	o := s.current()
-	if o == nil || !o.passes(e.ev, s.srv.cfg.IsLocal) {
+	if o == nil || !o.accepts(e, s.srv.cfg.IsLocal) {
 		return nil
 	}
 	if err := s.write(renderConfirmation(e.ev, e.time, o.includeBlock, o.includeElection)); err != nil {
@@ -276,6 +285,25 @@ func (s *wsSession) ended(e *api.Error) {
 	s.mu.Unlock()
 	s.write(renderError("subscribe", "", e.Code, e.Message, time.Now()))
 }
+
+// accepts decides whether a session with these options gets e. isLocal
+// answers all_local_accounts for events of the node's broker (in-process)
+// and is nil in a separate gateway, whose relay attaches a session with
+// all_local_accounts to two of the node's streams: every confirmation, and
+// the local accounts' (e.local). An event of the first passes as usual,
+// its account filter seeing only "accounts"; one of the second, which the
+// node found local, passes if all_local_accounts would let it through and
+// "accounts" would not: what both filters pass comes from the first, so
+// nothing arrives twice.
+func (o *wsOptions) accepts(e wsEvent, isLocal func(nano.PublicKey) bool) bool {
+	if e.local {
+		return o.allLocal && o.passes(e.ev, anyAccount) && !o.passes(e.ev, nil)
+	}
+	return o.passes(e.ev, isLocal)
+}
+
+// anyAccount is isLocal for an event the node found local.
+func anyAccount(nano.PublicKey) bool { return true }
 
 // passes is the node's confirmation_options::should_filter, negated: the
 // type must be selected, and with account filtering the event must carry a
@@ -348,7 +376,7 @@ func parseBool(t *ptree.Tree, key string, def bool) (bool, error) {
 
 // parseOptions builds a subscription from the subscribe message's options
 // (nil: none given: every confirmation, with the block).
-func parseOptions(opts *ptree.Tree, isLocal func(nano.PublicKey) bool) (*wsOptions, error) {
+func parseOptions(opts *ptree.Tree) (*wsOptions, error) {
 	o := &wsOptions{types: typeAll, includeBlock: true}
 	if opts == nil {
 		return o, nil
@@ -377,9 +405,6 @@ func parseOptions(opts *ptree.Tree, isLocal func(nano.PublicKey) bool) (*wsOptio
 			return nil, err
 		}
 		o.filter = true
-		if o.allLocal && isLocal == nil {
-			return nil, wsErrorf("all_local_accounts needs the gateway inside the node (it cannot see the wallets)")
-		}
 	}
 	if list, ok := opts.Child("accounts"); ok {
 		o.filter = true
@@ -411,7 +436,7 @@ func addAccounts(set map[nano.PublicKey]bool, list *ptree.Tree, add bool) map[na
 
 // serveWebSocket upgrades r and runs the session until it ends.
 func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request) {
-	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: s.cfg.OriginPatterns})
+	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: s.origins})
 	if err != nil {
 		s.log.Info("WebSocket upgrade refused", "remote", r.RemoteAddr, "err", err)
 		return // Accept has answered
@@ -514,14 +539,14 @@ func (s *wsSession) handle(data []byte) []byte {
 		if k, ok := msg.Get("api_key"); ok {
 			creds = k
 		}
-		o, err := parseOptions(opts, s.srv.cfg.IsLocal)
+		o, err := parseOptions(opts)
 		if err != nil {
 			return fail(err)
 		}
 		if s.srv.source == nil {
 			return fail(wsErrorf("Subscriptions are not available on this gateway"))
 		}
-		if err := s.srv.source.subscribe(s.ctx, s, creds); err != nil {
+		if err := s.srv.source.subscribe(s.ctx, s, creds, o.allLocal); err != nil {
 			return fail(err)
 		}
 		s.mu.Lock()
