@@ -27,14 +27,24 @@ const (
 	TextUnableToParse   = rpc.TextUnableToParse
 )
 
-// fixedHeaders go on every HTTP reply (spec §8.3), with nipc's two headers
-// added to the CORS list so that browsers may send them.
-var fixedHeaders = http.Header{
-	"Allow":                        {"POST, OPTIONS"},
-	"Content-Type":                 {"application/json"},
-	"Access-Control-Allow-Origin":  {"*"},
-	"Access-Control-Allow-Methods": {"POST, OPTIONS"},
-	"Access-Control-Allow-Headers": {"Accept, Accept-Language, Content-Language, Content-Type, Nano-Api-Key, Nano-Correlation-Id"},
+// The headers on every HTTP reply (spec §8.3), with nipc's two headers
+// added to the CORS list so that browsers may send them. Their values are
+// shared by every reply: net/http copies them when it writes the header.
+var (
+	valuePostOptions  = []string{"POST, OPTIONS"}
+	valueJSON         = []string{"application/json"}
+	valueAnyOrigin    = []string{"*"}
+	valueAllowHeaders = []string{"Accept, Accept-Language, Content-Language, Content-Type, Nano-Api-Key, Nano-Correlation-Id"}
+)
+
+// setFixedHeaders puts the headers of every reply into h: by hand rather
+// than from a map, as this runs for every request.
+func setFixedHeaders(h http.Header) {
+	h["Allow"] = valuePostOptions
+	h["Content-Type"] = valueJSON
+	h["Access-Control-Allow-Origin"] = valueAnyOrigin
+	h["Access-Control-Allow-Methods"] = valuePostOptions
+	h["Access-Control-Allow-Headers"] = valueAllowHeaders
 }
 
 // bodyPool holds request body buffers, bufPool the byte slices replies
@@ -63,9 +73,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h := w.Header()
-	for k, v := range fixedHeaders {
-		h[k] = v
-	}
+	setFixedHeaders(h)
 	switch r.Method {
 	case http.MethodPost:
 	case http.MethodOptions:
@@ -179,10 +187,21 @@ func (s *Server) legacy(ctx context.Context, w http.ResponseWriter, r *http.Requ
 	s.reply(w, out)
 }
 
+// reply writes body, always with a Content-Length as the node does: net/http
+// adds it itself, without a header map entry to sort and copy, to a reply
+// that fits its buffer and is written in one piece; a longer one would be
+// sent chunked without it.
 func (s *Server) reply(w http.ResponseWriter, body []byte) {
-	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	if len(body) >= netHTTPBufferedReply {
+		w.Header()["Content-Length"] = []string{strconv.Itoa(len(body))}
+	}
 	w.Write(body)
 }
+
+// netHTTPBufferedReply is how much of a reply net/http buffers before it
+// must choose between a Content-Length and chunking (its
+// bufferBeforeChunkingSize).
+const netHTTPBufferedReply = 2048
 
 func (s *Server) logRequest(r *http.Request, api, name string) {
 	if !s.cfg.RPC.Logging.LogRPC {

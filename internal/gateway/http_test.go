@@ -9,6 +9,7 @@ import (
 	"net/http/httptrace"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -26,6 +27,25 @@ const genesisWeight = "340282366920938463463374607431768211455"
 
 // TestHTTP is spec §11.3 tests 36-41 (adapted to nipc's deviations) in
 // every mode: in-process and over IPC, HTTP and HTTPS.
+// replyHeaders are on every HTTP reply (spec §8.3), with nipc's two
+// headers in the CORS list.
+var replyHeaders = map[string]string{
+	"Allow":                        "POST, OPTIONS",
+	"Content-Type":                 "application/json",
+	"Access-Control-Allow-Origin":  "*",
+	"Access-Control-Allow-Methods": "POST, OPTIONS",
+	"Access-Control-Allow-Headers": "Accept, Accept-Language, Content-Language, Content-Type, Nano-Api-Key, Nano-Correlation-Id",
+}
+
+// manyAccounts lists 30 accounts: their balances make a reply of over 2 KB.
+var manyAccounts = func() string {
+	var list []string
+	for i := range 30 {
+		list = append(list, `"`+nano.PublicKey{byte(i)}.Account()+`"`)
+	}
+	return strings.Join(list, ", ")
+}()
+
 func TestHTTP(t *testing.T) {
 	weigh := `{"account": "` + nano.DevGenesisAccount + `"}`
 	tests := []struct {
@@ -74,6 +94,8 @@ func TestHTTP(t *testing.T) {
 			want: legacyErr("Invalid header: body limit exceeded")},
 		{name: "legacy block_count", method: "POST", path: "/", body: `{"action": "block_count"}`,
 			want: "{\n    \"count\": \"1\",\n    \"unchecked\": \"0\",\n    \"cemented\": \"1\"\n}\n"},
+		{name: "legacy reply over net/http's buffer", method: "POST", path: "/", body: `{"action": "accounts_balances", "accounts": [` + manyAccounts + `]}`,
+			contains: []string{`"balances": {`, `"` + nano.PublicKey{29}.Account() + `": {`}},
 		{name: "legacy not JSON", method: "POST", path: "/", body: `not json`, want: legacyErr("Unable to parse JSON")},
 		{name: "legacy without action", method: "POST", path: "/", body: `{}`, want: legacyErr("Unable to parse JSON")},
 		{name: "legacy unknown action", method: "POST", path: "/anything", body: `{"action": "bogus"}`, want: legacyErr("Unknown command")},
@@ -92,10 +114,13 @@ func TestHTTP(t *testing.T) {
 					if status != http.StatusOK {
 						t.Errorf("status %d", status)
 					}
-					for k, v := range gateway.FixedHeaders {
-						if got := h.Get(k); got != v[0] {
-							t.Errorf("header %s = %q, want %q", k, got, v[0])
+					for k, v := range replyHeaders {
+						if got := h.Get(k); got != v {
+							t.Errorf("header %s = %q, want %q", k, got, v)
 						}
+					}
+					if got := h.Get("Content-Length"); got != strconv.Itoa(len(reply)) {
+						t.Errorf("Content-Length %q for a reply of %d bytes", got, len(reply))
 					}
 					if tt.contains == nil {
 						if reply != tt.want {
