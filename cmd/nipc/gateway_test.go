@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,17 +19,20 @@ import (
 )
 
 // TestGatewayVerb runs `nipc gateway` in-process against a node, serves a
-// request through it, and stops it as a signal would.
+// request through it, checks the WebSocket's origins (the data directory's
+// node.websocket.allowed_origins, plus --ws_origin), and stops it as a
+// signal would.
 func TestGatewayVerb(t *testing.T) {
 	n := testenv.Start(t, testenv.Options{Node: func(c *config.Node) { c.RPC.Enable = false; c.Node.WebSocket.Enable = false }})
 	dir := tempDir(t)
+	writeTestFile(t, filepath.Join(dir, config.NodeFile), "[node.websocket]\nallowed_origins = [\"app.example\"]\n")
 	httpPort, wsPort := freePort(t), freePort(t)
 	args := []string{
 		"--data_path", dir,
 		"--rpcconfig", "port=" + strconv.Itoa(httpPort),
 		"--rpcconfig", "process.ipc_path=" + n.UnixPath(),
 		"--config", "node.websocket.port=" + strconv.Itoa(wsPort),
-		"--ws_origin", "app.example",
+		"--ws_origin", "*.example.org",
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -60,6 +64,10 @@ func TestGatewayVerb(t *testing.T) {
 	if !strings.Contains(string(body), `"count": "1"`) {
 		t.Errorf("block_count through the gateway: %s", body)
 	}
+	testenv.CheckOrigins(t,
+		[]string{"ws://127.0.0.1:" + strconv.Itoa(wsPort), "ws://127.0.0.1:" + strconv.Itoa(httpPort) + "/websocket"},
+		[]string{"http://app.example", "https://a.example.org"},
+		[]string{"http://evil.example", "http://localhost:3000"})
 	reload <- struct{}{} // no TLS: a no-op
 	cancel()
 	select {

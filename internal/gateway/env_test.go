@@ -449,3 +449,20 @@ func jsonCompact(s string) string {
 	}
 	return b.String()
 }
+
+// awaitNode waits until the gateway answers a legacy block_count again
+// (after the node behind it restarted).
+func (e *env) awaitNode(t testing.TB) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		r := e.post("/", `{"action": "block_count"}`, nil)
+		if strings.Contains(r, `"count"`) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after the restart: %s", r)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

@@ -134,10 +134,7 @@ func (s *Server) v2(ctx context.Context, w http.ResponseWriter, r *http.Request,
 		defer putBuf(eb, envelope)
 	}
 	if a, ok := s.backend.(appender); ok {
-		rb := getBuf()
-		out := a.appendV2JSON(ctx, envelope, *rb)
-		s.reply(w, out)
-		putBuf(rb, out)
+		s.replyAppended(w, func(dst []byte) []byte { return a.appendV2JSON(ctx, envelope, dst) })
 		return
 	}
 	out, err := s.backend.V2JSON(ctx, envelope)
@@ -171,10 +168,7 @@ func (s *Server) legacy(ctx context.Context, w http.ResponseWriter, r *http.Requ
 		params.Put("id", randomID())
 	}
 	if a, ok := s.backend.(appender); ok {
-		rb := getBuf()
-		out := a.appendLegacy(ctx, params, *rb)
-		s.reply(w, out)
-		putBuf(rb, out)
+		s.replyAppended(w, func(dst []byte) []byte { return a.appendLegacy(ctx, params, dst) })
 		return
 	}
 	if send {
@@ -196,6 +190,14 @@ func (s *Server) reply(w http.ResponseWriter, body []byte) {
 		w.Header()["Content-Length"] = []string{strconv.Itoa(len(body))}
 	}
 	w.Write(body)
+}
+
+// replyAppended writes the reply appendReply builds in a pooled buffer.
+func (s *Server) replyAppended(w http.ResponseWriter, appendReply func(dst []byte) []byte) {
+	b := getBuf()
+	out := appendReply(*b)
+	s.reply(w, out)
+	putBuf(b, out)
 }
 
 // netHTTPBufferedReply is how much of a reply net/http buffers before it

@@ -342,22 +342,12 @@ func TestNodeRestart(t *testing.T) {
 	// The same data directory, so the same socket path.
 	n2 := testenvRestart(t, e)
 	e.node = n2
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		r := e.post("/", `{"action": "block_count"}`, nil)
-		if strings.Contains(r, `"count"`) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("after the restart: %s", r)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	e.awaitNode(t)
 	if r := e.post("/api/v2/AccountWeight", weigh, nil); !strings.Contains(r, "AccountWeightResponse") {
 		t.Errorf("after: %s", r)
 	}
 	// The relay subscribes again; a block confirmed after that arrives.
-	deadline = time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(10 * time.Second)
 	for {
 		e.sendOne(account(3))
 		if ws.maybe(`"topic": "confirmation"`, 500*time.Millisecond) {

@@ -106,18 +106,8 @@ func TestWebSocketAllLocalAccountsNodeRestart(t *testing.T) {
 	err := <-e.node.Stopped
 	e.node.Stopped <- err
 	e.node = testenvRestart(t, e)
+	e.awaitNode(t)
 	deadline := time.Now().Add(10 * time.Second)
-	for {
-		r := e.post("/", `{"action": "block_count"}`, nil)
-		if strings.Contains(r, `"count"`) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("after the restart: %s", r)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	deadline = time.Now().Add(10 * time.Second)
 	for {
 		if ws.maybe(e.sendOne(account(44)), 500*time.Millisecond) {
 			break

@@ -1,42 +1,15 @@
 package gateway_test
 
 import (
-	"context"
 	"net/http"
 	neturl "net/url"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/coder/websocket"
 
 	"github.com/nipc/nipc/internal/config"
 	"github.com/nipc/nipc/internal/gateway"
+	"github.com/nipc/nipc/internal/testenv"
 )
-
-// upgradeStatus opens a WebSocket with the given Origin header and returns
-// the HTTP status of the answer: 101 when the upgrade was accepted.
-func upgradeStatus(t testing.TB, url, origin string) int {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	tr := &http.Transport{}
-	defer tr.CloseIdleConnections()
-	c, resp, err := websocket.Dial(ctx, url, &websocket.DialOptions{
-		HTTPHeader: http.Header{"Origin": {origin}},
-		HTTPClient: &http.Client{Transport: tr},
-	})
-	if resp == nil {
-		t.Fatalf("dial %s: %v", url, err)
-	}
-	if resp.Body != nil {
-		resp.Body.Close()
-	}
-	if c != nil {
-		c.Close(websocket.StatusNormalClosure, "")
-	}
-	return resp.StatusCode
-}
 
 // TestWebSocketOrigins: node.websocket.allowed_origins decides which pages
 // may open the WebSocket, on its own port and at /websocket alike; the
@@ -73,20 +46,12 @@ func TestWebSocketOrigins(t *testing.T) {
 			var base, wsURL string
 			startServer(t, cfg, true, &base, &wsURL)
 			host := strings.TrimPrefix(base, "http://")
-			for _, url := range []string{wsURL, "ws://" + host + "/websocket"} {
-				for _, o := range tt.ok {
-					if got := upgradeStatus(t, url, o); got != http.StatusSwitchingProtocols {
-						t.Errorf("%s, Origin %s: status %d, want 101", url, o, got)
-					}
-				}
-				for _, o := range tt.bad {
-					if got := upgradeStatus(t, url, o); got != http.StatusForbidden {
-						t.Errorf("%s, Origin %s: status %d, want 403", url, o, got)
-					}
-				}
+			urls := []string{wsURL, "ws://" + host + "/websocket"}
+			testenv.CheckOrigins(t, urls, tt.ok, tt.bad)
+			for _, url := range urls {
 				// A page of the gateway's own host.
 				u, _ := neturl.Parse(url)
-				if got := upgradeStatus(t, url, "http://"+u.Host); got != http.StatusSwitchingProtocols {
+				if got := testenv.UpgradeStatus(t, url, "http://"+u.Host); got != http.StatusSwitchingProtocols {
 					t.Errorf("%s, its own host: status %d", url, got)
 				}
 			}
