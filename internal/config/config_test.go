@@ -52,6 +52,9 @@ func TestDefaults(t *testing.T) {
 		{"node.ledger.enable_genesis_wallet", n.Node.Ledger.EnableGenesisWallet, true},
 		{"node.logging.level", n.Node.Logging.Level, "info"},
 		{"node.logging.format", n.Node.Logging.Format, "text"},
+		{"node.metrics.enable", n.Node.Metrics.Enable, false},
+		{"node.metrics.address", n.Node.Metrics.Address, "127.0.0.1"},
+		{"node.metrics.port", n.Node.Metrics.Port, 7079},
 		{"rpc.enable", n.RPC.Enable, true},
 		{"rpc.enable_sign_hash", n.RPC.EnableSignHash, false},
 		{"rpc.child_process.enable", n.RPC.ChildProcess.Enable, false},
@@ -196,6 +199,11 @@ enable_genesis_wallet = false
 [node.logging]
 level = "debug"
 format = "json"
+
+[node.metrics]
+enable = true
+address = "::1"
+port = 9100
 
 [rpc]
 enable = false

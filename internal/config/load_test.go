@@ -197,6 +197,7 @@ func TestNodeValidationErrors(t *testing.T) {
 		{"port 0", "[node.ipc.tcp]\nport = 0\n", "2:8: node.ipc.tcp.port: 0 is out of range 1..65535"},
 		{"port 70000", "[node.ipc.tcp]\nport = 70000\n", "2:8: node.ipc.tcp.port: 70000 is out of range 1..65535"},
 		{"websocket port", "node.websocket.port = 65536\n", "1:23: node.websocket.port: 65536 is out of range 1..65535"},
+		{"metrics port", "[node.metrics]\nport = 0\n", "2:8: node.metrics.port: 0 is out of range 1..65535"},
 		{"io_timeout negative", "[node.ipc.tcp]\nio_timeout = -1\n", "2:14: node.ipc.tcp.io_timeout: -1 is out of range 1..2147483647 (seconds)"},
 		{"io_timeout zero", "[node.ipc.local]\nio_timeout = 0\n", "2:14: node.ipc.local.io_timeout: 0 is out of range 1..2147483647 (seconds)"},
 		{"idle_timeout negative", "[node.ipc]\nidle_timeout = -5\n", "2:16: node.ipc.idle_timeout: -5 is out of range 0..2147483647 (seconds)"},

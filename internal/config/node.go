@@ -24,6 +24,16 @@ type NodeSection struct {
 	WebSocket WebSocket `toml:"websocket"`
 	Ledger    Ledger    `toml:"ledger"`
 	Logging   Logging   `toml:"logging"`
+	Metrics   Metrics   `toml:"metrics"`
+}
+
+// Metrics is the [node.metrics] table (a nipc extension): Prometheus
+// metrics at /metrics and a health check at /healthz, unauthenticated, so
+// on loopback by default.
+type Metrics struct {
+	Enable  bool   `toml:"enable" comment:"Serve Prometheus metrics at /metrics and a health check at /healthz (no authentication: keep it on loopback)."`
+	Address string `toml:"address" comment:"Address to bind; 127.0.0.1 keeps the port local to this host."`
+	Port    int    `toml:"port" comment:"TCP port to listen on (1..65535)."`
 }
 
 // IPC is the [node.ipc] table: the two transports, the FlatBuffers options,
@@ -191,6 +201,11 @@ func DefaultNode() Node {
 				Port:           7078,
 				AllowedOrigins: DefaultAllowedOrigins(),
 			},
+			Metrics: Metrics{
+				Enable:  false,
+				Address: "127.0.0.1",
+				Port:    7079,
+			},
 			Ledger: Ledger{
 				WorkThreshold:       "fe00000000000000",
 				EnableGenesisWallet: true,
@@ -244,6 +259,9 @@ func (n Node) Validate() error {
 			v.add("node.websocket.allowed_origins", "%v", err)
 		}
 	}
+
+	v.host("node.metrics.address", n.Node.Metrics.Address)
+	v.port("node.metrics.port", n.Node.Metrics.Port)
 
 	if !hex64.MatchString(n.Node.Ledger.WorkThreshold) {
 		v.add("node.ledger.work_threshold", "%q is not a 64-bit hex number such as \"fe00000000000000\"", n.Node.Ledger.WorkThreshold)

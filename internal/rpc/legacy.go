@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"sort"
+	"time"
 
 	"github.com/nipc/nipc/internal/peer"
 	"github.com/nipc/nipc/internal/ptree"
@@ -121,6 +122,8 @@ type Legacy struct {
 	Registry      *Registry
 	EnableControl bool // config-rpc.toml enable_control
 	Log           *slog.Logger
+	// Observer, if set, is told of every request (metrics).
+	Observer Observer
 }
 
 // Handle answers one legacy request body, appending the rendered reply to dst.
@@ -149,6 +152,9 @@ func render(dst []byte, reply *ptree.Tree, after func()) []byte {
 func (l *Legacy) Call(ctx context.Context, enc ipc.Encoding, body []byte) (reply *ptree.Tree, after func()) {
 	params, err := ptree.Parse(body)
 	if err != nil {
+		if l.Observer != nil {
+			l.Observer.Observe(ctx, "legacy", Unknown, enc, Failed, 0)
+		}
 		return errorTree(TextUnableToParse), nil
 	}
 	return l.CallParsed(ctx, enc, params)
@@ -156,35 +162,60 @@ func (l *Legacy) Call(ctx context.Context, enc ipc.Encoding, body []byte) (reply
 
 // CallParsed is Call for a request already parsed.
 func (l *Legacy) CallParsed(ctx context.Context, enc ipc.Encoding, params *ptree.Tree) (reply *ptree.Tree, after func()) {
-	name, ok := params.Get("action")
-	if !ok {
-		return errorTree(TextUnableToParse), nil
+	if l.Observer == nil {
+		reply, after, _, _ = l.dispatch(ctx, enc, params)
+		return reply, after
 	}
-	if IsControl(name, params) && !l.EnableControl {
-		return errorTree(TextControlDisabled), nil
-	}
-	a, ok := l.Registry.Lookup(name)
+	start := time.Now()
+	reply, after, name, outcome := l.dispatch(ctx, enc, params)
+	l.Observer.Observe(ctx, "legacy", name, enc, outcome, time.Since(start))
+	return reply, after
+}
+
+// dispatch runs one parsed request; name is the action's, or Unknown.
+func (l *Legacy) dispatch(ctx context.Context, enc ipc.Encoding, params *ptree.Tree) (reply *ptree.Tree, after func(), name string, outcome Outcome) {
+	action, ok := params.Get("action")
 	if !ok {
-		return errorTree(TextUnknownCommand), nil
+		return errorTree(TextUnableToParse), nil, Unknown, Failed
+	}
+	a, ok := l.Registry.Lookup(action)
+	name = Unknown
+	if ok {
+		name = a.Name
+	}
+	if IsControl(action, params) && !l.EnableControl {
+		return errorTree(TextControlDisabled), nil, name, Denied
+	}
+	if !ok {
+		return errorTree(TextUnknownCommand), nil, name, Failed
 	}
 	if a.Unsafe && !unsafeAllowed(ctx, enc) {
-		return errorTree(TextUnsafeNotAllow), nil
+		return errorTree(TextUnsafeNotAllow), nil, name, Denied
 	}
-	reply, err := l.run(ctx, a, &Request{Action: name, Params: params, Encoding: enc})
+	reply, err := l.run(ctx, a, &Request{Action: action, Params: params, Encoding: enc})
 	switch {
 	case err == nil && reply.Len() == 0:
-		return errorTree(TextEmptyResponse), nil
+		return errorTree(TextEmptyResponse), nil, name, Failed
 	case err == nil:
-		return reply, a.After
+		return reply, a.After, name, outcomeOf(reply)
 	}
 	if e, ok := errors.AsType[*Error](err); ok {
-		return errorTree(e.Text), nil
+		return errorTree(e.Text), nil, name, Failed
 	}
 	if errors.Is(err, ErrMissingParam) {
-		return errorTree(TextUnableToParse), nil
+		return errorTree(TextUnableToParse), nil, name, Failed
 	}
-	l.log().Error("legacy action failed", "action", name, "err", err)
-	return errorTree(TextInternal), nil
+	l.log().Error("legacy action failed", "action", action, "err", err)
+	return errorTree(TextInternal), nil, name, Failed
+}
+
+// outcomeOf tells an answered reply that carries an "error" member (some
+// actions answer errors that way) from a plain one.
+func outcomeOf(reply *ptree.Tree) Outcome {
+	if reply.Has("error") {
+		return Failed
+	}
+	return Answered
 }
 
 func (l *Legacy) run(ctx context.Context, a *Action, req *Request) (reply *ptree.Tree, err error) {

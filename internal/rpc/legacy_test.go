@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"go.uber.org/goleak"
 
@@ -165,4 +166,48 @@ func FuzzLegacy(f *testing.F) {
 			}
 		}
 	})
+}
+
+type observed struct {
+	name    string
+	outcome Outcome
+}
+
+type recordingObserver struct{ seen []observed }
+
+func (r *recordingObserver) Observe(_ context.Context, api, name string, _ ipc.Encoding, o Outcome, _ time.Duration) {
+	if api != "legacy" {
+		panic("api " + api)
+	}
+	r.seen = append(r.seen, observed{name, o})
+}
+
+// TestLegacyObserver: every request is observed once, with its action's
+// name (or "unknown") and how it ended.
+func TestLegacyObserver(t *testing.T) {
+	ctx := peer.With(context.Background(), &peer.Peer{Transport: peer.TCP})
+	tests := []struct {
+		body string
+		want observed
+	}{
+		{`{"action":"echo","value":"x"}`, observed{"echo", Answered}},
+		{`{"action":"echo"}`, observed{"echo", Failed}},
+		{`{"action":"fail"}`, observed{"fail", Failed}},
+		{`{"action":"boom"}`, observed{"boom", Failed}},
+		{`{"action":"empty"}`, observed{"empty", Failed}},
+		{`{"action":"wallet_seed"}`, observed{"wallet_seed", Denied}},
+		{`{"action":"stop"}`, observed{"stop", Denied}},
+		{`{"action":"no_such_action"}`, observed{Unknown, Failed}},
+		{`{"value":"x"}`, observed{Unknown, Failed}},
+		{`not json`, observed{Unknown, Failed}},
+	}
+	for _, tt := range tests {
+		l, _ := testLegacy(false)
+		rec := &recordingObserver{}
+		l.Observer = rec
+		l.Handle(ctx, ipc.EncodingJSON, []byte(tt.body), nil)
+		if len(rec.seen) != 1 || rec.seen[0] != tt.want {
+			t.Errorf("%s: observed %v, want [%v]", tt.body, rec.seen, tt.want)
+		}
+	}
 }

@@ -1,0 +1,169 @@
+// Package metrics is nipc's Prometheus instrumentation and health check.
+//
+// A Metrics holds one private registry per process (so that two nodes in
+// one test binary never share counters) with the Go runtime and process
+// collectors and nipc's own series:
+//
+//	nipc_requests_total{transport, api, name, outcome}      counter
+//	nipc_request_duration_seconds{transport, api}           histogram
+//	nipc_connections_accepted_total{transport}              counter
+//	nipc_connections_open{transport}                        gauge
+//	nipc_access_check_failures_total                        counter
+//	nipc_reloads_total{outcome}                             counter
+//
+// plus whatever the process adds with CounterFunc and GaugeFunc (the
+// broker's subscribers, deliveries and slow-consumer drops; the ledger's
+// block and account counts). transport is tcp, unix or gateway; api legacy
+// or v2; name the action or message type, or "unknown" (so that the label
+// set stays bounded whatever clients send); outcome ok, error or denied.
+//
+// Handler serves the text exposition at /metrics and a health check at
+// /healthz: 200 "ok" while the process serves, 503 with the reason
+// otherwise. Serve them on loopback: they are not authenticated.
+package metrics
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/nipc/nipc/internal/peer"
+	"github.com/nipc/nipc/internal/rpc"
+	"github.com/nipc/nipc/ipc"
+)
+
+// Metrics is one process's instrumentation. The zero value is not usable;
+// a nil *Metrics records nothing, so callers need not check.
+type Metrics struct {
+	reg          *prometheus.Registry
+	requests     *prometheus.CounterVec
+	duration     *prometheus.HistogramVec
+	accepted     *prometheus.CounterVec
+	open         *prometheus.GaugeVec
+	accessFailed prometheus.Counter
+	reloads      *prometheus.CounterVec
+}
+
+// New returns a Metrics with a fresh registry.
+func New() *Metrics {
+	m := &Metrics{
+		reg: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "nipc_requests_total",
+			Help: "Requests answered, by transport, API (legacy or v2), action or message name, and outcome (ok, error, denied).",
+		}, []string{"transport", "api", "name", "outcome"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "nipc_request_duration_seconds",
+			Help:    "Time from a parsed request to its reply, by transport and API.",
+			Buckets: []float64{10e-6, 25e-6, 50e-6, 100e-6, 250e-6, 500e-6, 1e-3, 2.5e-3, 10e-3, 50e-3, 250e-3, 1},
+		}, []string{"transport", "api"}),
+		accepted: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "nipc_connections_accepted_total",
+			Help: "IPC connections accepted, by transport.",
+		}, []string{"transport"}),
+		open: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "nipc_connections_open",
+			Help: "IPC connections open, by transport.",
+		}, []string{"transport"}),
+		accessFailed: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "nipc_access_check_failures_total",
+			Help: "IPC connections refused by the shared-secret access check.",
+		}),
+		reloads: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "nipc_reloads_total",
+			Help: "Configuration reloads (SIGHUP, nipc reload), by outcome (ok, error).",
+		}, []string{"outcome"}),
+	}
+	m.reg.MustRegister(
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		m.requests, m.duration, m.accepted, m.open, m.accessFailed, m.reloads,
+	)
+	return m
+}
+
+var _ rpc.Observer = (*Metrics)(nil)
+
+// Observe implements rpc.Observer.
+func (m *Metrics) Observe(ctx context.Context, api, name string, _ ipc.Encoding, outcome rpc.Outcome, took time.Duration) {
+	if m == nil {
+		return
+	}
+	t := transportOf(ctx)
+	m.requests.WithLabelValues(t, api, name, outcome.String()).Inc()
+	m.duration.WithLabelValues(t, api).Observe(took.Seconds())
+}
+
+func transportOf(ctx context.Context) string {
+	if p := peer.From(ctx); p != nil {
+		return string(p.Transport)
+	}
+	return "unknown"
+}
+
+// ConnOpened counts a connection accepted on transport; ConnClosed its end.
+func (m *Metrics) ConnOpened(transport peer.Transport) {
+	if m == nil {
+		return
+	}
+	m.accepted.WithLabelValues(string(transport)).Inc()
+	m.open.WithLabelValues(string(transport)).Inc()
+}
+
+// ConnClosed counts the end of a connection ConnOpened counted.
+func (m *Metrics) ConnClosed(transport peer.Transport) {
+	if m != nil {
+		m.open.WithLabelValues(string(transport)).Dec()
+	}
+}
+
+// AccessCheckFailed counts a connection refused by the access check.
+func (m *Metrics) AccessCheckFailed() {
+	if m != nil {
+		m.accessFailed.Inc()
+	}
+}
+
+// Reloaded counts a reload and its outcome.
+func (m *Metrics) Reloaded(err error) {
+	if m == nil {
+		return
+	}
+	outcome := "ok"
+	if err != nil {
+		outcome = "error"
+	}
+	m.reloads.WithLabelValues(outcome).Inc()
+}
+
+// CounterFunc adds a counter read from f at each scrape (f must be
+// monotonic, cheap and safe for concurrent use).
+func (m *Metrics) CounterFunc(name, help string, f func() float64) {
+	m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help}, f))
+}
+
+// GaugeFunc adds a gauge read from f at each scrape.
+func (m *Metrics) GaugeFunc(name, help string, f func() float64) {
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, f))
+}
+
+// Handler serves /metrics and /healthz; healthy returns nil while the
+// process serves, or why it does not.
+func (m *Metrics) Handler(healthy func() error) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{ErrorLog: nil}))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if err := healthy(); err != nil {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			w.Write([]byte(err.Error() + "\n"))
+			return
+		}
+		w.Write([]byte("ok\n"))
+	})
+	return mux
+}
