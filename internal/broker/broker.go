@@ -11,7 +11,6 @@ import (
 	"github.com/nipc/nipc/api"
 	"github.com/nipc/nipc/api/fb"
 	"github.com/nipc/nipc/api/fbjson"
-	"github.com/nipc/nipc/internal/apiconv"
 	"github.com/nipc/nipc/internal/ledger"
 	"github.com/nipc/nipc/internal/peer"
 	"github.com/nipc/nipc/ipc"
@@ -55,7 +54,8 @@ func New(log *slog.Logger, isLocal func(nano.PublicKey) bool, queueSize int) *Br
 // Dropped counts subscribers dropped as slow consumers.
 func (b *Broker) Dropped() uint64 { return b.dropped.Load() }
 
-// Delivered counts events pushed to connections.
+// Delivered counts events pushed to connections (or written to
+// EventWriters).
 func (b *Broker) Delivered() uint64 { return b.delivered.Load() }
 
 // Subscribers is the number of connections with a subscription or a
@@ -83,11 +83,12 @@ func (b *Broker) Run(ctx context.Context, src <-chan ledger.Confirmation) {
 
 // subscriber is one connection's subscriptions and its writer.
 type subscriber struct {
-	b     *Broker
-	conn  peer.Conn
-	queue chan *event
-	quit  chan struct{}
-	once  sync.Once
+	b      *Broker
+	conn   peer.Conn
+	writer EventWriter // conn, if it takes confirmations as values
+	queue  chan *event
+	quit   chan struct{}
+	once   sync.Once
 
 	// Guarded by b.mu.
 	confirm     *Options // nil: not subscribed to confirmations
@@ -102,6 +103,7 @@ func (b *Broker) get(conn peer.Conn) *subscriber {
 		return s
 	}
 	s := &subscriber{b: b, conn: conn, queue: make(chan *event, b.queueSize), quit: make(chan struct{})}
+	s.writer, _ = conn.(EventWriter)
 	b.subs[conn] = s
 	ready := make(chan struct{})
 	conn.AfterReply(func() { close(ready) })
@@ -187,7 +189,7 @@ func (b *Broker) StopService(name string) int {
 // Publish offers a confirmation to every subscriber whose filters it passes.
 // It never waits.
 func (b *Broker) Publish(c *ledger.Confirmation) {
-	ev := &event{conf: c, time: b.now()}
+	ev := &event{Event: Event{conf: c, time: b.now()}}
 	var slow []*subscriber
 	b.mu.RLock()
 	for _, s := range b.subs {
@@ -257,76 +259,96 @@ func (s *subscriber) run(ready <-chan struct{}) {
 			s.b.remove(s)
 			return
 		case ev := <-s.queue:
-			payload := s.render(ev)
-			if payload == nil {
-				continue
-			}
-			if err := s.conn.Push(payload); err != nil {
+			sent, err := s.write(ev)
+			if err != nil {
 				s.b.remove(s)
 				s.conn.Close()
 				return
 			}
-			s.b.delivered.Add(1)
+			if sent {
+				s.b.delivered.Add(1)
+			}
 		}
 	}
 }
 
-// render picks the variant of ev this subscriber wants.
-func (s *subscriber) render(ev *event) []byte {
+// write hands ev to the connection: the variant of its envelope that the
+// subscriber wants, or the Event itself to an EventWriter. false means
+// there was nothing to write.
+func (s *subscriber) write(ev *event) (bool, error) {
 	json := s.conn.EventEncoding() == ipc.EncodingFlatbuffersJSON
 	if ev.stop {
-		return ev.variant(json, false, false, s.b)
+		return s.push(ev.variant(variantOf(json, false, false), s.b))
 	}
 	s.b.mu.RLock()
 	o := s.confirm
 	s.b.mu.RUnlock()
 	if o == nil {
-		return nil // unsubscribed since it was queued
+		return false, nil // unsubscribed since it was queued
 	}
-	return ev.variant(json, o.IncludeBlock, o.IncludeElectionInfo, s.b)
+	if s.writer != nil {
+		return true, s.writer.WriteEvent(&ev.Event)
+	}
+	return s.push(ev.variant(variantOf(json, o.IncludeBlock, o.IncludeElectionInfo), s.b))
 }
 
-// event is one thing to push, rendered at most once per variant.
+func (s *subscriber) push(payload []byte) (bool, error) {
+	if payload == nil {
+		return false, nil
+	}
+	return true, s.conn.Push(payload)
+}
+
+// event is one thing to write: a confirmation, or EventServiceStop (stop;
+// its Event is empty). Each variant of its envelope is rendered at most
+// once, in the Event's cache.
 type event struct {
-	conf     *ledger.Confirmation // nil for EventServiceStop
-	stop     bool
-	time     time.Time
-	variants [8]struct {
-		once sync.Once
-		buf  []byte
-	}
+	Event
+	stop bool
 }
 
-func (ev *event) variant(json, block, election bool, b *Broker) []byte {
-	i := 0
+// variant is the key of one of an event's envelopes in the Event's cache:
+// JSON or binary, with or without the block and election info. (A uint8
+// goes into an interface without allocating.)
+type variant uint8
+
+const (
+	variantJSON variant = 1 << iota
+	variantBlock
+	variantElection
+)
+
+func variantOf(json, block, election bool) variant {
+	var v variant
 	if json {
-		i |= 4
+		v |= variantJSON
 	}
 	if block {
-		i |= 2
+		v |= variantBlock
 	}
 	if election {
-		i |= 1
+		v |= variantElection
 	}
-	v := &ev.variants[i]
-	v.once.Do(func() { v.buf = ev.render(json, block, election, b) })
-	return v.buf
+	return v
 }
 
-func (ev *event) render(json, block, election bool, b *Broker) []byte {
+func (ev *event) variant(v variant, b *Broker) []byte {
+	return ev.Rendered(v, func() []byte { return ev.render(v, b) })
+}
+
+func (ev *event) render(v variant, b *Broker) []byte {
 	t := ev.time
 	if t.IsZero() {
 		t = b.now()
 	}
-	var env *fb.EnvelopeT
-	if ev.stop {
-		env = api.NewEnvelope(&fb.EventServiceStopT{}, "", t)
-	} else {
-		env = api.NewEnvelope(apiconv.ConfirmationEvent(ev.conf, block, election), "", t)
+	var msg any = &fb.EventServiceStopT{}
+	if !ev.stop {
+		msg = ev.trimmed(v&variantBlock != 0, v&variantElection != 0)
 	}
+	env := api.NewEnvelope(msg, "", t)
 	var out []byte
 	var err error
-	if json {
+	if v&variantJSON != 0 {
 		out, err = fbjson.RenderEnvelope(env)
 	} else {
 		out, err = api.Encode(env)

@@ -11,6 +11,7 @@ import (
 	"github.com/nipc/nipc/api/fb"
 	"github.com/nipc/nipc/api/fbjson"
 	"github.com/nipc/nipc/internal/ledger"
+	"github.com/nipc/nipc/internal/peer"
 	"github.com/nipc/nipc/ipc"
 	"github.com/nipc/nipc/nano"
 )
@@ -34,6 +35,15 @@ func newConn(enc ipc.Encoding) *fakeConn {
 }
 
 func (c *fakeConn) Push(p []byte) error {
+	if err := c.stall(); err != nil {
+		return err
+	}
+	c.record(append([]byte(nil), p...))
+	return nil
+}
+
+// stall waits on block, if set, as a consumer that does not read.
+func (c *fakeConn) stall() error {
 	if c.block != nil {
 		select {
 		case <-c.block:
@@ -41,11 +51,15 @@ func (c *fakeConn) Push(p []byte) error {
 			return ipcClosed
 		}
 	}
+	return nil
+}
+
+// record keeps a written payload and signals its arrival.
+func (c *fakeConn) record(p []byte) {
 	c.mu.Lock()
-	c.pushed = append(c.pushed, append([]byte(nil), p...))
+	c.pushed = append(c.pushed, p)
 	c.mu.Unlock()
 	c.arrived <- struct{}{}
-	return nil
 }
 
 var ipcClosed = &api.Error{Code: 1, Message: "closed"}
@@ -120,7 +134,13 @@ func confirmation(from, to nano.PublicKey, n uint64) *ledger.Confirmation {
 		Election: ledger.ElectionInfo{Duration: time.Millisecond, Time: time.Now(), Tally: nano.NewAmount(5), RequestCount: 1, BlockCount: 1, VoterCount: 1}}
 }
 
-func subscribe(t *testing.T, b *Broker, c *fakeConn, o *fb.TopicConfirmationOptionsT) {
+// testConn is a fake connection: a *fakeConn, or one that embeds it.
+type testConn interface {
+	peer.Conn
+	replied()
+}
+
+func subscribe(t *testing.T, b *Broker, c testConn, o *fb.TopicConfirmationOptionsT) {
 	t.Helper()
 	if err := b.SubscribeConfirmation(c, OptionsFrom(o)); err != nil {
 		t.Fatal(err)
@@ -235,14 +255,38 @@ func TestSubscribeTwiceReplacesAndUnsubscribe(t *testing.T) {
 	}
 }
 
+// connKinds are the two ways a subscriber is written to: Push (envelopes)
+// and WriteEvent (an EventWriter).
+var connKinds = []struct {
+	name string
+	new  func() (testConn, *fakeConn)
+}{
+	{"Push", func() (testConn, *fakeConn) {
+		c := newConn(ipc.EncodingFlatbuffers)
+		return c, c
+	}},
+	{"EventWriter", func() (testConn, *fakeConn) {
+		w := newWriter(ipc.EncodingFlatbuffers, 0, nil)
+		return w, w.fakeConn
+	}},
+}
+
 func TestSlowConsumerDropped(t *testing.T) {
+	for _, kind := range connKinds {
+		t.Run(kind.name, func(t *testing.T) {
+			slowConn, slow := kind.new()
+			fastConn, fast := kind.new()
+			testSlowConsumerDropped(t, slowConn, slow, fastConn, fast)
+		})
+	}
+}
+
+func testSlowConsumerDropped(t *testing.T, slowConn testConn, slow *fakeConn, fastConn testConn, fast *fakeConn) {
 	b := New(nil, nil, 16)
-	slow := newConn(ipc.EncodingFlatbuffers)
 	slow.block = make(chan struct{}) // never reads
-	fast := newConn(ipc.EncodingFlatbuffers)
 	defer fast.Close()
-	subscribe(t, b, slow, nil)
-	subscribe(t, b, fast, nil)
+	subscribe(t, b, slowConn, nil)
+	subscribe(t, b, fastConn, nil)
 	// The fast subscriber takes each event before the next is published;
 	// the slow one's queue (16) overflows, and publishing never waits.
 	const n = 50

@@ -18,4 +18,15 @@
 //
 // Each event is rendered once per distinct (encoding, include_block,
 // include_election_info) among its receivers, not once per receiver.
+//
+// A connection that writes events in a format of its own (the gateway's
+// WebSocket sessions) implements EventWriter: the broker then hands it
+// each confirmation as an *Event, in place of an envelope, and it neither
+// decodes nor renders the envelope. All receivers of a confirmation share
+// one Event, read-only: its Confirmation is built once, with block and
+// election info, and Rendered keeps one rendering per key (say, per set of
+// WebSocket options), made by the first receiver that asks. Queueing, the
+// order of events and the slow-consumer policy are the same for both
+// kinds of connection; EventServiceStop, not a confirmation, reaches an
+// EventWriter through Push.
 package broker

@@ -38,6 +38,15 @@
 // streams may interleave differently from the node's order). Both
 // subscriptions are made again when the node restarts.
 //
+// Confirmations reach the WebSocket sessions as values, not as envelopes
+// each session decodes. In-process a session is a broker.EventWriter: the
+// broker hands it the broker.Event that all the confirmation's receivers
+// share. The relay decodes each of the node's events once per subscription
+// and wraps it in a broker.Event (broker.NewEvent) for the sessions
+// attached to it. Either way a confirmation message is rendered once per
+// event and distinct (include_block, include_election_info), in the
+// Event's cache, and the sessions with those options write the same bytes.
+//
 // Concurrency: a Server serves every connection on its own goroutine;
 // Reload and Shutdown may be called from any goroutine. A WebSocket has one
 // reader goroutine and writes through coder/websocket's locked writer, each

@@ -11,6 +11,7 @@ import (
 	"github.com/nipc/nipc/api"
 	"github.com/nipc/nipc/api/fb"
 	"github.com/nipc/nipc/client"
+	"github.com/nipc/nipc/internal/broker"
 )
 
 // relay feeds the WebSocket of a gateway in its own process: it keeps
@@ -276,7 +277,8 @@ func (up *upstream) pump(sub *client.Subscription) {
 		if !ok {
 			continue
 		}
-		e := wsEvent{ev: ev, time: time.UnixMilli(int64(env.Time)), local: up.key.local}
+		// One Event per envelope: the sessions share its renderings.
+		e := wsEvent{ev: broker.NewEvent(ev, time.UnixMilli(int64(env.Time))), local: up.key.local}
 		up.r.mu.Lock()
 		for s := range up.sessions {
 			s.offer(e)

@@ -13,7 +13,6 @@ import (
 	"github.com/nipc/nipc/api"
 	"github.com/nipc/nipc/api/fb"
 	"github.com/nipc/nipc/internal/broker"
-	"github.com/nipc/nipc/internal/peer"
 	"github.com/nipc/nipc/internal/ptree"
 	"github.com/nipc/nipc/internal/rpc"
 	"github.com/nipc/nipc/ipc"
@@ -47,9 +46,10 @@ type confirmationSource interface {
 	unsubscribe(s *wsSession)
 }
 
-// brokerSource subscribes a session to the node's broker, which writes
-// through the session's peer.Conn methods. The session filters, asking
-// isLocal (Config.IsLocal) about all_local_accounts.
+// brokerSource subscribes a session to the node's broker, which hands it
+// each confirmation as a shared *broker.Event (wsSession is a
+// broker.EventWriter). The session filters, asking isLocal
+// (Config.IsLocal) about all_local_accounts.
 type brokerSource struct {
 	b       *broker.Broker
 	policy  func() rpc.Authorizer
@@ -69,8 +69,9 @@ func (bs brokerSource) subscribe(_ context.Context, s *wsSession, creds string, 
 	if local && bs.isLocal == nil {
 		return wsErrorf("all_local_accounts is not available: this gateway does not know the wallets")
 	}
-	// Everything, with block and election info: the session filters and
-	// trims (so every session shares the broker's one rendering).
+	// Everything: the session filters, and renders its message in the
+	// event's cache, shared by every session with the same include_block
+	// and include_election_info.
 	return bs.b.SubscribeConfirmation(s, broker.Options{IncludeBlock: true, IncludeElectionInfo: true})
 }
 
@@ -87,6 +88,27 @@ type wsOptions struct {
 	accounts        map[nano.PublicKey]bool
 }
 
+// wsRender is the key of a confirmation message in a broker.Event's cache:
+// what of the event the message includes. (A uint8 goes into an interface
+// without allocating.)
+type wsRender uint8
+
+const (
+	renderBlock wsRender = 1 << iota
+	renderElection
+)
+
+func (o *wsOptions) render() wsRender {
+	var r wsRender
+	if o.includeBlock {
+		r |= renderBlock
+	}
+	if o.includeElection {
+		r |= renderElection
+	}
+	return r
+}
+
 const (
 	typeQuorum   uint8 = 1
 	typeHeight   uint8 = 2
@@ -94,10 +116,11 @@ const (
 	typeAll            = typeQuorum | typeHeight | typeInactive
 )
 
-// wsEvent is one confirmation on its way to a session.
+// wsEvent is one confirmation on its way to a session: the broker's
+// event, or one the relay made of the node's, shared by every session it
+// reaches.
 type wsEvent struct {
-	ev   *fb.EventConfirmationT
-	time time.Time
+	ev *broker.Event
 	// local: relayed from the node's all_local_accounts subscription, so
 	// the block's account or counterpart is in one of the node's wallets.
 	local bool
@@ -105,8 +128,8 @@ type wsEvent struct {
 
 // wsSession is one WebSocket connection. Its read loop handles client
 // messages one at a time; events arrive from the broker's subscriber
-// goroutine (Push) or from the relay (offer, drained by startWriter's
-// goroutine).
+// goroutine (WriteEvent) or from the relay (offer, drained by
+// startWriter's goroutine).
 type wsSession struct {
 	srv    *Server
 	c      *websocket.Conn
@@ -127,23 +150,19 @@ type wsSession struct {
 	slowOnce  sync.Once
 }
 
-// peer.Conn, for the broker.
-var _ peer.Conn = (*wsSession)(nil)
+// A peer.Conn that takes the broker's confirmations as values.
+var _ broker.EventWriter = (*wsSession)(nil)
 
-// Push receives a binary EventConfirmation envelope from the broker.
-func (s *wsSession) Push(payload []byte) error {
-	env, err := api.Decode(payload)
-	if err != nil {
-		return nil // not ours to judge; skip it
-	}
-	ev, ok := confirmationOf(env)
-	if !ok {
-		return nil
-	}
-	return s.deliver(wsEvent{ev: ev, time: time.UnixMilli(int64(env.Time))})
-}
+// WriteEvent implements broker.EventWriter: it writes a confirmation that
+// the session's options pass.
+func (s *wsSession) WriteEvent(ev *broker.Event) error { return s.deliver(wsEvent{ev: ev}) }
 
-// EventEncoding asks the broker for binary envelopes, the cheapest to decode.
+// Push implements peer.Conn. The broker pushes an EventWriter only
+// EventServiceStop, which a session never subscribes to; nothing pushed is
+// written.
+func (s *wsSession) Push([]byte) error { return nil }
+
+// EventEncoding implements peer.Conn; nothing is pushed (see Push).
 func (s *wsSession) EventEncoding() ipc.Encoding { return ipc.EncodingFlatbuffers }
 
 // AfterReply implements peer.Conn; the broker calls it from subscribe.
@@ -258,13 +277,18 @@ func (s *wsSession) waitGate() bool {
 	}
 }
 
-// deliver writes an event if the subscription's filters pass it.
+// deliver writes an event if the subscription's filters pass it. The
+// message is rendered once per event and wsRender, however many sessions
+// write it.
 func (s *wsSession) deliver(e wsEvent) error {
 	o := s.current()
 	if o == nil || !o.accepts(e, s.srv.cfg.IsLocal) {
 		return nil
 	}
-	if err := s.write(renderConfirmation(e.ev, e.time, o.includeBlock, o.includeElection)); err != nil {
+	msg := e.ev.Rendered(o.render(), func() []byte {
+		return renderConfirmation(e.ev.Confirmation(), e.ev.Time(), o.includeBlock, o.includeElection)
+	})
+	if err := s.write(msg); err != nil {
 		s.cancel() // the session is over; a later Close is no slow consumer
 		return err
 	}
@@ -296,10 +320,11 @@ func (s *wsSession) ended(e *api.Error) {
 // "accounts" would not: what both filters pass comes from the first, so
 // nothing arrives twice.
 func (o *wsOptions) accepts(e wsEvent, isLocal func(nano.PublicKey) bool) bool {
+	ev := e.ev.Confirmation()
 	if e.local {
-		return o.allLocal && o.passes(e.ev, anyAccount) && !o.passes(e.ev, nil)
+		return o.allLocal && o.passes(ev, anyAccount) && !o.passes(ev, nil)
 	}
-	return o.passes(e.ev, isLocal)
+	return o.passes(ev, isLocal)
 }
 
 // anyAccount is isLocal for an event the node found local.

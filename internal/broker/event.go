@@ -1,0 +1,114 @@
+package broker
+
+import (
+	"sync"
+	"time"
+
+	"github.com/nipc/nipc/api/fb"
+	"github.com/nipc/nipc/internal/apiconv"
+	"github.com/nipc/nipc/internal/ledger"
+	"github.com/nipc/nipc/internal/peer"
+)
+
+// EventWriter is a peer.Conn that takes confirmations as values rather
+// than as rendered envelopes: the broker calls WriteEvent, on the
+// subscriber's goroutine and in place of Push, with the *Event that every
+// such subscriber of that confirmation shares, so that a connection that
+// writes its own format (the gateway's WebSocket) neither decodes an
+// envelope nor renders what another connection has rendered already.
+//
+// The broker calls WriteEvent for every confirmation that passes the
+// subscription's Options, from the moment the subscribing reply is
+// written, one at a time and in order. It may block, as Push may (bounded
+// by the connection's write timeout): meanwhile later events wait in the
+// subscriber's queue, and if that fills up the subscriber is dropped as a
+// slow consumer, exactly as for Push. An error ends the subscription and
+// closes the connection. EventServiceStop is not a confirmation: it still
+// reaches an EventWriter that subscribed to TopicServiceStop through Push,
+// in its EventEncoding.
+type EventWriter interface {
+	peer.Conn
+	WriteEvent(ev *Event) error
+}
+
+// Event is one confirmation on its way to its subscribers. It is shared by
+// all of them and read-only for them; its methods are safe for concurrent
+// use.
+type Event struct {
+	time time.Time
+	conf *ledger.Confirmation // nil when built by NewEvent
+
+	built        sync.Once
+	confirmation *fb.EventConfirmationT
+
+	mu      sync.Mutex
+	renders map[any]*rendering
+}
+
+type rendering struct {
+	once sync.Once
+	buf  []byte
+}
+
+// NewEvent makes an Event of a confirmation that did not come from a
+// Broker (a separate gateway relays the node's), so that its receivers can
+// share renderings too. c should carry the block and election info; it
+// belongs to the Event from now on and must not be modified.
+func NewEvent(c *fb.EventConfirmationT, t time.Time) *Event {
+	return &Event{time: t, confirmation: c}
+}
+
+// Time is when the broker published the event (the envelope's time).
+func (ev *Event) Time() time.Time { return ev.time }
+
+// Confirmation is the event as the v2 API has it, with the block and the
+// election info whatever the subscription's Options say (the receiver
+// leaves out what it was not asked for). It is built once, on first use,
+// and shared by every receiver: it must not be modified.
+func (ev *Event) Confirmation() *fb.EventConfirmationT {
+	ev.built.Do(func() {
+		if ev.confirmation == nil {
+			ev.confirmation = apiconv.ConfirmationEvent(ev.conf, true, true)
+		}
+	})
+	return ev.confirmation
+}
+
+// Rendered returns what render returns for this event and key, calling
+// render only the first time the key is asked for: receivers that want the
+// same bytes share one rendering. Concurrent calls with one key wait for
+// the first; calls with other keys do not. The bytes are shared and must
+// not be modified. key must be comparable; as with context.WithValue, use
+// a type of the caller's own package so that keys of different packages
+// never collide.
+func (ev *Event) Rendered(key any, render func() []byte) []byte {
+	ev.mu.Lock()
+	r, ok := ev.renders[key]
+	if !ok {
+		if ev.renders == nil {
+			ev.renders = make(map[any]*rendering, 2)
+		}
+		r = &rendering{}
+		ev.renders[key] = r
+	}
+	ev.mu.Unlock()
+	r.once.Do(func() { r.buf = render() })
+	return r.buf
+}
+
+// trimmed is the confirmation without what a subscription did not ask
+// for: a shallow copy sharing the rest.
+func (ev *Event) trimmed(block, election bool) *fb.EventConfirmationT {
+	c := ev.Confirmation()
+	if block && election {
+		return c
+	}
+	t := *c
+	if !block {
+		t.Block = nil
+	}
+	if !election {
+		t.ElectionInfo = nil
+	}
+	return &t
+}
