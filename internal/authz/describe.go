@@ -1,6 +1,8 @@
 package authz
 
 import (
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -19,6 +21,12 @@ import (
 // The default user shows as "", an id that is not plain printable text
 // without spaces or quotes is quoted, a user that holds unrestricted shows
 // "unrestricted", and one with nothing shows "(none)".
+//
+// When users list unix_uids, a blank line and one line per uid follow, in
+// numeric order, with the user a Unix-socket request without credentials
+// from that uid acts as:
+//
+//	uid 1000  wallet-admin
 func Describe(p *Policy) string {
 	ids := p.Users()
 	shown := make([]string, len(ids))
@@ -46,6 +54,18 @@ func Describe(p *Policy) string {
 			}
 		}
 		b.WriteByte('\n')
+	}
+	if len(p.uids) > 0 {
+		uids := slices.Sorted(maps.Keys(p.uids))
+		width := len("uid ") + len(strconv.FormatUint(uint64(uids[len(uids)-1]), 10))
+		b.WriteByte('\n')
+		for _, uid := range uids {
+			col := "uid " + strconv.FormatUint(uint64(uid), 10)
+			b.WriteString(col)
+			b.WriteString(strings.Repeat(" ", width-len(col)+2))
+			b.WriteString(displayID(p.uids[uid]))
+			b.WriteByte('\n')
+		}
 	}
 	return b.String()
 }

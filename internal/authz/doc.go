@@ -12,6 +12,17 @@
 // credentials have no user and are denied: there is no fallback to the
 // default user. Legacy encodings 1 and 2 are not subject to the policy.
 //
+// A request without credentials that comes over the Unix socket from a
+// process whose uid (SO_PEERCRED, read once per connection) a user's
+// unix_uids lists acts as that user instead of the default user
+// ([Policy.UnixUser]; internal/rpc makes the choice). Credentials in the
+// envelope always win. No uid is special: unlike NSO, which lets root and
+// its own uid in unchecked, nipc maps root and the daemon's uid only when
+// the file lists them, because a uid here grants permissions rather than
+// admission (the socket's file mode decides who may connect), and the
+// daemon's uid is also what a separate gateway or the CLI typically runs
+// as.
+//
 // A user's permissions are computed in this order:
 //
 //  1. The base. The default user (id "") starts from {api_account_weight}.
@@ -45,10 +56,12 @@
 //	allow = "api_topic_confirmation"
 //	deny = "wallet_write"
 //	bare = false                             # true: start from nothing
+//	unix_uids = [1000]                       # Unix-socket peers with uid 1000 act as this user
 //
 // roles, allow and deny are one comma-separated string (items trimmed,
 // empty items skipped) or a TOML array of strings. bare is a boolean, or
-// the string "true" or "false". A single [role] or [user] table, and inline
+// the string "true" or "false". unix_uids is an integer or an array of
+// integers, each a uid from 0 to 4294967294. A single [role] or [user] table, and inline
 // tables (user = [{ id = "k" }]), are accepted too. Roles may be listed
 // anywhere in the file; users are read in file order.
 //
@@ -58,8 +71,9 @@
 // understand is an error, and no policy: TOML syntax, an unknown table or
 // key, a value of the wrong type, an unknown permission name, an unknown
 // role, a role or user without an id, an empty role id, a duplicate role
-// or user id, deny in a role, and changes to the default user after other
-// users. Every problem is an [*Error] whose message is one line,
+// or user id, deny in a role, changes to the default user after other
+// users, a uid that is negative or too large, a uid listed for two users
+// (or twice), and unix_uids on the default user. Every problem is an [*Error] whose message is one line,
 //
 //	/data/config-access.toml:3:23: user.allow: unknown permission "walet_write" (did you mean wallet_write?)
 //	/data/config-access.toml:3:1: role.deny: only users can have deny entries

@@ -3,6 +3,9 @@ package authz
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -18,6 +21,8 @@ import (
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(""))
 	f.Add([]byte("[[user]]\nid = \"k\"\nallow = \"wallet_read\"\n"))
+	f.Add([]byte("[[user]]\nid = \"k\"\nunix_uids = [0, 1_000, 0x3E9, 4294967294]\n"))
+	f.Add([]byte("[[user]]\nid = \"a\"\nunix_uids = 7\n[[user]]\nid = \"b\"\nunix_uids = [-1, \"8\", 7]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := Parse(testPath, data)
 		if err != nil {
@@ -58,7 +63,7 @@ func FuzzParse(f *testing.F) {
 }
 
 // render writes a policy as an access file with bare users that list
-// their effective permissions.
+// their effective permissions and their unix_uids.
 func render(p *Policy) string {
 	var b strings.Builder
 	for _, id := range p.Users() {
@@ -68,6 +73,15 @@ func render(p *Policy) string {
 			names = append(names, tomlQuote(string(perm)))
 		}
 		fmt.Fprintf(&b, "[[user]]\nid = %s\nbare = true\nallow = [%s]\n", tomlQuote(id), strings.Join(names, ", "))
+		var uids []string
+		for _, uid := range slices.Sorted(maps.Keys(p.uids)) {
+			if p.uids[uid] == id {
+				uids = append(uids, strconv.FormatUint(uint64(uid), 10))
+			}
+		}
+		if len(uids) > 0 {
+			fmt.Fprintf(&b, "unix_uids = [%s]\n", strings.Join(uids, ", "))
+		}
 	}
 	return b.String()
 }

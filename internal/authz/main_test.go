@@ -45,6 +45,19 @@ func writeFile(t *testing.T, dir, name, text string) string {
 	return path
 }
 
+// newStore writes text as config-access.toml in a new temporary directory
+// and returns a store serving it, the directory and the file's path.
+func newStore(t *testing.T, text string) (s *Store, dir, path string) {
+	t.Helper()
+	dir = t.TempDir()
+	path = writeFile(t, dir, "config-access.toml", text)
+	s, err := NewStore(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, dir, path
+}
+
 // perms returns a user's sorted permissions, nil when the user is unknown.
 func perms(p *Policy, id string) []api.Permission {
 	u, ok := p.User(id)

@@ -2,7 +2,9 @@ package authz
 
 import (
 	"errors"
+	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -18,8 +20,16 @@ const (
 
 var (
 	roleKeys = []string{"id", "allow", "deny"} // deny is rejected with its own message
-	userKeys = []string{"id", "roles", "allow", "deny", "bare"}
+	userKeys = []string{"id", "roles", "allow", "deny", "bare", keyUnixUIDs}
 )
+
+// keyUnixUIDs lists the local user ids whose Unix-socket connections act
+// as the user when a request carries no credentials.
+const keyUnixUIDs = "unix_uids"
+
+// maxUID is the largest uid unix_uids accepts: uid_t is 32 bits, and
+// (uid_t)-1 means "no uid" to the kernel.
+const maxUID = 1<<32 - 2
 
 // entry is one [[role]] or [[user]] as written, with positions.
 type entry struct {
@@ -32,6 +42,13 @@ type entry struct {
 	// skipped, nothing checked yet).
 	roles, allow, deny []item
 	bare               bool
+	uids               []uidItem // unix_uids, in file order
+}
+
+// uidItem is one uid of unix_uids and where it is.
+type uidItem struct {
+	uid uint32
+	at  pos
 }
 
 // item is a string value, or one item of a list, and where it is.
@@ -211,7 +228,11 @@ func (r *reader) unknownKey(kind string, k []keyPart, at pos) {
 	if kind == kindRole {
 		keys = roleKeys[:2]
 	}
-	hint := didYouMean(kind+".", closest(k[0].name, keys...), "")
+	best := closest(k[0].name, keys...)
+	if kind == kindUser && strings.Contains(strings.ToLower(k[0].name), "uid") {
+		best = keyUnixUIDs // uid, uids, unix_uid: closer in meaning than in spelling
+	}
+	hint := didYouMean(kind+".", best, "")
 	r.ps.add(at, "unknown key %s.%s%s", kind, joinKey(k), hint)
 }
 
@@ -230,6 +251,10 @@ func wantFor(kind, name string) string {
 	case "bare":
 		if kind == kindUser {
 			return "true or false"
+		}
+	case keyUnixUIDs:
+		if kind == kindUser {
+			return "an integer or an array of integers"
 		}
 	}
 	return ""
@@ -265,6 +290,8 @@ func (r *reader) field(en *entry, k []keyPart, v *unstable.Node) {
 		default:
 			r.ps.add(r.at(v, k[0].at), "%s: expected true or false, got %s", full, describe(v))
 		}
+	case name == keyUnixUIDs:
+		en.uids = r.uids(full, v, k[0].at)
 	default:
 		items := r.list(full, v, k[0].at)
 		switch name {
@@ -300,6 +327,45 @@ func (r *reader) list(full string, v *unstable.Node, keyAt pos) []item {
 		r.ps.add(r.at(v, keyAt), "%s: expected a string or an array of strings, got %s", full, describe(v))
 	}
 	return items
+}
+
+// uids reads unix_uids: one integer, or an array of integers, each a uid
+// from 0 to maxUID.
+func (r *reader) uids(full string, v *unstable.Node, keyAt pos) []uidItem {
+	var uids []uidItem
+	one := func(n *unstable.Node, inArray bool) {
+		at := r.at(n, keyAt)
+		if n.Kind != unstable.Integer {
+			want := "an integer or an array of integers, got %s"
+			if inArray {
+				want = "an array of integers, got %s in it"
+			}
+			hint := ""
+			if _, err := strconv.ParseUint(strings.TrimSpace(string(n.Data)), 10, 32); n.Kind == unstable.String && err == nil {
+				hint = fmt.Sprintf(" (write %s without quotes)", strings.TrimSpace(string(n.Data)))
+			}
+			r.ps.add(at, "%s: expected "+want+"%s", full, describe(n), hint)
+			return
+		}
+		// go-toml accepted the document, so Data is a valid TOML integer:
+		// decimal with an optional sign, or 0x, 0o, 0b; underscores between
+		// digits. Go's base-0 syntax reads all of these the same way.
+		text := string(n.Data)
+		uid, err := strconv.ParseInt(text, 0, 64)
+		if err != nil || uid < 0 || uid > maxUID {
+			r.ps.add(at, "%s: %s is not a uid (0 to %d)", full, text, maxUID)
+			return
+		}
+		uids = append(uids, uidItem{uid: uint32(uid), at: at})
+	}
+	if v.Kind == unstable.Array {
+		for it := v.Children(); it.Next(); {
+			one(it.Node(), true)
+		}
+	} else {
+		one(v, false)
+	}
+	return uids
 }
 
 // split splits a comma-separated string. Each item's position is exact when

@@ -19,7 +19,8 @@ const DefaultPermission = api.PermAccountWeight
 // It is immutable, so one policy may be shared by any number of goroutines.
 type Policy struct {
 	users map[string]*User
-	ids   []string // the default user first, then the file's order
+	ids   []string          // the default user first, then the file's order
+	uids  map[uint32]string // unix_uids: local uid → user id; no entry for the default user
 }
 
 // User is one user of a [Policy] with its effective permissions.
@@ -91,6 +92,16 @@ func Parse(path string, data []byte) (*Policy, error) {
 func (p *Policy) User(credentials string) (*User, bool) {
 	u, ok := p.users[credentials]
 	return u, ok
+}
+
+// UnixUser returns the id of the user whose unix_uids lists uid: the user a
+// v2 request without credentials acts as when it comes over the Unix socket
+// from a process running as uid. ok is false for a uid no user lists (such
+// a request acts as the default user). No uid is special: root and the
+// daemon's own uid are mapped only when listed.
+func (p *Policy) UnixUser(uid uint32) (id string, ok bool) {
+	id, ok = p.uids[uid]
+	return id, ok
 }
 
 // Users returns the user ids: the default user ("") first, then the file's
@@ -179,6 +190,7 @@ func build(ps *problems, entries []*entry) *Policy {
 	def := Default().users[""]
 	firstAt := make(map[string]pos)
 	var firstOther *item // the first user that is not the default user
+	uids := uidMap{at: make(map[uint32]pos)}
 	for _, en := range entries {
 		if en.kind != kindUser {
 			continue
@@ -222,6 +234,7 @@ func build(ps *problems, entries []*entry) *Policy {
 		if id != "" && firstOther == nil {
 			firstOther = en.id
 		}
+		uids.add(ps, id, en.uids)
 		var base []api.Permission
 		switch {
 		case en.bare:
@@ -240,7 +253,40 @@ func build(ps *problems, entries []*entry) *Policy {
 	}
 	p.users[""] = def
 	p.ids = append([]string{""}, p.ids...)
+	p.uids = uids.users
 	return p
+}
+
+// uidMap collects the unix_uids of a file's users, one user per uid.
+type uidMap struct {
+	users map[uint32]string // uid → user id; nil until a uid is mapped
+	at    map[uint32]pos    // where each mapped uid is listed
+}
+
+// add maps the uids the user id lists, and reports those that cannot be.
+func (m *uidMap) add(ps *problems, id string, uids []uidItem) {
+	if len(uids) == 0 {
+		return
+	}
+	if id == "" {
+		ps.add(uids[0].at, "user.%s: the default user cannot list uids (a uid no user lists acts as the default user already)", keyUnixUIDs)
+		return
+	}
+	for _, u := range uids {
+		first, dup := m.users[u.uid]
+		switch {
+		case dup && first == id:
+			ps.add(u.at, "user.%s: uid %d is listed twice (first at line %d)", keyUnixUIDs, u.uid, m.at[u.uid].line)
+		case dup:
+			ps.add(u.at, "user.%s: uid %d is already listed for user %q (at line %d): a uid can act as one user only", keyUnixUIDs, u.uid, first, m.at[u.uid].line)
+		default:
+			if m.users == nil {
+				m.users = make(map[uint32]string)
+			}
+			m.users[u.uid] = id
+			m.at[u.uid] = u.at
+		}
+	}
 }
 
 // checkPerms returns the valid permission names of items and reports the

@@ -8,12 +8,7 @@ import (
 )
 
 func TestStoreReload(t *testing.T) {
-	dir := t.TempDir()
-	path := writeFile(t, dir, "config-access.toml", "[[user]]\nid = \"k\"\n")
-	s, err := NewStore(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, dir, path := newStore(t, "[[user]]\nid = \"k\"\n")
 	if s.Path() != path {
 		t.Errorf("Path() = %q", s.Path())
 	}
@@ -84,17 +79,12 @@ func TestNewStoreErrors(t *testing.T) {
 // -race. Every reader sees one whole policy: user k either holds both
 // permissions of a version of the file or neither.
 func TestStoreConcurrent(t *testing.T) {
-	dir := t.TempDir()
 	files := []string{
 		"[[user]]\nid = \"k\"\nallow = \"api_version, api_block_count\"\n",
 		"[[user]]\nid = \"k\"\nbare = true\n",
 		"[[user]]\nid = \"k\"\nallow = \"api_versio\"\n", // invalid: keeps the previous one
 	}
-	path := writeFile(t, dir, "config-access.toml", files[0])
-	s, err := NewStore(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, dir, path := newStore(t, files[0])
 	version, count := msg(t, "Version"), msg(t, "BlockCount")
 	var wg sync.WaitGroup
 	stop := make(chan struct{})

@@ -21,7 +21,8 @@ const (
 
 // Peer describes one connection. It is immutable after the connection is
 // accepted, except AccessChecked, which the session sets once, before it
-// handles the connection's first request.
+// handles the connection's first request. (Cred is filled in as part of
+// accepting, before the session's context carries the Peer.)
 type Peer struct {
 	Session     uint64    // unique per server, starting at 1
 	Transport   Transport // the listener it came through
@@ -31,9 +32,23 @@ type Peer struct {
 	// connection. When the server requires the check, no request is handled
 	// before it is true.
 	AccessChecked bool
+	// Cred is who opened a Unix-socket connection, as the kernel reported
+	// it (SO_PEERCRED) when the connection was accepted: the process, user
+	// and group at connect() time. It is nil on TCP, through the gateway,
+	// and where the platform cannot tell (anything but Linux).
+	Cred *Cred
 	// Conn is the persistent connection, for handlers that push events on
 	// it later (subscriptions); nil where there is none (the HTTP gateway).
 	Conn Conn
+}
+
+// Cred is a Unix-socket peer's credentials, fixed when it called connect():
+// a process that changes its user afterwards, or hands the connection to
+// another process, keeps the credentials it connected with.
+type Cred struct {
+	PID int32  // the connecting process (as the daemon's pid namespace sees it)
+	UID uint32 // its effective user id
+	GID uint32 // its effective group id
 }
 
 // Conn is what a handler may do with the connection its request came on.

@@ -10,6 +10,7 @@ import (
 	"github.com/nipc/nipc/api"
 	"github.com/nipc/nipc/api/fb"
 	"github.com/nipc/nipc/api/fbjson"
+	"github.com/nipc/nipc/internal/peer"
 	"github.com/nipc/nipc/ipc"
 )
 
@@ -18,6 +19,40 @@ import (
 // check permissions themselves.
 type Authorizer interface {
 	Permitted(credentials string, m api.MessageInfo) bool
+}
+
+// UnixUserMapper is implemented by an Authorizer that maps the uids of
+// Unix-socket peers to users (*authz.Policy, from config-access.toml's
+// unix_uids). When the authorizer in force implements it, a v2 request
+// without credentials from a Unix-socket peer whose uid it maps acts as
+// that user; credentials in the envelope always win.
+type UnixUserMapper interface {
+	// UnixUser returns the credentials (user id) a request without
+	// credentials from a process running as uid acts with.
+	UnixUser(uid uint32) (credentials string, ok bool)
+}
+
+// principal returns the credentials a v2 request acts with under pol:
+// the envelope's own (creds) when it has any; otherwise, when the request
+// came over the Unix socket from a peer whose uid pol maps to a user
+// (peer.Peer.Cred, read once per connection), that user's id; otherwise
+// "", the default user. Explicit credentials always keep their meaning, so
+// a mapped local client can still act as another user by sending that
+// user's credentials, and a TCP or gateway request never has a uid.
+func principal(ctx context.Context, pol Authorizer, creds string) string {
+	if creds != "" {
+		return creds
+	}
+	m, ok := pol.(UnixUserMapper)
+	if !ok {
+		return ""
+	}
+	if p := peer.From(ctx); p != nil && p.Cred != nil {
+		if id, ok := m.UnixUser(p.Cred.UID); ok {
+			return id
+		}
+	}
+	return ""
 }
 
 // DefaultPolicy is the node's built-in access model when there is no access
@@ -129,7 +164,8 @@ func (v *V2) Dispatch(ctx context.Context, env *fb.EnvelopeT) *fb.EnvelopeT {
 		return api.ErrorEnvelope(api.ErrUnknownMessageType, "", now)
 	}
 	corr := env.CorrelationId
-	if !v.policy().Permitted(env.Credentials, info) {
+	pol := v.policy() // one policy per request: the uid mapping and the check agree
+	if !pol.Permitted(principal(ctx, pol, env.Credentials), info) {
 		return api.ErrorEnvelope(api.ErrAccessDenied, corr, now)
 	}
 	if body == nil {

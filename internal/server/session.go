@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"os"
 	"runtime/debug"
@@ -82,7 +83,7 @@ func (ss *session) runAfterReply() {
 }
 
 func (ss *session) run() {
-	log := ss.srv.log.With("session", ss.peer.Session, "transport", ss.peer.Transport)
+	log := ss.identify(ss.srv.log.With("session", ss.peer.Session, "transport", ss.peer.Transport))
 	ctx, cancel := context.WithCancel(peer.With(ss.srv.baseCtx, ss.peer))
 	defer func() {
 		if r := recover(); r != nil {
@@ -100,6 +101,33 @@ func (ss *session) run() {
 			return
 		}
 	}
+}
+
+// identify establishes who is at the other end, once, before the first
+// request: on a Unix socket it reads the peer's credentials into
+// ss.peer.Cred (nothing else writes the Peer before the session's context
+// exists). It logs the new connection at debug level and returns log with
+// the peer's pid and uid added, for the connection's later log lines.
+func (ss *session) identify(log *slog.Logger) *slog.Logger {
+	uc, ok := ss.conn.(*net.UnixConn)
+	if !ok {
+		log.Debug("connection opened", "remote", ss.peer.Remote)
+		return log
+	}
+	cred, err := peerCred(uc)
+	switch {
+	case err == nil:
+		ss.peer.Cred = cred
+		log = log.With("pid", cred.PID, "uid", cred.UID)
+		log.Debug("connection opened", "gid", cred.GID)
+	case errors.Is(err, errors.ErrUnsupported):
+		log.Debug("connection opened", "peer_cred", "unknown")
+	default:
+		// Not seen on Linux for a connected socket; the connection is
+		// still served, without uid identity (the default user).
+		log.Warn("connection opened; cannot read the peer's credentials", "peer_cred", "unknown", "err", err)
+	}
+	return log
 }
 
 // serveOne reads, handles and answers one request. It reports whether the
