@@ -176,10 +176,7 @@ type observed struct {
 type recordingObserver struct{ seen []observed }
 
 func (r *recordingObserver) Observe(_ context.Context, api, name string, _ ipc.Encoding, o Outcome, _ time.Duration) {
-	if api != "legacy" {
-		panic("api " + api)
-	}
-	r.seen = append(r.seen, observed{name, o})
+	r.seen = append(r.seen, observed{api + " " + name, o})
 }
 
 // TestLegacyObserver: every request is observed once, with its action's
@@ -190,16 +187,16 @@ func TestLegacyObserver(t *testing.T) {
 		body string
 		want observed
 	}{
-		{`{"action":"echo","value":"x"}`, observed{"echo", Answered}},
-		{`{"action":"echo"}`, observed{"echo", Failed}},
-		{`{"action":"fail"}`, observed{"fail", Failed}},
-		{`{"action":"boom"}`, observed{"boom", Failed}},
-		{`{"action":"empty"}`, observed{"empty", Failed}},
-		{`{"action":"wallet_seed"}`, observed{"wallet_seed", Denied}},
-		{`{"action":"stop"}`, observed{"stop", Denied}},
-		{`{"action":"no_such_action"}`, observed{Unknown, Failed}},
-		{`{"value":"x"}`, observed{Unknown, Failed}},
-		{`not json`, observed{Unknown, Failed}},
+		{`{"action":"echo","value":"x"}`, observed{"legacy echo", Answered}},
+		{`{"action":"echo"}`, observed{"legacy echo", Failed}},
+		{`{"action":"fail"}`, observed{"legacy fail", Failed}},
+		{`{"action":"boom"}`, observed{"legacy boom", Failed}},
+		{`{"action":"empty"}`, observed{"legacy empty", Failed}},
+		{`{"action":"wallet_seed"}`, observed{"legacy wallet_seed", Denied}},
+		{`{"action":"stop"}`, observed{"legacy stop", Denied}},
+		{`{"action":"no_such_action"}`, observed{"legacy unknown", Failed}},
+		{`{"value":"x"}`, observed{"legacy unknown", Failed}},
+		{`not json`, observed{"legacy unknown", Failed}},
 	}
 	for _, tt := range tests {
 		l, _ := testLegacy(false)

@@ -93,6 +93,9 @@ type V2 struct {
 	RejectUnknownFields bool
 	Log                 *slog.Logger
 	Now                 func() time.Time
+	// Observer, if set, is told of every request handled through Handle,
+	// HandleBinary or HandleJSON (metrics).
+	Observer Observer
 }
 
 func (v *V2) now() time.Time {
@@ -122,9 +125,10 @@ func (v *V2) HandleBinary(ctx context.Context, payload, dst []byte) []byte {
 	env, err := api.Decode(payload)
 	var reply *fb.EnvelopeT
 	if err != nil {
+		v.observeUnparsed(ctx, ipc.EncodingFlatbuffers)
 		reply = api.ErrorEnvelope(api.ErrVerify, "", v.now())
 	} else {
-		reply = v.Dispatch(ctx, env)
+		reply = v.observedDispatch(ctx, ipc.EncodingFlatbuffers, env)
 	}
 	out, err := api.Encode(reply)
 	if err != nil {
@@ -140,9 +144,10 @@ func (v *V2) HandleBinary(ctx context.Context, payload, dst []byte) []byte {
 func (v *V2) HandleJSON(ctx context.Context, payload, dst []byte) []byte {
 	env, err := fbjson.ParseEnvelope(payload, fbjson.Options{RejectUnknownFields: v.RejectUnknownFields})
 	if err != nil {
+		v.observeUnparsed(ctx, ipc.EncodingFlatbuffersJSON)
 		return append(dst, fbjson.ErrorReply(err)...)
 	}
-	out, err := fbjson.RenderEnvelope(v.Dispatch(ctx, env))
+	out, err := fbjson.RenderEnvelope(v.observedDispatch(ctx, ipc.EncodingFlatbuffersJSON, env))
 	if err != nil {
 		v.log().Error("rendering a v2 reply", "err", err)
 		return append(dst, fbjson.ErrorLine("Couldn't serialize response to JSON")...)
@@ -152,6 +157,30 @@ func (v *V2) HandleJSON(ctx context.Context, payload, dst []byte) []byte {
 
 // Dispatch answers a decoded request envelope.
 func (v *V2) Dispatch(ctx context.Context, env *fb.EnvelopeT) *fb.EnvelopeT {
+	reply, _, _ := v.dispatch(ctx, env)
+	return reply
+}
+
+// observedDispatch is Dispatch, told to the Observer.
+func (v *V2) observedDispatch(ctx context.Context, enc ipc.Encoding, env *fb.EnvelopeT) *fb.EnvelopeT {
+	if v.Observer == nil {
+		return v.Dispatch(ctx, env)
+	}
+	start := time.Now()
+	reply, name, outcome := v.dispatch(ctx, env)
+	v.Observer.Observe(ctx, "v2", name, enc, outcome, time.Since(start))
+	return reply
+}
+
+func (v *V2) observeUnparsed(ctx context.Context, enc ipc.Encoding) {
+	if v.Observer != nil {
+		v.Observer.Observe(ctx, "v2", Unknown, enc, Failed, 0)
+	}
+}
+
+// dispatch is Dispatch, also saying which message it was (Unknown for a
+// type without a handler) and how it ended.
+func (v *V2) dispatch(ctx context.Context, env *fb.EnvelopeT) (reply *fb.EnvelopeT, name string, outcome Outcome) {
 	now := v.now()
 	var typ fb.Message
 	var body any
@@ -161,21 +190,21 @@ func (v *V2) Dispatch(ctx context.Context, env *fb.EnvelopeT) *fb.EnvelopeT {
 	info, known := api.LookupMessage(typ)
 	h, handled := v.Handlers[typ]
 	if !known || !handled || info.Kind != api.KindRequest {
-		return api.ErrorEnvelope(api.ErrUnknownMessageType, "", now)
+		return api.ErrorEnvelope(api.ErrUnknownMessageType, "", now), Unknown, Failed
 	}
 	corr := env.CorrelationId
 	pol := v.policy() // one policy per request: the uid mapping and the check agree
 	if !pol.Permitted(principal(ctx, pol, env.Credentials), info) {
-		return api.ErrorEnvelope(api.ErrAccessDenied, corr, now)
+		return api.ErrorEnvelope(api.ErrAccessDenied, corr, now), info.Name, Denied
 	}
 	if body == nil {
-		return api.ErrorEnvelope(api.ErrInvalidMessage, corr, now)
+		return api.ErrorEnvelope(api.ErrInvalidMessage, corr, now), info.Name, Failed
 	}
-	reply, err := v.call(ctx, info, h, body)
+	msg, err := v.call(ctx, info, h, body)
 	if err != nil {
-		return api.ErrorEnvelope(err, corr, v.now())
+		return api.ErrorEnvelope(err, corr, v.now()), info.Name, Failed
 	}
-	return api.NewEnvelope(reply, corr, v.now())
+	return api.NewEnvelope(msg, corr, v.now()), info.Name, Answered
 }
 
 func (v *V2) call(ctx context.Context, info api.MessageInfo, h V2Func, body any) (reply any, err error) {
