@@ -71,7 +71,7 @@ func New() *Metrics {
 		}, []string{"transport"}),
 		accessFailed: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "nipc_access_check_failures_total",
-			Help: "IPC connections refused by the shared-secret access check.",
+			Help: "IPC connections closed because the shared-secret access check failed or was not completed.",
 		}),
 		reloads: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "nipc_reloads_total",

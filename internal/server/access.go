@@ -65,6 +65,9 @@ func (ss *session) accessCheck(log sessionLog) bool {
 		} else {
 			log.Warn("access check failed; closing connection", "remote", ss.peer.Remote, "reason", err)
 		}
+		if o := ss.srv.cfg.Observer; o != nil {
+			o.AccessCheckFailed()
+		}
 		return false
 	}
 	ss.peer.AccessChecked = true

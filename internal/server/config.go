@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io/fs"
 	"time"
+
+	"github.com/nipc/nipc/internal/peer"
 )
 
 // Config is what the server needs to know. The zero value serves nothing;
@@ -24,6 +26,18 @@ type Config struct {
 	// ipc.ReadSecretFile and fails if it cannot.
 	AccessSecret []byte
 	AccessFile   string
+
+	// Observer, if set, is told of connections opening and ending and of
+	// failed access checks (metrics).
+	Observer ConnObserver
+}
+
+// ConnObserver is told of the server's connections. Its methods must be
+// safe for concurrent use and must not block.
+type ConnObserver interface {
+	ConnOpened(peer.Transport)
+	ConnClosed(peer.Transport)
+	AccessCheckFailed()
 }
 
 // TCPConfig is the TCP transport ([node.ipc.tcp]).

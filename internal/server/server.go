@@ -182,6 +182,9 @@ func (s *Server) track(sess *session) bool {
 	s.sessions[sess] = struct{}{}
 	s.active.Add(1)
 	s.wg.Add(1)
+	if o := s.cfg.Observer; o != nil {
+		o.ConnOpened(sess.peer.Transport)
+	}
 	return true
 }
 
@@ -190,6 +193,9 @@ func (s *Server) untrack(sess *session) {
 	delete(s.sessions, sess)
 	s.mu.Unlock()
 	s.active.Add(-1)
+	if o := s.cfg.Observer; o != nil {
+		o.ConnClosed(sess.peer.Transport)
+	}
 	s.wg.Done()
 }
 
