@@ -15,6 +15,7 @@ import (
 	"github.com/nipc/nipc/client"
 	"github.com/nipc/nipc/internal/config"
 	"github.com/nipc/nipc/internal/gateway"
+	"github.com/nipc/nipc/internal/systemd"
 )
 
 // cmdGateway runs the HTTP(S)/WebSocket gateway as its own process, reaching
@@ -22,7 +23,8 @@ import (
 // WebSocket is config-node.toml's [node.websocket] (address, port and
 // allowed_origins, to which each --ws_origin adds a pattern). SIGHUP
 // reloads the TLS certificate; the first SIGINT/SIGTERM drains, a second
-// one exits at once.
+// one exits at once. Under systemd it takes the sockets named "rpc" and
+// "websocket" and reports readiness, reloads and shutdown (internal/systemd).
 func cmdGateway(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -89,6 +91,12 @@ func runGateway(ctx context.Context, args []string, stdout, stderr io.Writer, ho
 	ws := nc.Node.WebSocket
 	ws.AllowedOrigins = append(slices.Clip(ws.AllowedOrigins), origins...)
 	log := newLogger(stderr, nc.Node.Logging)
+	notify := systemd.NotifierFromEnv(log)
+	sockets, err := systemd.Activated(systemd.RoleRPC, systemd.RoleWebSocket)
+	if err != nil {
+		return exitf(exitConfig, "socket activation: %v", err)
+	}
+	given := gateway.Listeners{HTTP: sockets.RPC, WebSocket: sockets.WebSocket}
 	backend := gateway.NewIPC(gateway.IPCOptions{
 		Client:              gateway.ClientConfig(rc),
 		RejectUnknownFields: !nc.Node.IPC.Flatbuffers.SkipUnexpectedFieldsInJSON,
@@ -99,6 +107,7 @@ func runGateway(ctx context.Context, args []string, stdout, stderr io.Writer, ho
 	err = backend.Check(cctx)
 	ccancel()
 	if _, bad := errors.AsType[*client.AccessFileError](err); bad {
+		sockets.Close()
 		return exitf(exitConfig, "%v", err)
 	} else if err != nil {
 		log.Warn("the node is not reachable yet; requests fail until it is", "err", err)
@@ -106,9 +115,10 @@ func runGateway(ctx context.Context, args []string, stdout, stderr io.Writer, ho
 	cfg := gateway.Config{RPC: rc, WebSocket: ws, Backend: backend, Log: log}
 	srv, err := gateway.New(cfg)
 	if err != nil {
+		sockets.Close()
 		return exitf(exitConfig, "%v", err)
 	}
-	if err := srv.Listen(); err != nil {
+	if err := srv.Listen(given); err != nil {
 		return exitf(1, "%v", err)
 	}
 	network, addr := gateway.ClientConfig(rc).Network()
@@ -127,17 +137,26 @@ func runGateway(ctx context.Context, args []string, stdout, stderr io.Writer, ho
 
 	served := make(chan error, 1)
 	go func() { served <- srv.ListenAndServe() }()
+	where := fmt.Sprintf("HTTP on %s; WebSocket on %s; node at %s %s", srv.Addr(), wsAddr, network, addr)
+	notify.Ready(where)
 	for {
 		select {
 		case err := <-served:
+			notify.Stopping("gateway stopped: " + err.Error())
 			return exitf(1, "%v", err)
 		case <-hooks.reload:
-			srv.Reload() // logs the outcome; a bad certificate leaves the old one
+			notify.Reloading("reloading the TLS certificate")
+			status := "reloaded"
+			if err := srv.Reload(); err != nil { // logged; a bad certificate leaves the old one
+				status = "reload failed, the previous certificate stays: " + err.Error()
+			}
+			notify.Ready(status + "; " + where)
 			continue
 		case <-ctx.Done():
 		}
 		break
 	}
+	notify.Stopping("shutting down")
 	dctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if hooks.force != nil {

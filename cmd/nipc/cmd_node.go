@@ -14,6 +14,7 @@ import (
 
 	"github.com/nipc/nipc/internal/config"
 	"github.com/nipc/nipc/internal/node"
+	"github.com/nipc/nipc/internal/systemd"
 	"github.com/nipc/nipc/nano"
 )
 
@@ -92,7 +93,12 @@ func cmdNode(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		return exitf(exitConfig, "create data directory: %v", err)
 	}
 	log := newLogger(stderr, nc.Node.Logging)
-	n, err := node.New(node.Options{DataDir: dir, Node: nc, RPC: rc, Log: log})
+	notify := systemd.NotifierFromEnv(log)
+	sockets, err := systemd.Activated(systemd.RoleIPCTCP, systemd.RoleIPCUnix, systemd.RoleRPC, systemd.RoleWebSocket)
+	if err != nil {
+		return exitf(exitConfig, "socket activation: %v", err)
+	}
+	n, err := node.New(node.Options{DataDir: dir, Node: nc, RPC: rc, Log: log, Listeners: sockets, Notify: notify})
 	if err != nil {
 		return exitf(exitConfig, "%v", err)
 	}

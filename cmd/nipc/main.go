@@ -10,7 +10,9 @@
 //	nipc bench [-c N] [-n N | -d DURATION] [-action NAME | -req JSON] [-url URL]
 //
 // Client verbs find the daemon through NIPC_IPC_PATH, NIPC_IPC_ADDR and
-// NIPC_IPC_PORT; the flags -S path, -A addr and -P port beat them. Results go
+// NIPC_IPC_PORT; the flags -S path, -A addr and -P port beat them. The
+// daemon verbs (node, gateway) speak systemd's notify and socket-activation
+// protocols when NOTIFY_SOCKET and LISTEN_FDS say so (internal/systemd). Results go
 // to stdout as JSON, diagnostics to stderr. Exit codes are listed by usage().
 package main
 
@@ -132,6 +134,10 @@ Usage:
 Client flags (after the verb): -S PATH (Unix socket), -A ADDR, -P PORT,
 -access-file FILE (the IPC access check's secret), -timeout DURATION. Environment: NIPC_IPC_PATH (wins when set), NIPC_IPC_ADDR,
 NIPC_IPC_PORT, NIPC_IPC_ACCESS_FILE, NIPC_API_KEY.
+
+Under systemd, node and gateway report readiness, reloads and shutdown to NOTIFY_SOCKET
+(Type=notify-reload) and take sockets passed by LISTEN_FDS, named by FileDescriptorName=
+ipc-tcp, ipc-unix, rpc or websocket (docs/CONFIG.md, "Running under systemd").
 
 Exit codes: 0 ok, 1 the node answered with an error, 2 usage, 69 node unreachable,
 75 timeout, 76 protocol error, 77 access denied, 78 configuration invalid.

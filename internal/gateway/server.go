@@ -160,34 +160,74 @@ func New(cfg Config) (*Server, error) {
 	return s, nil
 }
 
+// Listeners are listeners opened by someone else (systemd socket
+// activation) for Listen to serve in place of the configured addresses.
+type Listeners struct {
+	HTTP      net.Listener // in place of config-rpc.toml's address and port
+	WebSocket net.Listener // in place of [node.websocket]'s address and port
+}
+
 // Listen binds the HTTP address and, if [node.websocket] is enabled, the
-// WebSocket address. It may be called once, before ListenAndServe.
-func (s *Server) Listen() error {
+// WebSocket address. A listener given in pre is served in place of the
+// configured address for its role, enabled in the configuration or not;
+// the server owns it from the call on and closes it if Listen fails. It may
+// be called once, before ListenAndServe.
+func (s *Server) Listen(pre ...Listeners) error {
+	var given Listeners
+	for _, p := range pre {
+		if p.HTTP != nil {
+			given.HTTP = p.HTTP
+		}
+		if p.WebSocket != nil {
+			given.WebSocket = p.WebSocket
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	closeGiven := func() {
+		for _, l := range []net.Listener{given.HTTP, given.WebSocket} {
+			if l != nil {
+				l.Close()
+			}
+		}
+	}
 	if s.httpL != nil || s.wsL != nil {
+		closeGiven()
 		return errors.New("gateway: Listen called twice")
 	}
-	if !s.cfg.DisableHTTP {
+	switch {
+	case given.HTTP != nil:
+		s.httpL = given.HTTP
+	case !s.cfg.DisableHTTP:
 		l, err := net.Listen("tcp", net.JoinHostPort(s.cfg.RPC.Address, strconv.Itoa(s.cfg.RPC.Port)))
 		if err != nil {
+			closeGiven()
 			return fmt.Errorf("gateway: HTTP listener: %w", err)
 		}
 		s.httpL = l
 	}
-	if ws := s.cfg.WebSocket; ws.Enable {
+	switch ws := s.cfg.WebSocket; {
+	case given.WebSocket != nil:
+		s.wsL = given.WebSocket
+	case ws.Enable:
 		l, err := net.Listen("tcp", net.JoinHostPort(ws.Address, strconv.Itoa(ws.Port)))
 		if err != nil {
-			if s.httpL != nil {
+			if s.httpL != nil && s.httpL != given.HTTP {
 				s.httpL.Close()
-				s.httpL = nil
 			}
+			s.httpL = nil
+			closeGiven()
 			return fmt.Errorf("gateway: WebSocket listener: %w", err)
 		}
 		s.wsL = l
 	}
-	if s.cfg.RPC.EnableControl && !s.cfg.DisableHTTP && !isLoopback(s.cfg.RPC.Address) {
-		s.log.Warn("control-level RPCs are enabled on a non-local address", "address", s.cfg.RPC.Address)
+	addr, local := s.cfg.RPC.Address, isLoopback(s.cfg.RPC.Address)
+	if given.HTTP != nil { // a Unix socket is local
+		a, isTCP := given.HTTP.Addr().(*net.TCPAddr)
+		addr, local = given.HTTP.Addr().String(), !isTCP || a.IP.IsLoopback()
+	}
+	if s.cfg.RPC.EnableControl && s.httpL != nil && !local {
+		s.log.Warn("control-level RPCs are enabled on a non-local address", "address", addr)
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"maps"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/nipc/nipc/internal/ledger"
 	"github.com/nipc/nipc/internal/rpc"
 	"github.com/nipc/nipc/internal/server"
+	"github.com/nipc/nipc/internal/systemd"
 	"github.com/nipc/nipc/internal/wallet"
 	"github.com/nipc/nipc/ipc"
 	"github.com/nipc/nipc/nano"
@@ -35,6 +37,13 @@ type Options struct {
 	// DrainTimeout bounds how long shutdown waits for requests in flight
 	// (default 10 s).
 	DrainTimeout time.Duration
+	// Listeners are the sockets systemd passed (socket activation). Each
+	// is served in place of the configured address for its role, and
+	// turns the role on. The node owns them from New on.
+	Listeners systemd.Listeners
+	// Notify, if not nil, hears READY=1 once the node serves, RELOADING=1
+	// and READY=1 around each reload, and STOPPING=1 when shutdown begins.
+	Notify *systemd.Notifier
 }
 
 // Node is a running nipc daemon.
@@ -57,10 +66,21 @@ type Node struct {
 
 	stopOnce sync.Once
 	stopc    chan struct{} // closed when a stop is requested
+
+	// stateMu orders the service manager's notifications: a reload's
+	// RELOADING=1 and READY=1 come between the READY=1 of the start and
+	// STOPPING=1, or not at all. It also serialises reloads.
+	stateMu sync.Mutex
+	serving bool // READY=1 sent, STOPPING=1 not yet
 }
 
 // New builds a node from validated configuration. Nothing listens yet.
-func New(opts Options) (*Node, error) {
+func New(opts Options) (_ *Node, err error) {
+	defer func() {
+		if err != nil {
+			opts.Listeners.Close()
+		}
+	}()
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
@@ -105,11 +125,12 @@ func New(opts Options) (*Node, error) {
 		Log:                 opts.Log,
 	}
 
-	if opts.Node.RPC.Enable || opts.Node.Node.WebSocket.Enable {
+	httpOn := opts.Node.RPC.Enable || opts.Listeners.RPC != nil
+	if httpOn || opts.Node.Node.WebSocket.Enable || opts.Listeners.WebSocket != nil {
 		gw, err := gateway.New(gateway.Config{
 			RPC:         opts.RPC,
 			WebSocket:   opts.Node.Node.WebSocket,
-			DisableHTTP: !opts.Node.RPC.Enable,
+			DisableHTTP: !httpOn,
 			Backend:     gateway.NewInProcess(n.legacy, n.v2),
 			Broker:      n.broker,
 			Policy:      func() rpc.Authorizer { return n.access.Current() },
@@ -141,14 +162,14 @@ func serverConfig(o Options) server.Config {
 	}
 	return server.Config{
 		TCP: server.TCPConfig{
-			Enable:      ipcc.TCP.Enable,
+			Enable:      ipcc.TCP.Enable || o.Listeners.IPCTCP != nil,
 			Address:     ipcc.TCP.Address,
 			Port:        ipcc.TCP.Port,
 			IOTimeout:   ipcc.TCP.IOTimeout.Duration(),
 			AllowUnsafe: ipcc.TCP.AllowUnsafe,
 		},
 		Local: server.LocalConfig{
-			Enable:      ipcc.Local.Enable,
+			Enable:      ipcc.Local.Enable || o.Listeners.IPCUnix != nil,
 			Path:        ipcc.Local.Path,
 			Mode:        ipcc.Local.Mode(),
 			IOTimeout:   ipcc.Local.IOTimeout.Duration(),
@@ -171,9 +192,27 @@ func (n *Node) handle(ctx context.Context, enc ipc.Encoding, payload, dst []byte
 }
 
 // Reload re-reads what can change while the node runs: the access file
-// (config-access.toml), as parse → validate → swap. On error the old policy
-// stays in force and the error says why.
+// (config-access.toml), as parse → validate → swap, and the gateway's TLS
+// certificate. On error the old policy stays in force and the error says
+// why. Once the node serves, the service manager hears RELOADING=1 before
+// and READY=1 after, with a STATUS= line saying how it went.
 func (n *Node) Reload() error {
+	n.stateMu.Lock()
+	defer n.stateMu.Unlock()
+	if !n.serving {
+		return n.reload()
+	}
+	n.opts.Notify.Reloading("reloading " + config.AccessFile)
+	err := n.reload()
+	status := "reloaded " + config.AccessFile
+	if err != nil {
+		status = "reload failed, the previous configuration stays: " + err.Error()
+	}
+	n.opts.Notify.Ready(status + "; " + n.where())
+	return err
+}
+
+func (n *Node) reload() error {
 	if err := n.access.Reload(); err != nil {
 		n.log.Error("reload failed; the previous access policy stays in force", "err", err)
 		return err
@@ -185,14 +224,17 @@ func (n *Node) Reload() error {
 	return nil
 }
 
-// Listen binds the IPC transports. If it fails, the node is closed.
+// Listen binds the IPC transports and the gateway's, or takes the sockets
+// systemd passed for them. If it fails, the node is closed.
 func (n *Node) Listen() error {
-	if err := n.srv.Listen(); err != nil {
+	sd := n.opts.Listeners
+	if err := n.srv.ListenWith(sd.IPCTCP, sd.IPCUnix); err != nil {
+		systemd.Listeners{RPC: sd.RPC, WebSocket: sd.WebSocket}.Close()
 		n.closeState()
 		return err
 	}
 	if n.gw != nil {
-		if err := n.gw.Listen(); err != nil {
+		if err := n.gw.Listen(gateway.Listeners{HTTP: sd.RPC, WebSocket: sd.WebSocket}); err != nil {
 			n.srv.Close()
 			n.closeState()
 			return err
@@ -210,7 +252,46 @@ func (n *Node) TCPAddr() string {
 }
 
 // UnixPath is the IPC socket path, or "".
-func (n *Node) UnixPath() string { return n.srv.UnixPath() }
+func (n *Node) UnixPath() string {
+	if l := n.opts.Listeners.IPCUnix; l != nil {
+		return l.Addr().String()
+	}
+	return n.srv.UnixPath()
+}
+
+// where says what listens where, for the service manager's STATUS= line.
+func (n *Node) where() string {
+	var ipcs, parts []string
+	if a := n.TCPAddr(); a != "" {
+		ipcs = append(ipcs, "tcp "+a)
+	}
+	if p := n.UnixPath(); p != "" {
+		ipcs = append(ipcs, "unix "+p)
+	}
+	parts = append(parts, "IPC on "+strings.Join(ipcs, " and "))
+	if n.gw != nil {
+		if a := n.gw.Addr(); a != nil {
+			parts = append(parts, "HTTP on "+a.String())
+		}
+		if a := n.gw.WebSocketAddr(); a != nil {
+			parts = append(parts, "WebSocket on "+a.String())
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// notifyServing tells the service manager that the node serves, or (false)
+// that it stops, in order with reloads.
+func (n *Node) notifyServing(serving bool, status string) {
+	n.stateMu.Lock()
+	defer n.stateMu.Unlock()
+	if serving {
+		n.opts.Notify.Ready(status)
+	} else if n.serving {
+		n.opts.Notify.Stopping(status)
+	}
+	n.serving = serving
+}
 
 // RequestStop begins an orderly shutdown; Run returns once it is done.
 func (n *Node) RequestStop() { n.stopOnce.Do(func() { close(n.stopc) }) }
@@ -242,9 +323,11 @@ func (n *Node) Run(ctx context.Context, force <-chan struct{}) error {
 		<-gwDone
 	}
 	n.log.Info("nipc node running", "version", Version, "tcp", n.TCPAddr(), "unix", n.UnixPath(), "data_path", n.opts.DataDir)
+	n.notifyServing(true, n.where())
 
 	select {
 	case err := <-served:
+		n.notifyServing(false, "IPC server stopped: "+err.Error())
 		n.srv.Close()
 		stopGateway(context.Background())
 		stopFeed()
@@ -252,8 +335,10 @@ func (n *Node) Run(ctx context.Context, force <-chan struct{}) error {
 		return fmt.Errorf("node: IPC server stopped: %w", err)
 	case <-ctx.Done():
 		n.log.Info("shutting down", "reason", "signal")
+		n.notifyServing(false, "shutting down (signal)")
 	case <-n.stopc:
 		n.log.Info("shutting down", "reason", "stop action")
+		n.notifyServing(false, "shutting down (stop action)")
 	}
 	dctx, cancel := context.WithTimeout(context.Background(), n.opts.DrainTimeout)
 	defer cancel()
