@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"net"
+	"net/http"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nipc/nipc/api/fb"
@@ -17,6 +20,7 @@ import (
 	"github.com/nipc/nipc/internal/config"
 	"github.com/nipc/nipc/internal/gateway"
 	"github.com/nipc/nipc/internal/ledger"
+	"github.com/nipc/nipc/internal/metrics"
 	"github.com/nipc/nipc/internal/rpc"
 	"github.com/nipc/nipc/internal/server"
 	"github.com/nipc/nipc/internal/systemd"
@@ -72,6 +76,12 @@ type Node struct {
 	// STOPPING=1, or not at all. It also serialises reloads.
 	stateMu sync.Mutex
 	serving bool // READY=1 sent, STOPPING=1 not yet
+
+	// metrics is nil unless [node.metrics] is on (metrics.go).
+	metrics    *metrics.Metrics
+	metricsL   net.Listener
+	metricsSrv *http.Server
+	down       atomic.Pointer[string] // why /healthz fails; nil while serving
 }
 
 // New builds a node from validated configuration. Nothing listens yet.
@@ -88,6 +98,7 @@ func New(opts Options) (_ *Node, err error) {
 		opts.DrainTimeout = 10 * time.Second
 	}
 	n := &Node{opts: opts, log: opts.Log, started: time.Now(), stopc: make(chan struct{})}
+	n.setDown("starting")
 	if err := n.openState(); err != nil {
 		return nil, err
 	}
@@ -124,6 +135,11 @@ func New(opts Options) (_ *Node, err error) {
 		RejectUnknownFields: !opts.Node.Node.IPC.Flatbuffers.SkipUnexpectedFieldsInJSON,
 		Log:                 opts.Log,
 	}
+	if opts.Node.Node.Metrics.Enable {
+		n.metrics = n.newMetrics()
+		n.legacy.Observer = n.metrics
+		n.v2.Observer = n.metrics
+	}
 
 	httpOn := opts.Node.RPC.Enable || opts.Listeners.RPC != nil
 	if httpOn || opts.Node.Node.WebSocket.Enable || opts.Listeners.WebSocket != nil {
@@ -143,7 +159,11 @@ func New(opts Options) (_ *Node, err error) {
 		}
 		n.gw = gw
 	}
-	srv, err := server.New(serverConfig(opts), server.HandlerFunc(n.handle), opts.Log)
+	scfg := serverConfig(opts)
+	if n.metrics != nil {
+		scfg.Observer = n.metrics
+	}
+	srv, err := server.New(scfg, server.HandlerFunc(n.handle), opts.Log)
 	if err != nil {
 		n.closeState()
 		return nil, err
@@ -200,10 +220,13 @@ func (n *Node) Reload() error {
 	n.stateMu.Lock()
 	defer n.stateMu.Unlock()
 	if !n.serving {
-		return n.reload()
+		err := n.reload()
+		n.metrics.Reloaded(err)
+		return err
 	}
 	n.opts.Notify.Reloading("reloading " + config.AccessFile)
 	err := n.reload()
+	n.metrics.Reloaded(err)
 	status := "reloaded " + config.AccessFile
 	if err != nil {
 		status = "reload failed, the previous configuration stays: " + err.Error()
@@ -228,13 +251,20 @@ func (n *Node) reload() error {
 // systemd passed for them. If it fails, the node is closed.
 func (n *Node) Listen() error {
 	sd := n.opts.Listeners
+	if err := n.listenMetrics(); err != nil {
+		sd.Close()
+		n.closeState()
+		return err
+	}
 	if err := n.srv.ListenWith(sd.IPCTCP, sd.IPCUnix); err != nil {
+		n.closeMetricsListener()
 		systemd.Listeners{RPC: sd.RPC, WebSocket: sd.WebSocket}.Close()
 		n.closeState()
 		return err
 	}
 	if n.gw != nil {
 		if err := n.gw.Listen(gateway.Listeners{HTTP: sd.RPC, WebSocket: sd.WebSocket}); err != nil {
+			n.closeMetricsListener()
 			n.srv.Close()
 			n.closeState()
 			return err
@@ -286,9 +316,13 @@ func (n *Node) notifyServing(serving bool, status string) {
 	n.stateMu.Lock()
 	defer n.stateMu.Unlock()
 	if serving {
+		n.setDown("")
 		n.opts.Notify.Ready(status)
-	} else if n.serving {
-		n.opts.Notify.Stopping(status)
+	} else {
+		n.setDown(status)
+		if n.serving {
+			n.opts.Notify.Stopping(status)
+		}
 	}
 	n.serving = serving
 }
@@ -322,6 +356,9 @@ func (n *Node) Run(ctx context.Context, force <-chan struct{}) error {
 		}
 		<-gwDone
 	}
+	metricsDone := make(chan struct{})
+	go func() { defer close(metricsDone); n.serveMetrics() }()
+	stopMetrics := func(ctx context.Context) { n.stopMetrics(ctx); <-metricsDone }
 	n.log.Info("nipc node running", "version", Version, "tcp", n.TCPAddr(), "unix", n.UnixPath(), "data_path", n.opts.DataDir)
 	n.notifyServing(true, n.where())
 
@@ -330,6 +367,7 @@ func (n *Node) Run(ctx context.Context, force <-chan struct{}) error {
 		n.notifyServing(false, "IPC server stopped: "+err.Error())
 		n.srv.Close()
 		stopGateway(context.Background())
+		stopMetrics(context.Background())
 		stopFeed()
 		n.closeState()
 		return fmt.Errorf("node: IPC server stopped: %w", err)
@@ -358,6 +396,8 @@ func (n *Node) Run(ctx context.Context, force <-chan struct{}) error {
 	if serr := <-served; !errors.Is(serr, server.ErrServerClosed) && err == nil {
 		err = serr
 	}
+	// Metrics last, so that /healthz says why while the node drains.
+	stopMetrics(dctx)
 	stopFeed()
 	n.closeState()
 	n.log.Info("stopped")

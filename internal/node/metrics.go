@@ -1,0 +1,105 @@
+package node
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/nipc/nipc/internal/metrics"
+)
+
+// The node's metrics ([node.metrics], docs/METRICS.md): requests and
+// connections are recorded as they happen (rpc.Observer and
+// server.ConnObserver); the broker's and the ledger's counts are read at
+// each scrape.
+
+// newMetrics returns the node's Metrics with the broker's and ledger's
+// series registered. Call it once the ledger and broker exist.
+func (n *Node) newMetrics() *metrics.Metrics {
+	m := metrics.New()
+	m.GaugeFunc("nipc_broker_subscribers", "Connections with a subscription or a service name.",
+		func() float64 { return float64(n.broker.Subscribers()) })
+	m.CounterFunc("nipc_broker_events_delivered_total", "Events pushed to subscribers.",
+		func() float64 { return float64(n.broker.Delivered()) })
+	m.CounterFunc("nipc_broker_slow_consumers_dropped_total", "Subscribers dropped because their event queue was full.",
+		func() float64 { return float64(n.broker.Dropped()) })
+	m.GaugeFunc("nipc_ledger_blocks", "Blocks in the ledger.",
+		func() float64 { count, _ := n.ledger.BlockCount(); return float64(count) })
+	m.GaugeFunc("nipc_ledger_accounts", "Accounts in the ledger.",
+		func() float64 { return float64(n.ledger.AccountCount()) })
+	return m
+}
+
+// listenMetrics binds [node.metrics]'s address, if metrics are on.
+func (n *Node) listenMetrics() error {
+	if n.metrics == nil {
+		return nil
+	}
+	mc := n.opts.Node.Node.Metrics
+	l, err := net.Listen("tcp", net.JoinHostPort(mc.Address, strconv.Itoa(mc.Port)))
+	if err != nil {
+		return fmt.Errorf("metrics listener: %w", err)
+	}
+	n.metricsL = l
+	n.metricsSrv = &http.Server{
+		Handler:           n.metrics.Handler(n.healthy),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
+	return nil
+}
+
+// serveMetrics serves until stopMetrics; it returns at once without metrics.
+func (n *Node) serveMetrics() {
+	if n.metricsSrv == nil {
+		return
+	}
+	if err := n.metricsSrv.Serve(n.metricsL); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		n.log.Error("metrics listener failed", "err", err)
+	}
+}
+
+// stopMetrics ends the metrics listener, letting a scrape in flight finish
+// within ctx.
+func (n *Node) stopMetrics(ctx context.Context) {
+	if n.metricsSrv != nil {
+		n.metricsSrv.Shutdown(ctx)
+		n.metricsSrv.Close() // what ctx did not let finish
+	}
+}
+
+// MetricsAddr is where /metrics is served (after Listen), or "".
+func (n *Node) MetricsAddr() string {
+	if n.metricsL == nil {
+		return ""
+	}
+	return n.metricsL.Addr().String()
+}
+
+// healthy is /healthz: nil while the node serves, else why not.
+func (n *Node) healthy() error {
+	if reason := n.down.Load(); reason != nil {
+		return errors.New(*reason)
+	}
+	return nil
+}
+
+// setDown records why the node does not serve ("" while it does).
+func (n *Node) setDown(reason string) {
+	if reason == "" {
+		n.down.Store(nil)
+		return
+	}
+	n.down.Store(&reason)
+}
+
+// closeMetricsListener undoes listenMetrics when a later listener fails.
+func (n *Node) closeMetricsListener() {
+	if n.metricsL != nil {
+		n.metricsL.Close()
+	}
+}
