@@ -102,14 +102,9 @@ func cmdNode(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return exitf(exitConfig, "%v", err)
 	}
-	if err := n.Listen(); err != nil {
-		return exitf(1, "%v", err)
-	}
-	if id := n.GenesisWallet; id != nil {
-		fmt.Fprintf(stdout, "created wallet %s holding the dev genesis account %s (all %s raw)\n", id, nano.DevGenesisAccount, nano.GenesisAmount)
-	}
-
-	// The first SIGINT/SIGTERM drains; a second one forces the exit.
+	// The first SIGINT/SIGTERM drains; a second one forces the exit. The
+	// handlers are in place before anything listens: a client that sees
+	// the socket may signal at once.
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	defer signal.Stop(sigs)
@@ -132,6 +127,12 @@ func cmdNode(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 			}
 		}
 	}()
+	if err := n.Listen(); err != nil {
+		return exitf(1, "%v", err)
+	}
+	if id := n.GenesisWallet; id != nil {
+		fmt.Fprintf(stdout, "created wallet %s holding the dev genesis account %s (all %s raw)\n", id, nano.DevGenesisAccount, nano.GenesisAmount)
+	}
 	fmt.Fprintf(stdout, "nipc node %s: IPC on tcp %s and unix %s, data in %s\n", node.Version, orNone(n.TCPAddr()), orNone(n.UnixPath()), dir)
 	if err := n.Run(ctx, force); err != nil {
 		return exitf(1, "%v", err)
