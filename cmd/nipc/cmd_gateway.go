@@ -90,7 +90,7 @@ func runGateway(ctx context.Context, args []string, stdout, stderr io.Writer, ho
 	// stay allowed.
 	ws := nc.Node.WebSocket
 	ws.AllowedOrigins = append(slices.Clip(ws.AllowedOrigins), origins...)
-	log := newLogger(stderr, nc.Node.Logging)
+	log := newLogger(stderr, nc.Node.Logging, nil)
 	notify := systemd.NotifierFromEnv(log)
 	sockets, err := systemd.Activated(systemd.RoleRPC, systemd.RoleWebSocket)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"reflect"
 	"strings"
 	"syscall"
 
@@ -92,13 +93,16 @@ func cmdNode(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return exitf(exitConfig, "create data directory: %v", err)
 	}
-	log := newLogger(stderr, nc.Node.Logging)
+	level := new(slog.LevelVar)
+	level.Set(nc.Node.Logging.SlogLevel())
+	log := newLogger(stderr, nc.Node.Logging, level)
 	notify := systemd.NotifierFromEnv(log)
 	sockets, err := systemd.Activated(systemd.RoleIPCTCP, systemd.RoleIPCUnix, systemd.RoleRPC, systemd.RoleWebSocket)
 	if err != nil {
 		return exitf(exitConfig, "socket activation: %v", err)
 	}
-	n, err := node.New(node.Options{DataDir: dir, Node: nc, RPC: rc, Log: log, Listeners: sockets, Notify: notify})
+	reloadConfig := func() error { return reloadLogLevel(&d, nc, rc, level, log) }
+	n, err := node.New(node.Options{DataDir: dir, Node: nc, RPC: rc, Log: log, Listeners: sockets, Notify: notify, ReloadConfig: reloadConfig})
 	if err != nil {
 		return exitf(exitConfig, "%v", err)
 	}
@@ -147,8 +151,37 @@ func orNone(s string) string {
 	return s
 }
 
-func newLogger(w io.Writer, c config.Logging) *slog.Logger {
-	opts := &slog.HandlerOptions{Level: c.SlogLevel()}
+// reloadLogLevel re-reads the configuration files (with the command line's
+// overrides, as at start) and applies node.logging.level; other changed
+// keys are reported as waiting for a restart. A file that no longer loads
+// fails the reload and changes nothing.
+func reloadLogLevel(d *dataFlags, running config.Node, runningRPC config.RPC, level *slog.LevelVar, log *slog.Logger) error {
+	_, nc, rc, err := d.load()
+	if err != nil {
+		var ee *exitError
+		if errors.As(err, &ee) {
+			return ee.err
+		}
+		return err
+	}
+	if l := nc.Node.Logging.SlogLevel(); l != level.Level() {
+		log.Info("log level changed", "from", level.Level().String(), "to", l.String())
+		level.Set(l)
+	}
+	nc.Node.Logging.Level = running.Node.Logging.Level
+	if !reflect.DeepEqual(nc, running) || !reflect.DeepEqual(rc, runningRPC) {
+		log.Warn("the configuration files changed in keys that take effect at the next start; only node.logging.level applies now")
+	}
+	return nil
+}
+
+// newLogger writes c.Format to w at the level level holds (nil: c.Level).
+func newLogger(w io.Writer, c config.Logging, level *slog.LevelVar) *slog.Logger {
+	var lv slog.Leveler = c.SlogLevel()
+	if level != nil {
+		lv = level
+	}
+	opts := &slog.HandlerOptions{Level: lv}
 	if c.Format == "json" {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}

@@ -124,7 +124,7 @@ Usage:
                       a message's fields, permission and reply
   nipc sub confirmation [-accounts A,B] [-all-local] [-count N] [-no-block] [-no-election]
                       print confirmations as they happen, one JSON object per line
-  nipc reload         reload the node's access file (needs api_reload; SIGHUP does the same)
+  nipc reload         reload the node's access file and log level (needs api_reload; SIGHUP does the same)
   nipc access check [--data_path DIR] [FILE]
                       validate an access file and print each user's permissions
   nipc bench [-c CONNS] [-n REQUESTS | -d DURATION] [-action NAME | -req JSON] [-url URL]

@@ -48,6 +48,11 @@ type Options struct {
 	// Notify, if not nil, hears READY=1 once the node serves, RELOADING=1
 	// and READY=1 around each reload, and STOPPING=1 when shutdown begins.
 	Notify *systemd.Notifier
+	// ReloadConfig, if set, runs first in every reload: it re-reads the
+	// configuration files and applies what can change while the node runs
+	// (the log level). An error fails the reload before anything else is
+	// swapped.
+	ReloadConfig func() error
 }
 
 // Node is a running nipc daemon.
@@ -211,7 +216,8 @@ func (n *Node) handle(ctx context.Context, enc ipc.Encoding, payload, dst []byte
 	return n.v2.Handle(ctx, enc, payload, dst)
 }
 
-// Reload re-reads what can change while the node runs: the access file
+// Reload re-reads what can change while the node runs: the configuration
+// files' log level (Options.ReloadConfig), the access file
 // (config-access.toml), as parse → validate → swap, and the gateway's TLS
 // certificate. On error the old policy stays in force and the error says
 // why. Once the node serves, the service manager hears RELOADING=1 before
@@ -236,6 +242,12 @@ func (n *Node) Reload() error {
 }
 
 func (n *Node) reload() error {
+	if f := n.opts.ReloadConfig; f != nil {
+		if err := f(); err != nil {
+			n.log.Error("reload failed; the running configuration stays", "err", err)
+			return err
+		}
+	}
 	if err := n.access.Reload(); err != nil {
 		n.log.Error("reload failed; the previous access policy stays in force", "err", err)
 		return err
