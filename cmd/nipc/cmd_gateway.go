@@ -5,16 +5,20 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/signal"
 	"slices"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
 	"github.com/nipc/nipc/client"
 	"github.com/nipc/nipc/internal/config"
 	"github.com/nipc/nipc/internal/gateway"
+	"github.com/nipc/nipc/internal/metrics"
 	"github.com/nipc/nipc/internal/systemd"
 )
 
@@ -112,7 +116,20 @@ func runGateway(ctx context.Context, args []string, stdout, stderr io.Writer, ho
 	} else if err != nil {
 		log.Warn("the node is not reachable yet; requests fail until it is", "err", err)
 	}
+	var health gatewayHealth
+	health.set("starting")
 	cfg := gateway.Config{RPC: rc, WebSocket: ws, Backend: backend, Log: log}
+	if nc.Node.Metrics.Enable {
+		cfg.Metrics = metrics.New()
+		mc := nc.Node.Metrics
+		ms, err := cfg.Metrics.Listen(net.JoinHostPort(mc.Address, strconv.Itoa(mc.Port)), health.check, log)
+		if err != nil {
+			sockets.Close()
+			return exitf(1, "%v", err)
+		}
+		go ms.Serve()
+		defer ms.Shutdown(context.Background())
+	}
 	srv, err := gateway.New(cfg)
 	if err != nil {
 		sockets.Close()
@@ -139,6 +156,7 @@ func runGateway(ctx context.Context, args []string, stdout, stderr io.Writer, ho
 	go func() { served <- srv.ListenAndServe() }()
 	where := fmt.Sprintf("HTTP on %s; WebSocket on %s; node at %s %s", srv.Addr(), wsAddr, network, addr)
 	notify.Ready(where)
+	health.set("")
 	for {
 		select {
 		case err := <-served:
@@ -147,9 +165,11 @@ func runGateway(ctx context.Context, args []string, stdout, stderr io.Writer, ho
 		case <-hooks.reload:
 			notify.Reloading("reloading the TLS certificate")
 			status := "reloaded"
-			if err := srv.Reload(); err != nil { // logged; a bad certificate leaves the old one
+			err := srv.Reload() // logged; a bad certificate leaves the old one
+			if err != nil {
 				status = "reload failed, the previous certificate stays: " + err.Error()
 			}
+			cfg.Metrics.Reloaded(err)
 			notify.Ready(status + "; " + where)
 			continue
 		case <-ctx.Done():
@@ -157,6 +177,7 @@ func runGateway(ctx context.Context, args []string, stdout, stderr io.Writer, ho
 		break
 	}
 	notify.Stopping("shutting down")
+	health.set("shutting down")
 	dctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if hooks.force != nil {
@@ -174,6 +195,25 @@ func runGateway(ctx context.Context, args []string, stdout, stderr io.Writer, ho
 	}
 	if err != nil {
 		return exitf(1, "shutdown: %v", err)
+	}
+	return nil
+}
+
+// gatewayHealth is /healthz: "starting" until the gateway serves, then
+// ok, then "shutting down".
+type gatewayHealth struct{ down atomic.Pointer[string] }
+
+func (h *gatewayHealth) set(reason string) {
+	if reason == "" {
+		h.down.Store(nil)
+	} else {
+		h.down.Store(&reason)
+	}
+}
+
+func (h *gatewayHealth) check() error {
+	if r := h.down.Load(); r != nil {
+		return errors.New(*r)
 	}
 	return nil
 }

@@ -20,13 +20,14 @@ import (
 
 // TestGatewayVerb runs `nipc gateway` in-process against a node, serves a
 // request through it, checks the WebSocket's origins (the data directory's
-// node.websocket.allowed_origins, plus --ws_origin), and stops it as a
-// signal would.
+// node.websocket.allowed_origins, plus --ws_origin) and its metrics
+// ([node.metrics]), and stops it as a signal would.
 func TestGatewayVerb(t *testing.T) {
 	n := testenv.Start(t, testenv.Options{Node: func(c *config.Node) { c.RPC.Enable = false; c.Node.WebSocket.Enable = false }})
 	dir := tempDir(t)
-	writeTestFile(t, filepath.Join(dir, config.NodeFile), "[node.websocket]\nallowed_origins = [\"app.example\"]\n")
-	httpPort, wsPort := freePort(t), freePort(t)
+	httpPort, wsPort, metricsPort := freePort(t), freePort(t), freePort(t)
+	writeTestFile(t, filepath.Join(dir, config.NodeFile), "[node.websocket]\nallowed_origins = [\"app.example\"]\n"+
+		"[node.metrics]\nenable = true\nport = "+strconv.Itoa(metricsPort)+"\n")
 	args := []string{
 		"--data_path", dir,
 		"--rpcconfig", "port=" + strconv.Itoa(httpPort),
@@ -68,7 +69,18 @@ func TestGatewayVerb(t *testing.T) {
 		[]string{"ws://127.0.0.1:" + strconv.Itoa(wsPort), "ws://127.0.0.1:" + strconv.Itoa(httpPort) + "/websocket"},
 		[]string{"http://app.example", "https://a.example.org"},
 		[]string{"http://evil.example", "http://localhost:3000"})
+	metricsURL := "http://127.0.0.1:" + strconv.Itoa(metricsPort)
+	if code, body := httpGet(t, metricsURL+"/healthz"); code != http.StatusOK || body != "ok\n" {
+		t.Errorf("/healthz: %d %q", code, body)
+	}
+	if _, body := httpGet(t, metricsURL+"/metrics"); !strings.Contains(body, `nipc_http_requests_total{api="legacy",outcome="ok"} 1`) {
+		t.Errorf("/metrics lacks the request:\n%s", body)
+	}
 	reload <- struct{}{} // no TLS: a no-op
+	waitFor(t, func() bool {
+		_, body := httpGet(t, metricsURL+"/metrics")
+		return strings.Contains(body, `nipc_reloads_total{outcome="ok"} 1`)
+	})
 	cancel()
 	select {
 	case err := <-done:
@@ -133,4 +145,18 @@ func (l *lockedBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
+}
+
+// httpGet returns the status and body of a GET, on a connection of its own.
+func httpGet(t *testing.T, url string) (int, string) {
+	t.Helper()
+	tr := &http.Transport{}
+	defer tr.CloseIdleConnections()
+	resp, err := (&http.Client{Transport: tr, Timeout: 5 * time.Second}).Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
 }

@@ -32,6 +32,7 @@ import (
 	"github.com/nipc/nipc/internal/broker"
 	"github.com/nipc/nipc/internal/config"
 	"github.com/nipc/nipc/internal/gateway"
+	"github.com/nipc/nipc/internal/metrics"
 	"github.com/nipc/nipc/internal/ledger"
 	"github.com/nipc/nipc/internal/rpc"
 	"github.com/nipc/nipc/internal/testenv"
@@ -259,6 +260,7 @@ type envOptions struct {
 	rpc           func(*config.RPC)
 	noWebSocket   bool
 	events        bool // the test waits for confirmations: warm the node's feed (ipc)
+	metrics       *metrics.Metrics
 }
 
 // env is a running gateway in some mode, with what tests need around it.
@@ -294,7 +296,7 @@ func startEnv(t testing.TB, m mode, o envOptions) *env {
 	if o.rpc != nil {
 		o.rpc(&rc)
 	}
-	cfg := gateway.Config{RPC: rc}
+	cfg := gateway.Config{RPC: rc, Metrics: o.metrics}
 	if m.ipc {
 		e.node = testenv.Start(t, nodeOptions(""))
 		if o.events {

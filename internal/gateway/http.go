@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	"github.com/nipc/nipc/api/fbjson"
@@ -72,23 +73,44 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveWebSocket(w, r)
 		return
 	}
+	if s.metrics == nil {
+		s.serveRPC(w, r)
+		return
+	}
+	start := time.Now()
+	api, outcome := s.serveRPC(w, r)
+	s.metrics.HTTPRequest(api, outcome, time.Since(start))
+}
+
+// How an HTTP request ended, for the metrics.
+const (
+	httpAnswered    = "ok"               // the node's answer (which may be an error reply)
+	httpRefused     = "refused"          // by the HTTP layer: method, size, depth, parse, control
+	httpUnreachable = "node_unreachable" // the node could not be asked
+	httpClientGone  = "client_gone"      // the body could not be read
+)
+
+// serveRPC answers everything but the WebSocket, and says which API the
+// request was for ("legacy", "v2" or "" when it did not get that far) and
+// how it ended.
+func (s *Server) serveRPC(w http.ResponseWriter, r *http.Request) (api, outcome string) {
 	h := w.Header()
 	setFixedHeaders(h)
 	switch r.Method {
 	case http.MethodPost:
 	case http.MethodOptions:
 		w.WriteHeader(http.StatusOK)
-		return
+		return "", httpAnswered
 	default:
 		s.reply(w, ptree.ErrorReply(TextOnlyPost))
-		return
+		return "", httpRefused
 	}
 
 	max := s.cfg.RPC.MaxRequestSize
 	if r.ContentLength > max {
 		h.Set("Connection", "close")
 		s.reply(w, ptree.ErrorReply(TextBodyLimit))
-		return
+		return "", httpRefused
 	}
 	buf := bodyPool.Get().(*bytes.Buffer)
 	buf.Reset()
@@ -104,13 +126,14 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if _, err := buf.ReadFrom(body); err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
 			s.reply(w, ptree.ErrorReply(TextBodyLimit))
+			return "", httpRefused
 		}
-		return // otherwise the client went away
+		return "", httpClientGone
 	}
 	data := buf.Bytes()
 	if tooDeep(data, s.cfg.RPC.MaxJSONDepth) {
 		s.reply(w, ptree.ErrorReply(TextMaxDepth))
-		return
+		return "", httpRefused
 	}
 
 	ctx := peer.With(r.Context(), &peer.Peer{Transport: peer.Gateway, Remote: r.RemoteAddr})
@@ -118,15 +141,14 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if rest, ok := strings.CutPrefix(target, "/api/v2"); ok {
 		name := strings.TrimPrefix(rest, "/")
 		s.logRequest(r, "v2", name)
-		s.v2(ctx, w, r, name, data)
-		return
+		return "v2", s.v2(ctx, w, r, name, data)
 	}
-	s.legacy(ctx, w, r, data)
+	return "legacy", s.legacy(ctx, w, r, data)
 }
 
 // v2 answers POST /api/v2 (name "": body is the envelope) and
 // /api/v2/<name> (body is the message).
-func (s *Server) v2(ctx context.Context, w http.ResponseWriter, r *http.Request, name string, body []byte) {
+func (s *Server) v2(ctx context.Context, w http.ResponseWriter, r *http.Request, name string, body []byte) (outcome string) {
 	envelope := body
 	if name != "" {
 		eb := getBuf()
@@ -135,32 +157,34 @@ func (s *Server) v2(ctx context.Context, w http.ResponseWriter, r *http.Request,
 	}
 	if a, ok := s.backend.(appender); ok {
 		s.replyAppended(w, func(dst []byte) []byte { return a.appendV2JSON(ctx, envelope, dst) })
-		return
+		return httpAnswered
 	}
 	out, err := s.backend.V2JSON(ctx, envelope)
+	outcome = httpAnswered
 	if err != nil {
-		out = fbjson.ErrorLine(nodeText(err))
+		out, outcome = fbjson.ErrorLine(nodeText(err)), httpUnreachable
 	}
 	s.reply(w, out)
+	return outcome
 }
 
 // legacy answers POST / (any path but /api/v2...): legacy JSON RPC.
-func (s *Server) legacy(ctx context.Context, w http.ResponseWriter, r *http.Request, body []byte) {
+func (s *Server) legacy(ctx context.Context, w http.ResponseWriter, r *http.Request, body []byte) (outcome string) {
 	params, err := ptree.Parse(body)
 	if err != nil {
 		s.logRequest(r, "legacy", "")
 		s.reply(w, ptree.ErrorReply(TextUnableToParse))
-		return
+		return httpRefused
 	}
 	action, ok := params.Get("action")
 	s.logRequest(r, "legacy", action)
 	if !ok {
 		s.reply(w, ptree.ErrorReply(TextUnableToParse))
-		return
+		return httpRefused
 	}
 	if s.control && !s.cfg.RPC.EnableControl && rpc.IsControl(action, params) {
 		s.reply(w, ptree.ErrorReply(TextControlDisabled))
-		return
+		return httpRefused
 	}
 	send := action == "send" && !params.Has("id")
 	if send {
@@ -169,16 +193,18 @@ func (s *Server) legacy(ctx context.Context, w http.ResponseWriter, r *http.Requ
 	}
 	if a, ok := s.backend.(appender); ok {
 		s.replyAppended(w, func(dst []byte) []byte { return a.appendLegacy(ctx, params, dst) })
-		return
+		return httpAnswered
 	}
 	if send {
 		body = ptree.AppendCompact(nil, params)
 	}
 	out, err := s.backend.Legacy(ctx, body)
+	outcome = httpAnswered
 	if err != nil {
-		out = ptree.ErrorReply(nodeText(err))
+		out, outcome = ptree.ErrorReply(nodeText(err)), httpUnreachable
 	}
 	s.reply(w, out)
+	return outcome
 }
 
 // reply writes body, always with a Content-Length as the node does: net/http

@@ -17,6 +17,7 @@ import (
 
 	"github.com/nipc/nipc/internal/broker"
 	"github.com/nipc/nipc/internal/config"
+	"github.com/nipc/nipc/internal/metrics"
 	"github.com/nipc/nipc/internal/rpc"
 	"github.com/nipc/nipc/nano"
 )
@@ -58,6 +59,9 @@ type Config struct {
 	Policy  func() rpc.Authorizer
 	IsLocal func(nano.PublicKey) bool
 
+	// Metrics, if set, counts HTTP requests and WebSocket sessions.
+	Metrics *metrics.Metrics
+
 	// Timeouts; zero means the default.
 	ReadHeaderTimeout time.Duration // 10 s
 	IdleTimeout       time.Duration // 120 s: keep-alive connections idle longer are closed
@@ -76,6 +80,7 @@ type Server struct {
 	certs   *certStore // nil without HTTPS
 	control bool       // the HTTP layer enforces enable_control
 	origins []string   // allowed origins as websocket.AcceptOptions wants them
+	metrics *metrics.Metrics
 
 	httpSrv *http.Server
 	wsSrv   *http.Server
@@ -119,7 +124,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.WriteTimeout <= 0 {
 		cfg.WriteTimeout = 10 * time.Second
 	}
-	s := &Server{cfg: cfg, log: cfg.Log, backend: cfg.Backend, origins: acceptPatterns(origins), sessions: make(map[*wsSession]struct{})}
+	s := &Server{cfg: cfg, log: cfg.Log, backend: cfg.Backend, origins: acceptPatterns(origins), metrics: cfg.Metrics, sessions: make(map[*wsSession]struct{})}
 	if ce, ok := cfg.Backend.(controlEnforcer); !ok || !ce.enforcesControl() {
 		s.control = true
 	}
@@ -391,6 +396,7 @@ func (s *Server) track(sess *wsSession) bool {
 	}
 	s.sessions[sess] = struct{}{}
 	s.wsWG.Add(1)
+	s.metrics.WebSocketOpened()
 	return true
 }
 
@@ -398,5 +404,6 @@ func (s *Server) untrack(sess *wsSession) {
 	s.mu.Lock()
 	delete(s.sessions, sess)
 	s.mu.Unlock()
+	s.metrics.WebSocketClosed()
 	s.wsWG.Done()
 }

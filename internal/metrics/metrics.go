@@ -10,6 +10,9 @@
 //	nipc_connections_open{transport}                        gauge
 //	nipc_access_check_failures_total                        counter
 //	nipc_reloads_total{outcome}                             counter
+//	nipc_http_requests_total{api, outcome}                  counter
+//	nipc_http_request_duration_seconds{api}                 histogram
+//	nipc_websocket_sessions                                 gauge
 //
 // plus whatever the process adds with CounterFunc and GaugeFunc (the
 // broker's subscribers, deliveries and slow-consumer drops; the ledger's
@@ -46,7 +49,13 @@ type Metrics struct {
 	open         *prometheus.GaugeVec
 	accessFailed prometheus.Counter
 	reloads      *prometheus.CounterVec
+	httpRequests *prometheus.CounterVec
+	httpDuration *prometheus.HistogramVec
+	wsSessions   prometheus.Gauge
 }
+
+// durationBuckets go from 10 µs (an in-process answer) to 1 s.
+var durationBuckets = []float64{10e-6, 25e-6, 50e-6, 100e-6, 250e-6, 500e-6, 1e-3, 2.5e-3, 10e-3, 50e-3, 250e-3, 1}
 
 // New returns a Metrics with a fresh registry.
 func New() *Metrics {
@@ -59,7 +68,7 @@ func New() *Metrics {
 		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "nipc_request_duration_seconds",
 			Help:    "Time from a parsed request to its reply, by transport and API.",
-			Buckets: []float64{10e-6, 25e-6, 50e-6, 100e-6, 250e-6, 500e-6, 1e-3, 2.5e-3, 10e-3, 50e-3, 250e-3, 1},
+			Buckets: durationBuckets,
 		}, []string{"transport", "api"}),
 		accepted: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "nipc_connections_accepted_total",
@@ -77,11 +86,25 @@ func New() *Metrics {
 			Name: "nipc_reloads_total",
 			Help: "Configuration reloads (SIGHUP, nipc reload), by outcome (ok, error).",
 		}, []string{"outcome"}),
+		httpRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "nipc_http_requests_total",
+			Help: "HTTP gateway requests, by API (legacy, v2, or empty before the body was read) and outcome (ok, refused, node_unreachable, client_gone).",
+		}, []string{"api", "outcome"}),
+		httpDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "nipc_http_request_duration_seconds",
+			Help:    "HTTP gateway requests from their headers to the reply, by API.",
+			Buckets: durationBuckets,
+		}, []string{"api"}),
+		wsSessions: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "nipc_websocket_sessions",
+			Help: "WebSocket sessions open.",
+		}),
 	}
 	m.reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.requests, m.duration, m.accepted, m.open, m.accessFailed, m.reloads,
+		m.httpRequests, m.httpDuration, m.wsSessions,
 	)
 	return m
 }
@@ -138,6 +161,29 @@ func (m *Metrics) Reloaded(err error) {
 		outcome = "error"
 	}
 	m.reloads.WithLabelValues(outcome).Inc()
+}
+
+// HTTPRequest counts one HTTP gateway request.
+func (m *Metrics) HTTPRequest(api, outcome string, took time.Duration) {
+	if m == nil {
+		return
+	}
+	m.httpRequests.WithLabelValues(api, outcome).Inc()
+	m.httpDuration.WithLabelValues(api).Observe(took.Seconds())
+}
+
+// WebSocketOpened and WebSocketClosed count WebSocket sessions.
+func (m *Metrics) WebSocketOpened() {
+	if m != nil {
+		m.wsSessions.Inc()
+	}
+}
+
+// WebSocketClosed counts the end of a session WebSocketOpened counted.
+func (m *Metrics) WebSocketClosed() {
+	if m != nil {
+		m.wsSessions.Dec()
+	}
 }
 
 // CounterFunc adds a counter read from f at each scrape (f must be

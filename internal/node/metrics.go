@@ -1,13 +1,9 @@
 package node
 
 import (
-	"context"
 	"errors"
-	"fmt"
 	"net"
-	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/nipc/nipc/internal/metrics"
 )
@@ -40,44 +36,17 @@ func (n *Node) listenMetrics() error {
 		return nil
 	}
 	mc := n.opts.Node.Node.Metrics
-	l, err := net.Listen("tcp", net.JoinHostPort(mc.Address, strconv.Itoa(mc.Port)))
-	if err != nil {
-		return fmt.Errorf("metrics listener: %w", err)
-	}
-	n.metricsL = l
-	n.metricsSrv = &http.Server{
-		Handler:           n.metrics.Handler(n.healthy),
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-	}
-	return nil
-}
-
-// serveMetrics serves until stopMetrics; it returns at once without metrics.
-func (n *Node) serveMetrics() {
-	if n.metricsSrv == nil {
-		return
-	}
-	if err := n.metricsSrv.Serve(n.metricsL); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		n.log.Error("metrics listener failed", "err", err)
-	}
-}
-
-// stopMetrics ends the metrics listener, letting a scrape in flight finish
-// within ctx.
-func (n *Node) stopMetrics(ctx context.Context) {
-	if n.metricsSrv != nil {
-		n.metricsSrv.Shutdown(ctx)
-		n.metricsSrv.Close() // what ctx did not let finish
-	}
+	srv, err := n.metrics.Listen(net.JoinHostPort(mc.Address, strconv.Itoa(mc.Port)), n.healthy, n.log)
+	n.metricsSrv = srv
+	return err
 }
 
 // MetricsAddr is where /metrics is served (after Listen), or "".
 func (n *Node) MetricsAddr() string {
-	if n.metricsL == nil {
+	if n.metricsSrv == nil {
 		return ""
 	}
-	return n.metricsL.Addr().String()
+	return n.metricsSrv.Addr().String()
 }
 
 // healthy is /healthz: nil while the node serves, else why not.
@@ -99,7 +68,7 @@ func (n *Node) setDown(reason string) {
 
 // closeMetricsListener undoes listenMetrics when a later listener fails.
 func (n *Node) closeMetricsListener() {
-	if n.metricsL != nil {
-		n.metricsL.Close()
+	if n.metricsSrv != nil {
+		n.metricsSrv.Close()
 	}
 }

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
-	"net"
-	"net/http"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -84,8 +82,7 @@ type Node struct {
 
 	// metrics is nil unless [node.metrics] is on (metrics.go).
 	metrics    *metrics.Metrics
-	metricsL   net.Listener
-	metricsSrv *http.Server
+	metricsSrv *metrics.Server
 	down       atomic.Pointer[string] // why /healthz fails; nil while serving
 }
 
@@ -156,6 +153,7 @@ func New(opts Options) (_ *Node, err error) {
 			Broker:      n.broker,
 			Policy:      func() rpc.Authorizer { return n.access.Current() },
 			IsLocal:     n.wallets.IsLocal,
+			Metrics:     n.metrics,
 			Log:         opts.Log,
 		})
 		if err != nil {
@@ -369,8 +367,11 @@ func (n *Node) Run(ctx context.Context, force <-chan struct{}) error {
 		<-gwDone
 	}
 	metricsDone := make(chan struct{})
-	go func() { defer close(metricsDone); n.serveMetrics() }()
-	stopMetrics := func(ctx context.Context) { n.stopMetrics(ctx); <-metricsDone }
+	stopMetrics := func(ctx context.Context) {}
+	if n.metricsSrv != nil {
+		go func() { defer close(metricsDone); n.metricsSrv.Serve() }()
+		stopMetrics = func(ctx context.Context) { n.metricsSrv.Shutdown(ctx); <-metricsDone }
+	}
 	n.log.Info("nipc node running", "version", Version, "tcp", n.TCPAddr(), "unix", n.UnixPath(), "data_path", n.opts.DataDir)
 	n.notifyServing(true, n.where())
 
