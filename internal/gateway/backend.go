@@ -46,6 +46,13 @@ type appender interface {
 	appendV2JSON(ctx context.Context, envelope, dst []byte) []byte
 }
 
+// namedV2 is implemented by backends that can use the message name of
+// /api/v2/<name> (the IPC one, to tell subscriptions apart without parsing
+// the envelope it was given).
+type namedV2 interface {
+	v2Named(ctx context.Context, name string, envelope []byte) ([]byte, error)
+}
+
 // controlEnforcer is implemented by backends that refuse control actions
 // themselves when enable_control is off, so the HTTP layer need not.
 type controlEnforcer interface{ enforcesControl() bool }

@@ -159,7 +159,13 @@ func (s *Server) v2(ctx context.Context, w http.ResponseWriter, r *http.Request,
 		s.replyAppended(w, func(dst []byte) []byte { return a.appendV2JSON(ctx, envelope, dst) })
 		return httpAnswered
 	}
-	out, err := s.backend.V2JSON(ctx, envelope)
+	var out []byte
+	var err error
+	if nb, ok := s.backend.(namedV2); ok && name != "" {
+		out, err = nb.v2Named(ctx, name, envelope)
+	} else {
+		out, err = s.backend.V2JSON(ctx, envelope)
+	}
 	outcome = httpAnswered
 	if err != nil {
 		out, outcome = fbjson.ErrorLine(nodeText(err)), httpUnreachable

@@ -3,6 +3,7 @@ package gateway_test
 import (
 	"context"
 	"crypto/tls"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -401,17 +402,32 @@ func tcpPort(t testing.TB, addr string) int {
 // TestSubscriptionOverHTTP: a v2 subscription through the gateway is refused
 // in-process and, over IPC, does not leave events on a pooled connection.
 func TestSubscriptionOverHTTP(t *testing.T) {
+	// Every way of naming a subscription message: by name or by union id
+	// (number, quoted number, hex: flatbuffers JSON takes them all), in the
+	// path or in a full envelope. None may leave the node pushing events on
+	// a pooled connection. (An escaped name is refused, as by flatc.)
+	subscriptions := []struct{ path, body string }{
+		{"/api/v2/TopicConfirmation", `{}`},
+		{"/api/v2/8", `{}`},
+		{"/api/v2", `{"message_type": "TopicConfirmation", "message": {}}`},
+		{"/api/v2", `{"message_type": 8, "message": {}}`},
+		{"/api/v2", `{"message_type": "8", "message": {}}`},
+		{"/api/v2", `{"message_type": 0x8, "message": {}}`},
+	}
 	for _, m := range []mode{modes[0], modes[2]} {
 		t.Run(m.name, func(t *testing.T) {
 			e := startEnv(t, m, envOptions{enableControl: true})
-			r := e.post("/api/v2/TopicConfirmation", `{}`, nil)
-			if m.ipc && !strings.Contains(r, `"EventAck"`) || !m.ipc && !strings.Contains(r, "Subscriptions need a persistent IPC connection") {
-				t.Errorf("TopicConfirmation: %s", r)
-			}
-			e.sendOne(account(4))
-			for range 8 {
-				if r := e.post("/", `{"action": "block_count"}`, nil); !strings.Contains(r, `"count": "2"`) {
-					t.Fatalf("a later request got %s", r)
+			for i, sub := range subscriptions {
+				r := e.post(sub.path, sub.body, nil)
+				if m.ipc && !strings.Contains(r, `"EventAck"`) || !m.ipc && !strings.Contains(r, "Subscriptions need a persistent IPC connection") {
+					t.Errorf("%s %s: %s", sub.path, sub.body, r)
+				}
+				e.sendOne(account(byte(4 + i)))
+				want := fmt.Sprintf(`"count": "%d"`, 2+i)
+				for range 8 {
+					if r := e.post("/", `{"action": "block_count"}`, nil); !strings.Contains(r, want) {
+						t.Fatalf("after %s %s a later request got %s", sub.path, sub.body, r)
+					}
 				}
 			}
 		})

@@ -1,7 +1,6 @@
 package gateway
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -11,6 +10,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/nipc/nipc/api"
 	"github.com/nipc/nipc/api/fb"
 	"github.com/nipc/nipc/api/fbjson"
 	"github.com/nipc/nipc/client"
@@ -127,36 +127,31 @@ func (b *IPC) V2JSON(ctx context.Context, envelope []byte) ([]byte, error) {
 	return b.do(ctx, ipc.EncodingFlatbuffersJSON, envelope)
 }
 
-// statefulNames are the subscription messages' type names; a JSON
-// envelope naming one of them contains its bytes, unless the name is
-// written with escapes.
-var statefulNames = [][]byte{[]byte("TopicConfirmation"), []byte("TopicServiceStop"), []byte("ServiceRegister")}
-
 func (b *IPC) stateful(envelope []byte) bool {
-	if !mayBeStateful(envelope) {
-		return false // the common case, without parsing the envelope
-	}
 	env, err := fbjson.ParseEnvelope(envelope, fbjson.Options{RejectUnknownFields: b.opts.RejectUnknownFields})
 	if err != nil || env.Message == nil {
 		return false
 	}
-	switch env.Message.Type {
-	case fb.MessageTopicConfirmation, fb.MessageTopicServiceStop, fb.MessageServiceRegister:
-		return true
-	}
-	return false
+	return isStateful(env.Message.Type)
 }
 
-// mayBeStateful is false only when envelope cannot name a subscription
-// message: it has no escape and none of their names.
-func mayBeStateful(envelope []byte) bool {
-	if bytes.IndexByte(envelope, '\\') >= 0 {
-		return true
+// v2Named implements namedV2: for /api/v2/<name>, whose envelope the HTTP
+// layer built with message_type "<name>", the name alone tells whether the
+// message is a subscription, so the envelope is not parsed here. Only an
+// exact name of the registry is trusted: anything else (a union id such as
+// "8" names a message too) goes through V2JSON's full parse.
+func (b *IPC) v2Named(ctx context.Context, name string, envelope []byte) ([]byte, error) {
+	if info, ok := api.LookupMessageName(name); ok && !isStateful(info.Type) {
+		return b.do(ctx, ipc.EncodingFlatbuffersJSON, envelope)
 	}
-	for _, name := range statefulNames {
-		if bytes.Contains(envelope, name) {
-			return true
-		}
+	return b.V2JSON(ctx, envelope)
+}
+
+// isStateful: the messages that make the node push on their connection.
+func isStateful(t fb.Message) bool {
+	switch t {
+	case fb.MessageTopicConfirmation, fb.MessageTopicServiceStop, fb.MessageServiceRegister:
+		return true
 	}
 	return false
 }
