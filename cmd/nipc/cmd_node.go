@@ -101,7 +101,7 @@ func cmdNode(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return exitf(exitConfig, "socket activation: %v", err)
 	}
-	reloadConfig := func() error { return reloadLogLevel(&d, nc, rc, level, log) }
+	reloadConfig := func() (func(), error) { return reloadLogLevel(&d, nc, rc, level, log) }
 	n, err := node.New(node.Options{DataDir: dir, Node: nc, RPC: rc, Log: log, Listeners: sockets, Notify: notify, ReloadConfig: reloadConfig})
 	if err != nil {
 		return exitf(exitConfig, "%v", err)
@@ -152,27 +152,29 @@ func orNone(s string) string {
 }
 
 // reloadLogLevel re-reads the configuration files (with the command line's
-// overrides, as at start) and applies node.logging.level; other changed
-// keys are reported as waiting for a restart. A file that no longer loads
-// fails the reload and changes nothing.
-func reloadLogLevel(d *dataFlags, running config.Node, runningRPC config.RPC, level *slog.LevelVar, log *slog.Logger) error {
+// overrides, as at start) and returns what applies node.logging.level;
+// other changed keys are reported as waiting for a restart. A file that no
+// longer loads is an error, and nothing is applied.
+func reloadLogLevel(d *dataFlags, running config.Node, runningRPC config.RPC, level *slog.LevelVar, log *slog.Logger) (apply func(), err error) {
 	_, nc, rc, err := d.load()
 	if err != nil {
-		var ee *exitError
-		if errors.As(err, &ee) {
-			return ee.err
+		if ee, ok := errors.AsType[*exitError](err); ok {
+			return nil, ee.err
 		}
-		return err
+		return nil, err
 	}
-	if l := nc.Node.Logging.SlogLevel(); l != level.Level() {
-		log.Info("log level changed", "from", level.Level().String(), "to", l.String())
-		level.Set(l)
-	}
+	l := nc.Node.Logging.SlogLevel()
 	nc.Node.Logging.Level = running.Node.Logging.Level
-	if !reflect.DeepEqual(nc, running) || !reflect.DeepEqual(rc, runningRPC) {
-		log.Warn("the configuration files changed in keys that take effect at the next start; only node.logging.level applies now")
-	}
-	return nil
+	restart := !reflect.DeepEqual(nc, running) || !reflect.DeepEqual(rc, runningRPC)
+	return func() {
+		if l != level.Level() {
+			log.Info("log level changed", "from", level.Level().String(), "to", l.String())
+			level.Set(l)
+		}
+		if restart {
+			log.Warn("the configuration files changed in keys that take effect at the next start; only node.logging.level applies now")
+		}
+	}, nil
 }
 
 // newLogger writes c.Format to w at the level level holds (nil: c.Level).

@@ -11,8 +11,8 @@ import (
 
 // TestSIGHUPReloadsLogLevel: a reload applies config-node.toml's
 // node.logging.level at once (the command line's overrides still apply);
-// a file that no longer loads fails the reload, names the file and line,
-// and changes nothing.
+// a file that no longer loads, config-access.toml included, fails the
+// reload, names the file and line, and changes nothing.
 func TestSIGHUPReloadsLogLevel(t *testing.T) {
 	dir := tempDir(t)
 	nodeFile := filepath.Join(dir, "config-node.toml")
@@ -29,7 +29,16 @@ func TestSIGHUPReloadsLogLevel(t *testing.T) {
 		t.Fatalf("debug line at level info:\n%s", d.stderr)
 	}
 
+	accessFile := filepath.Join(dir, "config-access.toml")
 	os.WriteFile(nodeFile, []byte("[node.logging]\nlevel = \"debug\"\n"), 0o600)
+	os.WriteFile(accessFile, []byte("[[user]]\nid = \"\"\nallow = \"api_blok_count\"\n"), 0o600)
+	d.cmd.Process.Signal(syscall.SIGHUP)
+	waitFor(t, func() bool { return strings.Contains(d.stderr.String(), "config-access.toml:3:") })
+	if strings.Contains(d.stderr.String(), "log level changed") {
+		t.Fatalf("a reload that failed on the access file changed the log level:\n%s", d.stderr)
+	}
+
+	os.Remove(accessFile)
 	d.cmd.Process.Signal(syscall.SIGHUP)
 	waitFor(t, func() bool { return strings.Contains(d.stderr.String(), "log level changed") })
 	if strings.Contains(d.stderr.String(), "take effect at the next start") {

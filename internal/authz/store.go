@@ -39,6 +39,19 @@ func (s *Store) Path() string { return s.path }
 // the policy it started with.
 func (s *Store) Current() *Policy { return s.cur.Load() }
 
+// Prepare reads the access file again and returns what makes it the live
+// policy, changing nothing yet; on error the file is invalid (see [Load]).
+// It is Reload's first half, for a caller that reloads several things and
+// swaps all or none. The caller serializes Prepare/commit pairs with other
+// reloads.
+func (s *Store) Prepare() (commit func(), err error) {
+	p, err := Load(s.path)
+	if err != nil {
+		return nil, err
+	}
+	return func() { s.cur.Store(p) }, nil
+}
+
 // Reload reads the access file again and, if it is valid, makes it the
 // live policy. A missing file makes [Default] live. On error the old
 // policy stays live and the error (see [Load]) is returned.

@@ -335,15 +335,30 @@ func (s *Server) ServeWebSocket(l net.Listener) error {
 // error the old certificate stays in use and the error says why. Without
 // HTTPS it does nothing.
 func (s *Server) Reload() error {
-	if s.certs == nil {
-		return nil
-	}
-	if err := s.certs.reload(); err != nil {
-		s.log.Error("TLS reload failed; the previous certificate stays in use", "err", err)
+	commit, err := s.PrepareReload()
+	if err != nil {
 		return err
 	}
-	s.log.Info("reloaded the TLS certificate", "file", s.cfg.RPC.TLS.ServerCertPath)
+	commit()
 	return nil
+}
+
+// PrepareReload is the first half of Reload: it loads and checks the TLS
+// certificate and returns what makes it live, changing nothing yet (so
+// that a caller reloading several things can swap all or none).
+func (s *Server) PrepareReload() (commit func(), err error) {
+	if s.certs == nil {
+		return func() {}, nil
+	}
+	st, err := loadTLS(s.certs.files, time.Now())
+	if err != nil {
+		s.log.Error("TLS reload failed; the previous certificate stays in use", "err", err)
+		return nil, err
+	}
+	return func() {
+		s.certs.cur.Store(st)
+		s.log.Info("reloaded the TLS certificate", "file", s.cfg.RPC.TLS.ServerCertPath)
+	}, nil
 }
 
 // Shutdown stops accepting, lets HTTP requests in flight finish, closes

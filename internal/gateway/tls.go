@@ -68,16 +68,6 @@ func newCertStore(files config.TLS) (*certStore, error) {
 	return cs, nil
 }
 
-// reload loads the files again; on error the current state stays.
-func (cs *certStore) reload() error {
-	st, err := loadTLS(cs.files, time.Now())
-	if err != nil {
-		return err
-	}
-	cs.cur.Store(st)
-	return nil
-}
-
 // config is the listener's TLS configuration. HTTP/1.1 only: WebSocket
 // upgrades and keep-alive both work, and per-request behaviour stays that
 // of the node's HTTP server.

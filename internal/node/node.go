@@ -47,10 +47,10 @@ type Options struct {
 	// and READY=1 around each reload, and STOPPING=1 when shutdown begins.
 	Notify *systemd.Notifier
 	// ReloadConfig, if set, runs first in every reload: it re-reads the
-	// configuration files and applies what can change while the node runs
-	// (the log level). An error fails the reload before anything else is
-	// swapped.
-	ReloadConfig func() error
+	// configuration files and returns what applies the part that can change
+	// while the node runs (the log level). An error fails the reload; apply
+	// runs only once everything else reloaded has loaded too.
+	ReloadConfig func() (apply func(), err error)
 }
 
 // Node is a running nipc daemon.
@@ -240,20 +240,32 @@ func (n *Node) Reload() error {
 }
 
 func (n *Node) reload() error {
+	// Load and check everything, then swap everything: a reload changes
+	// all it covers or nothing.
+	applyConfig := func() {}
 	if f := n.opts.ReloadConfig; f != nil {
-		if err := f(); err != nil {
+		apply, err := f()
+		if err != nil {
 			n.log.Error("reload failed; the running configuration stays", "err", err)
 			return err
 		}
+		applyConfig = apply
 	}
-	if err := n.access.Reload(); err != nil {
+	commitAccess, err := n.access.Prepare()
+	if err != nil {
 		n.log.Error("reload failed; the previous access policy stays in force", "err", err)
 		return err
 	}
-	n.log.Info("reloaded the access configuration", "file", n.access.Path())
+	commitTLS := func() {}
 	if n.gw != nil {
-		return n.gw.Reload() // the TLS certificate
+		if commitTLS, err = n.gw.PrepareReload(); err != nil { // logged: the certificate stays
+			return err
+		}
 	}
+	applyConfig()
+	commitAccess()
+	commitTLS()
+	n.log.Info("reloaded the access configuration", "file", n.access.Path())
 	return nil
 }
 
