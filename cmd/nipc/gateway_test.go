@@ -70,15 +70,15 @@ func TestGatewayVerb(t *testing.T) {
 		[]string{"http://app.example", "https://a.example.org"},
 		[]string{"http://evil.example", "http://localhost:3000"})
 	metricsURL := "http://127.0.0.1:" + strconv.Itoa(metricsPort)
-	if code, body := httpGet(t, metricsURL+"/healthz"); code != http.StatusOK || body != "ok\n" {
+	if code, body := testenv.HTTPGet(t, metricsURL+"/healthz"); code != http.StatusOK || body != "ok\n" {
 		t.Errorf("/healthz: %d %q", code, body)
 	}
-	if _, body := httpGet(t, metricsURL+"/metrics"); !strings.Contains(body, `nipc_http_requests_total{api="legacy",outcome="ok"} 1`) {
+	if _, body := testenv.HTTPGet(t, metricsURL+"/metrics"); !strings.Contains(body, `nipc_http_requests_total{api="legacy",outcome="ok"} 1`) {
 		t.Errorf("/metrics lacks the request:\n%s", body)
 	}
 	reload <- struct{}{} // no TLS: a no-op
 	waitFor(t, func() bool {
-		_, body := httpGet(t, metricsURL+"/metrics")
+		_, body := testenv.HTTPGet(t, metricsURL+"/metrics")
 		return strings.Contains(body, `nipc_reloads_total{outcome="ok"} 1`)
 	})
 	cancel()
@@ -145,18 +145,4 @@ func (l *lockedBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
-}
-
-// httpGet returns the status and body of a GET, on a connection of its own.
-func httpGet(t *testing.T, url string) (int, string) {
-	t.Helper()
-	tr := &http.Transport{}
-	defer tr.CloseIdleConnections()
-	resp, err := (&http.Client{Transport: tr, Timeout: 5 * time.Second}).Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
 }

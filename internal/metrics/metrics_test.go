@@ -3,7 +3,6 @@ package metrics_test
 import (
 	"context"
 	"errors"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -15,21 +14,11 @@ import (
 	"github.com/nipc/nipc/internal/metrics"
 	"github.com/nipc/nipc/internal/peer"
 	"github.com/nipc/nipc/internal/rpc"
+	"github.com/nipc/nipc/internal/testenv"
 	"github.com/nipc/nipc/ipc"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
-
-func get(t *testing.T, url string) (int, string) {
-	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
-}
 
 // TestExposition: what the process records is what a scrape reads, in the
 // Prometheus text format, with nipc's names and labels.
@@ -53,7 +42,7 @@ func TestExposition(t *testing.T) {
 
 	srv := httptest.NewServer(m.Handler(func() error { return nil }))
 	defer srv.Close()
-	status, body := get(t, srv.URL+"/metrics")
+	status, body := testenv.HTTPGet(t, srv.URL+"/metrics")
 	if status != http.StatusOK {
 		t.Fatalf("status %d", status)
 	}
@@ -92,11 +81,11 @@ func TestHealth(t *testing.T) {
 		{errors.New("shutting down"), http.StatusServiceUnavailable, "shutting down\n"},
 	} {
 		down = tt.down
-		if status, body := get(t, srv.URL+"/healthz"); status != tt.status || body != tt.body {
+		if status, body := testenv.HTTPGet(t, srv.URL+"/healthz"); status != tt.status || body != tt.body {
 			t.Errorf("healthz with %v: %d %q, want %d %q", tt.down, status, body, tt.status, tt.body)
 		}
 	}
-	if status, _ := get(t, srv.URL+"/other"); status != http.StatusNotFound {
+	if status, _ := testenv.HTTPGet(t, srv.URL+"/other"); status != http.StatusNotFound {
 		t.Errorf("/other: %d", status)
 	}
 }

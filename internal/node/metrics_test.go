@@ -2,7 +2,6 @@ package node_test
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -13,19 +12,6 @@ import (
 	"github.com/nipc/nipc/ipc"
 	"github.com/nipc/nipc/nano"
 )
-
-func scrape(t *testing.T, url string) (int, string) {
-	t.Helper()
-	tr := &http.Transport{}
-	defer tr.CloseIdleConnections()
-	resp, err := (&http.Client{Transport: tr, Timeout: 5 * time.Second}).Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
-}
 
 // TestMetrics: with [node.metrics] on, what clients do over each transport
 // shows in /metrics, and /healthz says the node serves.
@@ -53,7 +39,7 @@ func TestMetrics(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	status, body := scrape(t, base+"/metrics")
+	status, body := testenv.HTTPGet(t, base+"/metrics")
 	if status != http.StatusOK {
 		t.Fatalf("/metrics: %d", status)
 	}
@@ -76,13 +62,13 @@ func TestMetrics(t *testing.T) {
 			t.Errorf("/metrics lacks %s", want)
 		}
 	}
-	if status, body := scrape(t, base+"/healthz"); status != http.StatusOK || body != "ok\n" {
+	if status, body := testenv.HTTPGet(t, base+"/healthz"); status != http.StatusOK || body != "ok\n" {
 		t.Errorf("/healthz: %d %q", status, body)
 	}
 	if err := n.Reload(); err != nil {
 		t.Fatal(err)
 	}
-	if _, body := scrape(t, base+"/metrics"); !strings.Contains(body, `nipc_reloads_total{outcome="ok"} 1`) {
+	if _, body := testenv.HTTPGet(t, base+"/metrics"); !strings.Contains(body, `nipc_reloads_total{outcome="ok"} 1`) {
 		t.Errorf("no reload counted:\n%s", grepLines(body, "nipc_reloads"))
 	}
 }
