@@ -47,7 +47,7 @@ func testServer(t *testing.T, mod func(*Config)) *Server {
 }
 
 // startServer is testServer with the given handler.
-func startServer(t *testing.T, h Handler, mod func(*Config)) *Server {
+func startServer(t testing.TB, h Handler, mod func(*Config)) *Server {
 	t.Helper()
 	cfg := DefaultConfig()
 	cfg.TCP.Port = 0
@@ -80,7 +80,7 @@ func startServer(t *testing.T, h Handler, mod func(*Config)) *Server {
 }
 
 // shortTempDir keeps socket paths under the 107-byte limit.
-func shortTempDir(t *testing.T) string {
+func shortTempDir(t testing.TB) string {
 	d, err := os.MkdirTemp("", "nipc")
 	if err != nil {
 		t.Fatal(err)
@@ -99,7 +99,7 @@ var transports = []transport{
 	{"unix", func(t *testing.T, s *Server) net.Conn { return dial(t, "unix", s.UnixPath()) }},
 }
 
-func dial(t *testing.T, network, addr string) net.Conn {
+func dial(t testing.TB, network, addr string) net.Conn {
 	t.Helper()
 	c, err := net.Dial(network, addr)
 	if err != nil {

@@ -48,6 +48,10 @@ type session struct {
 	done       chan struct{} // closed when the session ends
 
 	wmu sync.Mutex // the single writer: every write to conn holds it
+	// An event's frame length and the vector Push writes it with (guarded
+	// by wmu): the payload is written where it is, not copied.
+	pushHdr  [ipc.FrameHeaderSize]byte
+	pushBufs [2][]byte
 }
 
 func newSession(s *Server, c net.Conn, p *peer.Peer, ioTimeout time.Duration) *session {
@@ -57,9 +61,19 @@ func newSession(s *Server, c net.Conn, p *peer.Peer, ioTimeout time.Duration) *s
 	return ss
 }
 
-// Push implements peer.Conn.
+// Push implements peer.Conn. The length and the payload go out in one
+// writev, without copying the payload (the same bytes go to every
+// subscriber of the event).
 func (ss *session) Push(payload []byte) error {
-	return ss.write(ipc.AppendFrame(make([]byte, 0, ipc.FrameHeaderSize+len(payload)), payload))
+	ss.wmu.Lock()
+	defer ss.wmu.Unlock()
+	binary.BigEndian.PutUint32(ss.pushHdr[:], uint32(len(payload)))
+	ss.pushBufs = [2][]byte{ss.pushHdr[:], payload}
+	bufs := net.Buffers(ss.pushBufs[:])
+	ss.conn.SetWriteDeadline(time.Now().Add(ss.ioTimeout))
+	_, err := bufs.WriteTo(ss.conn)
+	ss.pushBufs = [2][]byte{} // do not keep the payload alive
+	return err
 }
 
 // EventEncoding implements peer.Conn.
