@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -24,21 +25,25 @@ id = ""
 allow = "api_account_weight, api_topic_confirmation"
 `
 
-// TestWebSocketClient: the npm ws@8 client pings, subscribes with ack,
-// receives the confirmation of a block sent through the gateway, and
-// unsubscribes, on the WebSocket port and at /websocket on the HTTP port of
-// a gateway in its own process.
-func TestWebSocketClient(t *testing.T) {
-	requireNodeModules(t)
+// wsSetup is a gateway in front of a node, as the WebSocket tests need it.
+type wsSetup struct {
+	name  string
+	start func(t *testing.T, access string) (n *testenv.Node, httpURL string, wsURLs []string)
+}
+
+var wsSetups = []wsSetup{{"separate gateway", startSeparateGateway}, {"in-process gateway", startInProcessGateway}}
+
+// startSeparateGateway runs a node, and a gateway in front of it reaching it
+// over the Unix socket, as `nipc gateway` does.
+func startSeparateGateway(t *testing.T, access string) (*testenv.Node, string, []string) {
 	n := testenv.Start(t, testenv.Options{
-		Access: wsAccess,
+		Access: access,
 		RPC:    func(r *config.RPC) { r.EnableControl = true },
 		// The test runs the gateway; the node must not start its own.
 		Node: func(c *config.Node) { c.RPC.Enable = false; c.Node.WebSocket.Enable = false },
 	})
-	warmFeed(t, n)
 	backend := gateway.NewIPC(gateway.IPCOptions{Client: client.Config{Path: n.UnixPath()}})
-	defer backend.Close()
+	t.Cleanup(func() { backend.Close() })
 	rc := config.DefaultRPC()
 	rc.EnableControl = true
 	srv, err := gateway.New(gateway.Config{RPC: rc, Backend: backend})
@@ -56,7 +61,7 @@ func TestWebSocketClient(t *testing.T) {
 	served := make(chan error, 2)
 	go func() { served <- srv.Serve(hl) }()
 	go func() { served <- srv.ServeWebSocket(wl) }()
-	defer func() {
+	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		if err := srv.Shutdown(ctx); err != nil {
@@ -67,40 +72,106 @@ func TestWebSocketClient(t *testing.T) {
 				t.Errorf("serve: %v", err)
 			}
 		}
-	}()
+	})
+	return n, "http://" + hl.Addr().String() + "/", []string{"ws://" + wl.Addr().String(), "ws://" + hl.Addr().String() + "/websocket"}
+}
 
-	httpURL := "http://" + hl.Addr().String() + "/"
-	for i, wsURL := range []string{"ws://" + wl.Addr().String(), "ws://" + hl.Addr().String() + "/websocket"} {
-		to := nano.DeriveKey(nano.Seed{byte(i + 1), 7}, 0).PublicKey().Account()
-		send := `{"action": "send", "wallet": "` + n.GenesisWallet.String() + `", "source": "` + nano.DevGenesisAccount + `", "destination": "` + to + `", "amount": "1000"}`
-		raw := runNode(t, "ws_subscribe.js", wsURL, httpURL, send)
-		var r struct {
-			Pong, Ack, Unsubscribed map[string]string
-			Sent                    map[string]string
-			Event                   struct {
-				Topic, Time string
-				Message     struct {
-					Account, Amount, Hash string
-					ConfirmationType      string            `json:"confirmation_type"`
-					ElectionInfo          map[string]string `json:"election_info"`
-					Block                 map[string]string
+// startInProcessGateway runs a node with its own gateway, as `nipc node`
+// does (the WebSocket sessions then take the broker's events directly).
+func startInProcessGateway(t *testing.T, access string) (*testenv.Node, string, []string) {
+	httpPort, wsPort := freePort(t), freePort(t)
+	n := testenv.Start(t, testenv.Options{
+		Access: access,
+		RPC:    func(r *config.RPC) { r.EnableControl = true; r.Port = httpPort },
+		Node: func(c *config.Node) {
+			c.RPC.Enable = true
+			c.Node.WebSocket.Enable = true
+			c.Node.WebSocket.Port = wsPort
+		},
+	})
+	host := "127.0.0.1:" + strconv.Itoa(httpPort)
+	return n, "http://" + host + "/", []string{"ws://127.0.0.1:" + strconv.Itoa(wsPort), "ws://" + host + "/websocket"}
+}
+
+// TestWebSocketClient: the npm ws@8 client pings, subscribes with ack,
+// receives the confirmation of a block sent through the gateway, and
+// unsubscribes, on the WebSocket port and at /websocket on the HTTP port,
+// of a gateway in its own process and of the node's own.
+func TestWebSocketClient(t *testing.T) {
+	requireNodeModules(t)
+	for si, setup := range wsSetups {
+		t.Run(setup.name, func(t *testing.T) {
+			n, httpURL, wsURLs := setup.start(t, wsAccess)
+			warmFeed(t, n)
+			for i, wsURL := range wsURLs {
+				to := nano.DeriveKey(nano.Seed{byte(i + 1), byte(7 + si)}, 0).PublicKey().Account()
+				checkSubscribeFlow(t, n, wsURL, httpURL, to)
+			}
+		})
+	}
+}
+
+// TestWebSocketDenied: a subscriber without api_topic_confirmation (the
+// default policy) gets the node's error reply, with its ack and id.
+func TestWebSocketDenied(t *testing.T) {
+	requireNodeModules(t)
+	for _, setup := range wsSetups {
+		t.Run(setup.name, func(t *testing.T) {
+			_, _, wsURLs := setup.start(t, "")
+			for _, wsURL := range wsURLs {
+				var reply map[string]string
+				raw := runNode(t, "ws_denied.js", wsURL)
+				if err := json.Unmarshal(raw, &reply); err != nil {
+					t.Fatalf("%s: %v", raw, err)
+				}
+				if reply["ack"] != "subscribe" || reply["id"] != "d1" || reply["error"] != "Access denied" || reply["error_code"] != "3" {
+					t.Errorf("%s: %s", wsURL, raw)
 				}
 			}
-		}
-		if err := json.Unmarshal(raw, &r); err != nil {
-			t.Fatalf("%s: %v", raw, err)
-		}
-		if r.Pong["ack"] != "pong" || r.Pong["id"] != "p1" || r.Ack["ack"] != "subscribe" || r.Ack["id"] != "s1" || r.Unsubscribed["ack"] != "unsubscribe" {
-			t.Errorf("%s: acks %v %v %v", wsURL, r.Pong, r.Ack, r.Unsubscribed)
-		}
-		ev := r.Event
-		if ev.Topic != "confirmation" || len(ev.Time) < 13 || strings.Trim(ev.Time, "0123456789") != "" ||
-			ev.Message.Hash != r.Sent["block"] || ev.Message.Amount != "1000" || ev.Message.Account != nano.DevGenesisAccount ||
-			ev.Message.ConfirmationType != "active_quorum" || ev.Message.ElectionInfo["voters"] != "1" ||
-			ev.Message.Block["subtype"] != "send" || ev.Message.Block["link_as_account"] != to {
-			t.Errorf("%s: event %+v", wsURL, ev)
+		})
+	}
+}
+
+func checkSubscribeFlow(t *testing.T, n *testenv.Node, wsURL, httpURL, to string) {
+	t.Helper()
+	send := `{"action": "send", "wallet": "` + n.GenesisWallet.String() + `", "source": "` + nano.DevGenesisAccount + `", "destination": "` + to + `", "amount": "1000"}`
+	raw := runNode(t, "ws_subscribe.js", wsURL, httpURL, send)
+	var r struct {
+		Pong, Ack, Unsubscribed map[string]string
+		Sent                    map[string]string
+		Event                   struct {
+			Topic, Time string
+			Message     struct {
+				Account, Amount, Hash string
+				ConfirmationType      string            `json:"confirmation_type"`
+				ElectionInfo          map[string]string `json:"election_info"`
+				Block                 map[string]string
+			}
 		}
 	}
+	if err := json.Unmarshal(raw, &r); err != nil {
+		t.Fatalf("%s: %v", raw, err)
+	}
+	if r.Pong["ack"] != "pong" || r.Pong["id"] != "p1" || r.Ack["ack"] != "subscribe" || r.Ack["id"] != "s1" || r.Unsubscribed["ack"] != "unsubscribe" {
+		t.Errorf("%s: acks %v %v %v", wsURL, r.Pong, r.Ack, r.Unsubscribed)
+	}
+	ev := r.Event
+	if ev.Topic != "confirmation" || len(ev.Time) < 13 || strings.Trim(ev.Time, "0123456789") != "" ||
+		ev.Message.Hash != r.Sent["block"] || ev.Message.Amount != "1000" || ev.Message.Account != nano.DevGenesisAccount ||
+		ev.Message.ConfirmationType != "active_quorum" || ev.Message.ElectionInfo["voters"] != "1" ||
+		ev.Message.Block["subtype"] != "send" || ev.Message.Block["link_as_account"] != to {
+		t.Errorf("%s: event %+v", wsURL, ev)
+	}
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
 }
 
 // warmFeed returns once n publishes confirmations: a node feeds its broker
