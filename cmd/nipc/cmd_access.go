@@ -10,6 +10,7 @@ import (
 	"github.com/nipc/nipc/api/fb"
 	"github.com/nipc/nipc/internal/authz"
 	"github.com/nipc/nipc/internal/config"
+	"github.com/nipc/nipc/internal/rpc"
 )
 
 // cmdAccess: nipc access check [FILE] validates an access file (default: the
@@ -57,7 +58,7 @@ func cmdReload(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		switch {
 		case e.Code == api.CodeAccessDenied:
 			code = exitNoPerm
-		case strings.HasPrefix(e.Message, "Invalid access configuration"):
+		case strings.HasPrefix(e.Message, rpc.TextReloadRefused):
 			code = exitConfig
 		}
 		return &exitError{code: code, err: fmt.Errorf("node: %s", e.Message)}

@@ -102,9 +102,8 @@ func runGateway(ctx context.Context, args []string, stdout, stderr io.Writer, ho
 	}
 	given := gateway.Listeners{HTTP: sockets.RPC, WebSocket: sockets.WebSocket}
 	backend := gateway.NewIPC(gateway.IPCOptions{
-		Client:              gateway.ClientConfig(rc),
-		RejectUnknownFields: !nc.Node.IPC.Flatbuffers.SkipUnexpectedFieldsInJSON,
-		Log:                 log,
+		Client: gateway.ClientConfig(rc),
+		Log:    log,
 	})
 	defer backend.Close()
 	cctx, ccancel := context.WithTimeout(ctx, 3*time.Second)
@@ -128,7 +127,12 @@ func runGateway(ctx context.Context, args []string, stdout, stderr io.Writer, ho
 			return exitf(1, "%v", err)
 		}
 		go ms.Serve()
-		defer ms.Shutdown(context.Background())
+		defer func() {
+			// A scrape in flight gets as long as the gateway's drain.
+			sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			ms.Shutdown(sctx)
+		}()
 	}
 	srv, err := gateway.New(cfg)
 	if err != nil {

@@ -176,6 +176,13 @@ func TestSystemdNotify(t *testing.T) {
 			}, "reloaded config-access.toml"},
 		{"SIGHUP with a broken file", "[[user]]\nid = \"\"\nallow = \"api_blok_count\"\n",
 			func(t *testing.T) { d.cmd.Process.Signal(syscall.SIGHUP) }, "reload failed, the previous configuration stays: "},
+		{"nipc reload with a broken file", "[[user]]\nid = \"\"\nallow = \"api_blok_count\"\n",
+			func(t *testing.T) {
+				_, errOut, code := nipc(t, nil, "", "reload", "-S", sock)
+				if code != exitConfig || !strings.Contains(errOut, "Reload refused, nothing changed: ") || !strings.Contains(errOut, "config-access.toml:3:") {
+					t.Fatalf("nipc reload: exit %d, want %d\n%s", code, exitConfig, errOut)
+				}
+			}, "reload failed, the previous configuration stays: "},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			writeTestFile(t, access, tc.file)

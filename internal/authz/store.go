@@ -12,7 +12,9 @@ import (
 // publishes it with one atomic store; when the file is invalid it returns
 // the error and the old policy stays live. Reloads are serialized by the
 // store's mutex, the only lock in this package; nothing is called while
-// it is held except the file read and the parse.
+// it is held except the file read and the parse. Prepare splits a reload
+// in two for a caller that swaps several things at once; such a caller
+// serializes its reloads itself and does not mix them with Reload.
 type Store struct {
 	path string
 	mu   sync.Mutex // serializes Reload

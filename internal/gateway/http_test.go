@@ -413,6 +413,8 @@ func TestSubscriptionOverHTTP(t *testing.T) {
 		{"/api/v2", `{"message_type": 8, "message": {}}`},
 		{"/api/v2", `{"message_type": "8", "message": {}}`},
 		{"/api/v2", `{"message_type": 0x8, "message": {}}`},
+		{"/api/v2", `{"message_type": "TopicConfirmation", "message": {}, "zzz": 1}`},
+		{"/api/v2/TopicConfirmation", `{"zzz": 1}`},
 	}
 	for _, m := range []mode{modes[0], modes[2]} {
 		t.Run(m.name, func(t *testing.T) {
@@ -429,6 +431,14 @@ func TestSubscriptionOverHTTP(t *testing.T) {
 						t.Fatalf("after %s %s a later request got %s", sub.path, sub.body, r)
 					}
 				}
+			}
+			// An envelope the gateway cannot parse goes alone too: the
+			// node answers it, and later requests get their own replies.
+			if r := e.post("/api/v2", `{"message_type": "TopicConfirmation", "message": {}`, nil); !strings.Contains(r, "Invalid message format") {
+				t.Errorf("a truncated envelope: %s", r)
+			}
+			if r := e.post("/", `{"action": "block_count"}`, nil); !strings.Contains(r, `"count"`) {
+				t.Errorf("after a truncated envelope: %s", r)
 			}
 		})
 	}

@@ -25,10 +25,7 @@ type IPCOptions struct {
 	Client client.Config
 	// Timeout bounds one request to the node (default 60 s, nano_rpc's).
 	Timeout time.Duration
-	// RejectUnknownFields is !skip_unexpected_fields_in_json, used only to
-	// recognise subscription messages in /api/v2 envelopes.
-	RejectUnknownFields bool
-	Log                 *slog.Logger
+	Log     *slog.Logger
 }
 
 // ClientConfig is how a gateway process reaches the node, from
@@ -127,12 +124,17 @@ func (b *IPC) V2JSON(ctx context.Context, envelope []byte) ([]byte, error) {
 	return b.do(ctx, ipc.EncodingFlatbuffersJSON, envelope)
 }
 
+// stateful reports whether an envelope must go over a connection of its
+// own. It fails closed: an envelope it cannot parse might still be one the
+// node accepts (its parser's options or version may differ), so it goes
+// alone too, and the node answers it there. Unknown fields are skipped, so
+// that only what no parser would take is in doubt.
 func (b *IPC) stateful(envelope []byte) bool {
-	env, err := fbjson.ParseEnvelope(envelope, fbjson.Options{RejectUnknownFields: b.opts.RejectUnknownFields})
-	if err != nil || env.Message == nil {
-		return false
+	env, err := fbjson.ParseEnvelope(envelope, fbjson.Options{})
+	if err != nil {
+		return true
 	}
-	return isStateful(env.Message.Type)
+	return env.Message != nil && isStateful(env.Message.Type)
 }
 
 // v2Named implements namedV2: for /api/v2/<name>, whose envelope the HTTP

@@ -253,12 +253,13 @@ func (n *Node) reload() error {
 	}
 	commitAccess, err := n.access.Prepare()
 	if err != nil {
-		n.log.Error("reload failed; the previous access policy stays in force", "err", err)
+		n.log.Error("reload failed; nothing changed (the previous access policy stays in force)", "err", err)
 		return err
 	}
 	commitTLS := func() {}
 	if n.gw != nil {
-		if commitTLS, err = n.gw.PrepareReload(); err != nil { // logged: the certificate stays
+		if commitTLS, err = n.gw.PrepareReload(); err != nil {
+			n.log.Error("reload failed; nothing changed (log level, access policy and certificate stay)", "err", err)
 			return err
 		}
 	}

@@ -89,13 +89,16 @@ func (t topics) serviceStop(ctx context.Context, m *fb.ServiceStopT) (any, error
 	return &fb.SuccessT{}, nil
 }
 
+// TextReloadRefused begins the Error of a Reload that changed nothing.
+const TextReloadRefused = "Reload refused, nothing changed: "
+
 // ReloadHandler answers Reload (permission api_reload) by calling reload:
-// Success, or Error 1 with the reason the new configuration was refused
-// (the old one stays in force).
+// Success, or Error 1 with the reason the reload was refused (a file that
+// does not load; nothing changed).
 func ReloadHandler(reload func() error) V2Func {
 	return typed(func(ctx context.Context, _ *fb.ReloadT) (any, error) {
 		if err := reload(); err != nil {
-			return nil, &api.Error{Code: api.CodeGeneric, Message: "Invalid access configuration file: " + err.Error()}
+			return nil, &api.Error{Code: api.CodeGeneric, Message: TextReloadRefused + err.Error()}
 		}
 		return &fb.SuccessT{}, nil
 	})
