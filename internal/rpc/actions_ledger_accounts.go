@@ -169,31 +169,34 @@ func (l *ledgerRPC) accountWeight(c *ledgerCall) error {
 	return nil
 }
 
-// forEachAccount runs f on every element of the "accounts" list, keyed
-// by the text as given; an element whose f fails with an *Error goes to
-// "errors" under that text (boost put: a repeated text keeps one entry).
-func (c *ledgerCall) forEachAccount(f func(text string, acct nano.PublicKey) error) (errs *ptree.Tree, err error) {
+// perAccount runs put on every element of the "accounts" list, keyed by
+// the text as given, building one tree that goes under key; an element
+// whose put fails with an *Error goes to "errors" under that text (boost
+// put: a repeated text keeps one entry). Like the node's accounts_*
+// actions, key and "errors" are left out when empty.
+func (c *ledgerCall) perAccount(key string, put func(out *ptree.Tree, text string, acct nano.PublicKey) error) error {
 	list, err := c.list("accounts")
 	if err != nil {
-		return nil, err
+		return err
 	}
-	errs = ptree.New()
+	out, errs := ptree.New(), ptree.New()
 	for _, e := range list.All() {
 		acct, err := c.accountText(e.Value, textBadAccount)
 		if err == nil {
-			err = f(e.Value, acct)
+			err = put(out, e.Value, acct)
 		}
 		if rerr, ok := errors.AsType[*Error](err); ok {
 			errs.Set(e.Value, rerr.Text)
 		} else if err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return errs, nil
+	putNonEmpty(c.out, key, out)
+	putNonEmpty(c.out, "errors", errs)
+	return nil
 }
 
-// putNonEmpty adds t under key only if it has members (the node's
-// accounts_* actions omit empty "balances", "frontiers", "errors").
+// putNonEmpty adds t under key only if it has members.
 func putNonEmpty(out *ptree.Tree, key string, t *ptree.Tree) {
 	if t.Len() > 0 {
 		out.PutChild(key, t)
@@ -201,8 +204,7 @@ func putNonEmpty(out *ptree.Tree, key string, t *ptree.Tree) {
 }
 
 func (l *ledgerRPC) accountsBalances(c *ledgerCall) error {
-	balances := ptree.New()
-	errs, err := c.forEachAccount(func(text string, acct nano.PublicKey) error {
+	return c.perAccount("balances", func(balances *ptree.Tree, text string, acct nano.PublicKey) error {
 		entry := ptree.New()
 		if err := l.putBalances(entry, acct); err != nil {
 			return err
@@ -210,19 +212,12 @@ func (l *ledgerRPC) accountsBalances(c *ledgerCall) error {
 		setChild(balances, text, entry)
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	putNonEmpty(c.out, "balances", balances)
-	putNonEmpty(c.out, "errors", errs)
-	return nil
 }
 
 // accountsFrontiers keys frontiers by the nano_ address, errors by the text
 // given, as the node does.
 func (l *ledgerRPC) accountsFrontiers(c *ledgerCall) error {
-	frontiers := ptree.New()
-	errs, err := c.forEachAccount(func(text string, acct nano.PublicKey) error {
+	return c.perAccount("frontiers", func(frontiers *ptree.Tree, _ string, acct nano.PublicKey) error {
 		ai, err := l.b.Ledger.AccountInfo(acct)
 		if err != nil {
 			return ledgerError(err)
@@ -230,17 +225,10 @@ func (l *ledgerRPC) accountsFrontiers(c *ledgerCall) error {
 		frontiers.Set(acct.Account(), ai.Frontier.String())
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	putNonEmpty(c.out, "frontiers", frontiers)
-	putNonEmpty(c.out, "errors", errs)
-	return nil
 }
 
 func (l *ledgerRPC) accountsRepresentatives(c *ledgerCall) error {
-	reps := ptree.New()
-	errs, err := c.forEachAccount(func(text string, acct nano.PublicKey) error {
+	return c.perAccount("representatives", func(reps *ptree.Tree, text string, acct nano.PublicKey) error {
 		ai, err := l.b.Ledger.AccountInfo(acct)
 		if err != nil {
 			return ledgerError(err)
@@ -248,12 +236,6 @@ func (l *ledgerRPC) accountsRepresentatives(c *ledgerCall) error {
 		reps.Set(text, ai.Representative.Account())
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	putNonEmpty(c.out, "representatives", reps)
-	putNonEmpty(c.out, "errors", errs)
-	return nil
 }
 
 // delegators lists the accounts represented by "account" whose balance is

@@ -84,6 +84,20 @@ func walletParseID(s string) (wallet.ID, error) {
 
 // walletParam reads "wallet" as the node's wallet_impl: a missing one is
 // "Unable to parse JSON", then "Bad wallet number", then "Wallet not found".
+// walletAccounts reads the "wallet" parameter and lists the wallet's
+// accounts in the store's order.
+func (w *walletActions) walletAccounts(req *Request) (wallet.ID, []nano.PublicKey, error) {
+	id, err := w.walletParam(req)
+	if err != nil {
+		return id, nil, err
+	}
+	pubs, err := w.b.Wallets.Accounts(id)
+	if err != nil {
+		return id, nil, walletErr(err)
+	}
+	return id, pubs, nil
+}
+
 func (w *walletActions) walletParam(req *Request) (wallet.ID, error) {
 	s, err := req.Require("wallet")
 	if err != nil {
@@ -316,13 +330,9 @@ func (w *walletActions) accountsCreate(ctx context.Context, req *Request) (*ptre
 // accountList lists the wallet's accounts in key order, as the node's
 // wallet store iterates them; an empty wallet gives "accounts": "".
 func (w *walletActions) accountList(ctx context.Context, req *Request) (*ptree.Tree, error) {
-	id, err := w.walletParam(req)
+	_, pubs, err := w.walletAccounts(req)
 	if err != nil {
 		return nil, err
-	}
-	pubs, err := w.b.Wallets.Accounts(id)
-	if err != nil {
-		return nil, walletErr(err)
 	}
 	return ptree.New().PutChild("accounts", walletAccountsTree(pubs)), nil
 }
@@ -366,13 +376,9 @@ func (w *walletActions) walletBalances(ctx context.Context, req *Request) (*ptre
 // walletInfo sums over the wallet's accounts, with the node's members in
 // the node's order.
 func (w *walletActions) walletInfo(ctx context.Context, req *Request) (*ptree.Tree, error) {
-	id, err := w.walletParam(req)
+	id, pubs, err := w.walletAccounts(req)
 	if err != nil {
 		return nil, err
-	}
-	pubs, err := w.b.Wallets.Accounts(id)
-	if err != nil {
-		return nil, walletErr(err)
 	}
 	var balance, receivable nano.Amount
 	var blocks, cemented uint64
@@ -438,13 +444,9 @@ func (w *walletActions) walletContains(ctx context.Context, req *Request) (*ptre
 // walletFrontiers lists the head block of each of the wallet's opened
 // accounts; with none, "frontiers": "".
 func (w *walletActions) walletFrontiers(ctx context.Context, req *Request) (*ptree.Tree, error) {
-	id, err := w.walletParam(req)
+	_, pubs, err := w.walletAccounts(req)
 	if err != nil {
 		return nil, err
-	}
-	pubs, err := w.b.Wallets.Accounts(id)
-	if err != nil {
-		return nil, walletErr(err)
 	}
 	frontiers := ptree.New()
 	for _, pub := range pubs {
