@@ -79,7 +79,7 @@ func startSeparateGateway(t *testing.T, access string) (*testenv.Node, string, [
 // startInProcessGateway runs a node with its own gateway, as `nipc node`
 // does (the WebSocket sessions then take the broker's events directly).
 func startInProcessGateway(t *testing.T, access string) (*testenv.Node, string, []string) {
-	httpPort, wsPort := freePort(t), freePort(t)
+	httpPort, wsPort := testenv.FreePort(t), testenv.FreePort(t)
 	n := testenv.Start(t, testenv.Options{
 		Access: access,
 		RPC:    func(r *config.RPC) { r.EnableControl = true; r.Port = httpPort },
@@ -162,16 +162,6 @@ func checkSubscribeFlow(t *testing.T, n *testenv.Node, wsURL, httpURL, to string
 		ev.Message.Block["subtype"] != "send" || ev.Message.Block["link_as_account"] != to {
 		t.Errorf("%s: event %+v", wsURL, ev)
 	}
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }
 
 // warmFeed returns once n publishes confirmations: a node feeds its broker

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/nipc/nipc/internal/testenv"
 )
 
 // cliSecret writes a secret file with mode into a new directory.
@@ -101,7 +103,7 @@ func TestNodeRefusesOpenSecretFile(t *testing.T) {
 	open := cliSecret(t, "s3cr3t", 0o644)
 	dir := tempDir(t)
 	args := append([]string{"node", "--data_path", dir,
-		"--config", fmt.Sprintf("node.ipc.tcp.port=%d", freePort(t)),
+		"--config", fmt.Sprintf("node.ipc.tcp.port=%d", testenv.FreePort(t)),
 		"--config", "node.ipc.local.path=" + filepath.Join(dir, "ipc.sock")}, checkFlags(open)...)
 	_, errOut, code := nipc(t, nil, "", args...)
 	want := "secret file " + open + " has mode 0644: it must not be readable by others; run: chmod 600 " + open

@@ -10,13 +10,14 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/nipc/nipc/internal/testenv"
 	"github.com/nipc/nipc/nano"
 )
 
 // TestBenchHTTP: nipc bench -url drives the node's HTTP gateway with the
 // legacy request and prints the same report as over IPC.
 func TestBenchHTTP(t *testing.T) {
-	port := freePort(t)
+	port := testenv.FreePort(t)
 	startNode(t, "--config", "rpc.enable=true", "--rpcconfig", "port="+strconv.Itoa(port))
 	addr := "127.0.0.1:" + strconv.Itoa(port)
 	// The node opens its IPC socket before the gateway's.
@@ -70,7 +71,7 @@ func TestBenchHTTPErrors(t *testing.T) {
 		inStderr string
 	}{
 		{"status 500", []string{"-url", broken.URL + "/", "-n", "10"}, exitServerError, "HTTP 500 Internal Server Error: broken"},
-		{"unreachable", []string{"-url", "http://127.0.0.1:" + strconv.Itoa(freePort(t)) + "/", "-n", "10"}, exitUnreachable, "no HTTP server answers"},
+		{"unreachable", []string{"-url", "http://127.0.0.1:" + strconv.Itoa(testenv.FreePort(t)) + "/", "-n", "10"}, exitUnreachable, "no HTTP server answers"},
 		{"not a URL", []string{"-url", "127.0.0.1:7076", "-n", "10"}, exitUsage, "-url must be"},
 		{"IPC flags", []string{"-url", broken.URL, "-S", "/tmp/nano", "-encoding", "unsafe"}, exitUsage, "-S, -encoding"},
 	}

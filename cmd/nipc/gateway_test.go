@@ -25,7 +25,7 @@ import (
 func TestGatewayVerb(t *testing.T) {
 	n := testenv.Start(t, testenv.Options{Node: func(c *config.Node) { c.RPC.Enable = false; c.Node.WebSocket.Enable = false }})
 	dir := tempDir(t)
-	httpPort, wsPort, metricsPort := freePort(t), freePort(t), freePort(t)
+	httpPort, wsPort, metricsPort := testenv.FreePort(t), testenv.FreePort(t), testenv.FreePort(t)
 	writeTestFile(t, filepath.Join(dir, config.NodeFile), "[node.websocket]\nallowed_origins = [\"app.example\"]\n"+
 		"[node.metrics]\nenable = true\nport = "+strconv.Itoa(metricsPort)+"\n")
 	args := []string{
@@ -105,7 +105,7 @@ func TestGatewayVerbErrors(t *testing.T) {
 		{"extra argument", []string{"--data_path", dir, "oops"}, exitUsage},
 		{"unknown flag", []string{"--bogus"}, exitUsage},
 		{"bad override", []string{"--data_path", dir, "--rpcconfig", "port=0"}, exitConfig},
-		{"missing certificate", []string{"--data_path", bad, "--rpcconfig", "port=" + strconv.Itoa(freePort(t))}, exitConfig},
+		{"missing certificate", []string{"--data_path", bad, "--rpcconfig", "port=" + strconv.Itoa(testenv.FreePort(t))}, exitConfig},
 		{"missing access-check secret", []string{"--data_path", dir, "--rpcconfig", "process.access_check_file=" + dir + "/no-secret"}, exitConfig},
 		{"bad origin pattern", []string{"--data_path", dir, "--ws_origin", "https://app.example/"}, exitConfig},
 		{"bad allowed_origins", []string{"--data_path", dir, "--config", "node.websocket.allowed_origins=a,b"}, exitConfig},

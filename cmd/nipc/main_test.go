@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+
+	"github.com/nipc/nipc/internal/testenv"
 )
 
 // nipcBin is the real binary, built once for these tests.
@@ -43,17 +45,6 @@ func TestMain(m *testing.M) {
 	}()
 	os.RemoveAll(dir)
 	os.Exit(code)
-}
-
-// freePort returns a TCP port that was free a moment ago.
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }
 
 func tempDir(t *testing.T) string {
@@ -103,7 +94,7 @@ func startNode(t *testing.T, extra ...string) *daemon {
 // startNodeIn is startNode on a given data directory.
 func startNodeIn(t *testing.T, dir string, extra ...string) *daemon {
 	t.Helper()
-	d := &daemon{dir: dir, port: freePort(t), stderr: new(syncBuffer), done: make(chan error, 1)}
+	d := &daemon{dir: dir, port: testenv.FreePort(t), stderr: new(syncBuffer), done: make(chan error, 1)}
 	d.sock = filepath.Join(d.dir, "ipc.sock")
 	args := append([]string{"node", "--data_path", d.dir,
 		"--config", fmt.Sprintf("node.ipc.tcp.port=%d", d.port),
@@ -268,7 +259,7 @@ func TestExitCodes(t *testing.T) {
 		{"usage: bad flag", []string{"rpc", "--nope", "uptime"}, 2, "flag provided but not defined"},
 		{"usage: no action", []string{"rpc", "-S", d.sock}, 2, "usage"},
 		{"unreachable unix", []string{"rpc", "-S", dead, "uptime"}, 69, "nipc node"},
-		{"unreachable tcp", []string{"ping", "-P", fmt.Sprint(freePort(t))}, 69, "NIPC_IPC_ADDR"},
+		{"unreachable tcp", []string{"ping", "-P", fmt.Sprint(testenv.FreePort(t))}, 69, "NIPC_IPC_ADDR"},
 		{"config invalid", []string{"config", "check", "--data_path", badConf}, 78, "config-node.toml:2:1"},
 		{"config invalid at start", []string{"node", "--data_path", badConf}, 78, "config-node.toml:2:1"},
 		{"bad override", []string{"config", "check", "--data_path", badConf, "--config", "x=1"}, 78, ""},
@@ -301,7 +292,7 @@ func TestLiveSocketIsAStartupError(t *testing.T) {
 	a := startNode(t)
 	dir := tempDir(t)
 	_, errOut, code := nipc(t, nil, "", "node", "--data_path", dir,
-		"--config", fmt.Sprintf("node.ipc.tcp.port=%d", freePort(t)),
+		"--config", fmt.Sprintf("node.ipc.tcp.port=%d", testenv.FreePort(t)),
 		"--config", "node.ipc.local.path="+a.sock)
 	if code == 0 || !strings.Contains(errOut, "already listening") {
 		t.Fatalf("exit %d, stderr %s", code, errOut)
@@ -351,7 +342,7 @@ func TestSIGHUPReloadsAccess(t *testing.T) {
 func TestInvalidAccessFileAtStart(t *testing.T) {
 	dir := tempDir(t)
 	os.WriteFile(filepath.Join(dir, "config-access.toml"), []byte("[[role]]\nid = \"r\"\ndeny = \"wallet\"\n"), 0o600)
-	_, errOut, code := nipc(t, nil, "", "node", "--data_path", dir, "--config", fmt.Sprintf("node.ipc.tcp.port=%d", freePort(t)),
+	_, errOut, code := nipc(t, nil, "", "node", "--data_path", dir, "--config", fmt.Sprintf("node.ipc.tcp.port=%d", testenv.FreePort(t)),
 		"--config", "node.ipc.local.path="+filepath.Join(dir, "s"))
 	if code != 78 || !strings.Contains(errOut, "config-access.toml:3:") {
 		t.Fatalf("exit %d, stderr %s", code, errOut)

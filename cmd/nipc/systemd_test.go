@@ -18,6 +18,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/nipc/nipc/client"
+	"github.com/nipc/nipc/internal/testenv"
 )
 
 // These tests play systemd's part: a notify socket, and sockets passed as
@@ -143,7 +144,7 @@ func TestSystemdNotify(t *testing.T) {
 	notifyPath := filepath.Join(dir, "notify.sock")
 	c := notifySocket(t, notifyPath)
 	sock := filepath.Join(dir, "ipc.sock")
-	port, httpPort, wsPort := freePort(t), freePort(t), freePort(t)
+	port, httpPort, wsPort := testenv.FreePort(t), testenv.FreePort(t), testenv.FreePort(t)
 	d := startManaged(t, []string{"NOTIFY_SOCKET=" + notifyPath}, nil, "node", "--data_path", dir,
 		"--config", fmt.Sprintf("node.ipc.tcp.port=%d", port), "--config", "node.ipc.local.path="+sock,
 		"--rpcconfig", fmt.Sprintf("port=%d", httpPort), "--config", fmt.Sprintf("node.websocket.port=%d", wsPort))
@@ -247,7 +248,7 @@ func TestSocketActivation(t *testing.T) {
 			}
 			notifyPath := filepath.Join(dir, "notify.sock")
 			c := notifySocket(t, notifyPath)
-			configuredSock, configuredPort := filepath.Join(dir, "configured.sock"), freePort(t)
+			configuredSock, configuredPort := filepath.Join(dir, "configured.sock"), testenv.FreePort(t)
 			if samePath {
 				configuredSock = activated
 			}
@@ -325,9 +326,9 @@ func TestSocketActivationErrors(t *testing.T) {
 				files = append(files, f(t))
 			}
 			d := startManaged(t, []string{"LISTEN_FDS=" + strconv.Itoa(len(files)), "LISTEN_FDNAMES=" + tc.names}, files,
-				tc.verb, "--data_path", dir, "--config", fmt.Sprintf("node.ipc.tcp.port=%d", freePort(t)),
-				"--config", "node.ipc.local.path="+filepath.Join(dir, "s"), "--rpcconfig", fmt.Sprintf("port=%d", freePort(t)),
-				"--config", fmt.Sprintf("node.websocket.port=%d", freePort(t)))
+				tc.verb, "--data_path", dir, "--config", fmt.Sprintf("node.ipc.tcp.port=%d", testenv.FreePort(t)),
+				"--config", "node.ipc.local.path="+filepath.Join(dir, "s"), "--rpcconfig", fmt.Sprintf("port=%d", testenv.FreePort(t)),
+				"--config", fmt.Sprintf("node.websocket.port=%d", testenv.FreePort(t)))
 			if code := d.wait(t, 10*time.Second); code != exitConfig || !strings.Contains(d.stderr.String(), tc.stderr) {
 				t.Fatalf("exit %d, want %d and output containing %q:\n%s", code, exitConfig, tc.stderr, d.stderr)
 			}
@@ -345,7 +346,7 @@ func TestGatewaySystemd(t *testing.T) {
 	c := notifySocket(t, notifyName)
 	httpFile, httpAddr := listenerFile(t, "tcp", "127.0.0.1:0")
 	d := startManaged(t, []string{"NOTIFY_SOCKET=" + notifyName, "LISTEN_FDS=1", "LISTEN_FDNAMES=rpc"}, []*os.File{httpFile},
-		"gateway", "--data_path", dir, "--rpcconfig", "process.ipc_path="+node.sock, "--rpcconfig", fmt.Sprintf("port=%d", freePort(t)),
+		"gateway", "--data_path", dir, "--rpcconfig", "process.ipc_path="+node.sock, "--rpcconfig", fmt.Sprintf("port=%d", testenv.FreePort(t)),
 		"--config", "node.websocket.enable=false")
 	httpFile.Close()
 

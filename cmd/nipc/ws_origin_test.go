@@ -17,7 +17,7 @@ import (
 func TestNodeWebSocketOrigins(t *testing.T) {
 	dir := tempDir(t)
 	writeTestFile(t, filepath.Join(dir, config.NodeFile), "[node.websocket]\nallowed_origins = [\"app.example\", \"*.example.org:*\"]\n")
-	httpPort, wsPort := freePort(t), freePort(t)
+	httpPort, wsPort := testenv.FreePort(t), testenv.FreePort(t)
 	startNodeIn(t, dir,
 		"--config", "rpc.enable=true", "--rpcconfig", "port="+strconv.Itoa(httpPort),
 		"--config", "node.websocket.enable=true", "--config", "node.websocket.port="+strconv.Itoa(wsPort))

@@ -2,7 +2,6 @@ package node_test
 
 import (
 	"context"
-	"net"
 	"os"
 	"path/filepath"
 	"testing"
@@ -22,7 +21,7 @@ func TestReloadAllOrNothing(t *testing.T) {
 	n := testenv.Start(t, testenv.Options{DataDir: dir,
 		Node: func(c *config.Node) { c.RPC.Enable = true },
 		RPC: func(r *config.RPC) {
-			r.Port = freePort(t)
+			r.Port = testenv.FreePort(t)
 			r.TLS = config.TLS{EnableHTTPS: true, ServerCertPath: certFile, ServerKeyPath: keyFile}
 		},
 	})
@@ -54,14 +53,4 @@ func TestReloadAllOrNothing(t *testing.T) {
 	if !blockCountAllowed() {
 		t.Fatal("the reload did not apply the access file")
 	}
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }

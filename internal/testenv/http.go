@@ -2,6 +2,7 @@ package testenv
 
 import (
 	"io"
+	"net"
 	"net/http"
 	"testing"
 	"time"
@@ -20,4 +21,16 @@ func HTTPGet(t testing.TB, url string) (int, string) {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b)
+}
+
+// FreePort returns a loopback TCP port that was free a moment ago, for a
+// listener configured by port number.
+func FreePort(t testing.TB) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
 }
