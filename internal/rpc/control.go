@@ -21,12 +21,21 @@ var controlActions = map[string]bool{
 }
 
 // IsControl reports whether a request needs enable_control: an action of the
-// control set, "stats" with type "objects", or "process" with force true.
+// control set, "stats" with type "objects", "process" with force true, or
+// "sign" naming a wallet.
+//
+// The last is nipc's: the node leaves sign out of its control set, so
+// anyone who reaches its RPC and knows a wallet id can have any block signed
+// with that wallet's keys and then process it (spend). Every path to a
+// wallet's private key is a control action here (TestNoWalletKeyWithoutControl
+// walks the whole registry to prove it).
 func IsControl(action string, params *ptree.Tree) bool {
 	if controlActions[action] {
 		return true
 	}
 	switch action {
+	case "sign":
+		return params.Has("wallet")
 	case "stats":
 		t, _ := params.Get("type")
 		return t == "objects"
