@@ -96,6 +96,9 @@ func cmdNode(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	level := new(slog.LevelVar)
 	level.Set(nc.Node.Logging.SlogLevel())
 	log := newLogger(stderr, nc.Node.Logging, level)
+	for _, w := range append(nc.Warnings, rc.Warnings...) {
+		log.Warn(w.Error())
+	}
 	notify := systemd.NotifierFromEnv(log)
 	sockets, err := systemd.Activated(systemd.RoleIPCTCP, systemd.RoleIPCUnix, systemd.RoleRPC, systemd.RoleWebSocket)
 	if err != nil {

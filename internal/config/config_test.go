@@ -94,7 +94,7 @@ func TestMissingFileGivesDefaults(t *testing.T) {
 		t.Errorf("LoadNode(empty dir) = %+v, %v; want defaults", n, err)
 	}
 	r, err := LoadRPC(filepath.Join(dir, "does", "not", "exist"), nil)
-	if err != nil || r != DefaultRPC() {
+	if err != nil || !reflect.DeepEqual(r, DefaultRPC()) {
 		t.Errorf("LoadRPC(missing dir) = %+v, %v; want defaults", r, err)
 	}
 }
@@ -137,7 +137,7 @@ func TestEmptyTables(t *testing.T) {
 				return
 			}
 			r, err := LoadRPC(dir, nil)
-			if err != nil || r != DefaultRPC() {
+			if err != nil || !reflect.DeepEqual(r, DefaultRPC()) {
 				t.Errorf("LoadRPC = %+v, %v; want defaults", r, err)
 			}
 		})

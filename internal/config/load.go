@@ -59,6 +59,12 @@ func parseNode(path string, data []byte, overrides []string) (Node, error) {
 	if err := l.place(cfg.Validate()); err != nil {
 		return Node{}, err
 	}
+	if cfg.RPC.ChildProcess.Enable {
+		w := &Error{Key: "rpc.child_process.enable", Msg: "rpc.child_process.enable: nipc never spawns a gateway process (rpc.enable = true serves the HTTP RPC in-process; or run \"nipc gateway\"); ignored"}
+		l.locate(w)
+		l.warnings = append(l.warnings, w)
+	}
+	cfg.Warnings = l.warnings
 	return cfg, nil
 }
 
@@ -73,6 +79,7 @@ func parseRPC(path string, data []byte, overrides []string) (RPC, error) {
 	if err := l.place(errors.Join(doc.checkLegacy(), cfg.Validate())); err != nil {
 		return RPC{}, err
 	}
+	cfg.Warnings = l.warnings
 	return cfg, nil
 }
 
@@ -104,6 +111,9 @@ type loader struct {
 	schema  reflect.Type // the configuration type, for key lookups
 	pos     map[string]position
 	applied []applied // overrides applied, in order
+	// warnings are the keys of the C++ node's files that nipc does not
+	// use: accepted, one warning each.
+	warnings []*Error
 }
 
 type position struct{ line, column int }
@@ -114,7 +124,11 @@ type applied struct{ key, text string }
 func (l *loader) load(dst any, overrides []string) error {
 	if l.data != nil {
 		if err := decodeStrict(l.data, dst); err != nil {
-			return l.convert(err, l.path, true)
+			// Only keys of the C++ node's that nipc does not use leave
+			// no error: the rest of the file was decoded.
+			if err := l.convert(err, l.path, true); err != nil {
+				return err
+			}
 		}
 		l.pos = keyPositions(l.data)
 	}
@@ -153,6 +167,10 @@ func (l *loader) convert(err error, source string, positioned bool) error {
 			de := &sm.Errors[i]
 			e := at(de)
 			e.Key = strings.Join(de.Key(), ".")
+			if nanoKey(l.schema, de.Key()) {
+				l.warnings = append(l.warnings, ignoredKey(e))
+				continue
+			}
 			if strings.HasSuffix(de.Error(), "missing table") {
 				e.Msg = "unknown table [" + e.Key + "]"
 			} else {

@@ -29,8 +29,8 @@ func TestNodeDecodeErrors(t *testing.T) {
 		},
 		{
 			name: "unknown top-level table",
-			text: "[opencl]\nenable = false\n",
-			want: "1:2: unknown table [opencl]",
+			text: "[gpux_unknown]\nenable = false\n",
+			want: "1:2: unknown table [gpux_unknown]",
 		},
 		{
 			name: "unknown dotted key",
@@ -220,7 +220,6 @@ func TestNodeValidationErrors(t *testing.T) {
 		{"work threshold too long", "[node.ledger]\nwork_threshold = \"fe000000000000000\"\n", "2:18: node.ledger.work_threshold: \"fe000000000000000\" is not a 64-bit hex number such as \"fe00000000000000\""},
 		{"log level", "[node.logging]\nlevel = \"verbose\"\n", "2:9: node.logging.level: \"verbose\" is not one of debug, info, warn, error"},
 		{"log format", "[node.logging]\nformat = \"logfmt\"\n", "2:10: node.logging.format: \"logfmt\" is not one of text, json"},
-		{"child process", "[rpc.child_process]\nenable = true\n", "2:10: rpc.child_process.enable: nipc does not spawn the gateway; set it to false and run \"nipc gateway\" as a separate process (or keep rpc.enable = true to run it in-process)"},
 		{"inline table", "[node.ipc]\ntcp = { port = 0 }\n", "2:16: node.ipc.tcp.port: 0 is out of range 1..65535"},
 		{"origin with a path", "[node.websocket]\nallowed_origins = [\"localhost\", \"https://app.example.com/\"]\n", "2:1: node.websocket.allowed_origins: \"https://app.example.com/\" has a path: an origin is host[:port] (or scheme://host[:port]), e.g. \"app.example.com\""},
 		{"origins as one string", "node.websocket.allowed_origins = [\"a.example, b.example\"]\n", "1:1: node.websocket.allowed_origins: \"a.example, b.example\" contains white space"},

@@ -16,6 +16,10 @@ import (
 type Node struct {
 	Node NodeSection `toml:"node"`
 	RPC  NodeRPC     `toml:"rpc"`
+
+	// Warnings name the keys of the file that the C++ node reads and nipc
+	// does not use (ReadNode sets it): accepted, to be logged one each.
+	Warnings []*Error `toml:"-"`
 }
 
 // NodeSection is the [node] table.
@@ -162,7 +166,7 @@ type NodeRPC struct {
 // ChildProcess is the [rpc.child_process] table, accepted for compatibility
 // with the node's config files.
 type ChildProcess struct {
-	Enable  bool   `toml:"enable" comment:"Must stay false: nipc never spawns the gateway; run \"nipc gateway\" instead."`
+	Enable  bool   `toml:"enable" comment:"Accepted for compatibility and ignored (a warning when true): nipc never spawns a gateway process; rpc.enable runs it in-process, or run \"nipc gateway\"."`
 	RPCPath string `toml:"rpc_path" comment:"Accepted for compatibility and ignored."`
 }
 
@@ -270,9 +274,6 @@ func (n Node) Validate() error {
 	v.oneOf("node.logging.level", n.Node.Logging.Level, "debug", "info", "warn", "error")
 	v.oneOf("node.logging.format", n.Node.Logging.Format, "text", "json")
 
-	if n.RPC.ChildProcess.Enable {
-		v.add("rpc.child_process.enable", "nipc does not spawn the gateway; set it to false and run \"nipc gateway\" as a separate process (or keep rpc.enable = true to run it in-process)")
-	}
 	return v.err()
 }
 

@@ -19,6 +19,10 @@ type RPC struct {
 	Process Process    `toml:"process"`
 	Logging RPCLogging `toml:"logging"`
 	TLS     TLS        `toml:"tls"`
+
+	// Warnings name the keys of the file that the C++ node reads and nipc
+	// does not use (ReadRPC sets it): accepted, to be logged one each.
+	Warnings []*Error `toml:"-"`
 }
 
 // Process is the [process] table: how the gateway reaches the node's IPC
