@@ -2,6 +2,7 @@ package ptree
 
 import (
 	"encoding/json"
+	"runtime"
 	"testing"
 )
 
@@ -115,5 +116,31 @@ func BenchmarkAppendPrettySmallReplyEncodingJSON(b *testing.B) {
 		if _, err := json.MarshalIndent(r, "", "    "); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkParseLarge reports the bytes allocated per request byte
+// (alloc-B/req-B) for the 4 MiB requests of TestParseHeapBound: parse, and
+// read the member an action reads.
+func BenchmarkParseLarge(b *testing.B) {
+	for _, tc := range boundCases(4 << 20) {
+		in := []byte(tc.body)
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(in)))
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			for b.Loop() {
+				tr, err := Parse(in)
+				if err != nil {
+					continue
+				}
+				if c, ok := tr.Child(tc.read); ok {
+					countValues(c)
+				}
+			}
+			runtime.ReadMemStats(&after)
+			b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(b.N)/float64(len(in)), "alloc-B/req-B")
+		})
 	}
 }

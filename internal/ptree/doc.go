@@ -27,7 +27,8 @@
 //	r.PutChild("history", h)
 //	reply := ptree.AppendPretty(nil, r)
 //
-// A *Tree is not safe for concurrent mutation; concurrent reads are fine.
+// A *Tree is not safe for concurrent mutation; concurrent reads are fine
+// (a member that Parse left unbuilt is built once, by the first reader).
 // PutChild and Push attach the given *Tree itself (no copy), so later changes
 // to it are visible in the parent.
 //
@@ -42,6 +43,28 @@
 // errors. Empty {} and [] become a node with no children and Value "".
 // Nesting deeper than [MaxDepth] is an error.
 //
+// # Cost
+//
+// A request's cost is bounded by its size, not by what it contains. Parse
+// first validates the whole document in one pass that allocates nothing
+// (the same code as the builder, so errors and offsets are the builder's),
+// counting its values. A document with more values than [MaxValues] allows
+// (one per 64 bytes, at least 16384) is refused with an error that wraps
+// ErrSyntax, "too many values: N in M bytes, at most L", only after the
+// whole document validated, so malformed input keeps its syntax error.
+// Then Parse copies the text once and builds the root and its members; a
+// member that is a non-empty object or array keeps its text (a substring
+// of that copy) and is built, whole, the first time its children are read
+// (Child then Len/All/Each/Get/Has/..., rendering, Equal, Put). Get and
+// IsLeaf do not build it: such a member is never a leaf. Empty {} and []
+// members are leaves from the start. A build counts first, so the nodes,
+// the children and the builder's stack are three allocations of exactly
+// the needed size: at most 96 bytes per value, so a tree read entirely
+// costs at most the copy plus 1.5 times the text, and one whose large
+// members are never read costs about the copy. A refused document costs no
+// allocation but its error. Strings without escapes are substrings of the
+// copy; an escaped string is one allocation of its unescaped length.
+//
 // Deviations from boost, all of which only turn odd inputs into errors that
 // the legacy handlers map to "Unable to parse JSON" anyway:
 //   - a scalar root ("x", 1) is an error; boost ≥1.59 accepts it as a
@@ -49,7 +72,9 @@
 //   - raw bytes in strings must be valid UTF-8 by Go's rules; boost only
 //     checks lead/trail byte shapes, so it also takes overlong forms,
 //     encoded surrogates and code points above U+10FFFF;
-//   - the nesting limit (boost recurses without limit).
+//   - the nesting limit (boost recurses without limit);
+//   - the value limit, [MaxValues] (boost builds a node per value, about
+//     60 times the request for a dense array such as [1,1,...]).
 //
 // # Rendering (boost write_json)
 //

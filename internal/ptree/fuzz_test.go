@@ -52,7 +52,8 @@ func FuzzParse(f *testing.F) {
 			trimmed := bytes.TrimLeft(data, " \t\r\n")
 			if json.Valid(data) && utf8.Valid(data) && len(data) > 0 && data[0] != 0xEF &&
 				len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') &&
-				!surrogateEscape.Match(data) && !strings.HasPrefix(se.Msg, "nesting") {
+				!surrogateEscape.Match(data) && !strings.HasPrefix(se.Msg, "nesting") &&
+				!strings.HasPrefix(se.Msg, "too many values") {
 				t.Fatalf("Parse(%q) = %v, but encoding/json accepts it", data, err)
 			}
 			return
@@ -82,6 +83,50 @@ func FuzzParse(f *testing.F) {
 			if !Equal(tr, back) {
 				t.Fatalf("round trip changed the tree\n in %s\nout %s", dump(tr), dump(back))
 			}
+		}
+	})
+}
+
+// FuzzScan checks the validating scan against the builder (the same
+// decision and error, but for MaxValues) and against encoding/json's
+// Valid where boost's rules and RFC 8259 agree: valid UTF-8, no BOM, an
+// object or array root, no \u escape of a surrogate, not deeper than
+// MaxDepth.
+func FuzzScan(f *testing.F) {
+	for _, s := range []string{
+		`{"action":"block_count","x":[1,1,1]}`,
+		mediumRequest,
+		`{"a":[{"b":[]},{}],"c":{"d":"\n\u00e9"}}`,
+		`[[],[[]],{"":""}]`,
+		`{"a":[1,2,}`,
+		`{"a":"\q"}`,
+		`{"a" 1}`,
+		` [ 1 , -0.5e7 , true , false , null ] `,
+		`{"a":tru}`,
+		"\xEF\xBB\xBF[1]",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		sc := parser{s: string(data), scan: true}
+		err := sc.document(nil, nil)
+		_, perr := Parse(data)
+		switch {
+		case err != nil && (perr == nil || perr.Error() != err.Error()):
+			t.Fatalf("scan: %v, Parse: %v", err, perr)
+		case err == nil && perr != nil && sc.values <= MaxValues(len(data)):
+			t.Fatalf("scan accepted %d values, Parse: %v", sc.values, perr)
+		}
+		if err != nil && strings.HasPrefix(err.(*SyntaxError).Msg, "nesting") {
+			return
+		}
+		trimmed := bytes.TrimLeft(data, " \t\r\n")
+		if !utf8.Valid(data) || len(trimmed) == 0 || data[0] == 0xEF ||
+			(trimmed[0] != '{' && trimmed[0] != '[') || surrogateEscape.Match(data) {
+			return
+		}
+		if ok := json.Valid(data); ok != (err == nil) {
+			t.Fatalf("scan(%q) = %v, encoding/json Valid = %v", data, err, ok)
 		}
 	})
 }

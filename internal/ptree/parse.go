@@ -1,11 +1,11 @@
 package ptree
 
 import (
-	"bytes"
 	"errors"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // MaxDepth is the deepest nesting of objects and arrays that Parse accepts;
@@ -31,26 +31,56 @@ func (e *SyntaxError) Unwrap() error { return ErrSyntax }
 // Parse reads a JSON document the way boost property_tree's read_json does
 // (see the package documentation). The returned tree's strings share one
 // copy of data; data itself is not retained.
+//
+// A first pass validates the whole document without allocating; a document
+// with more values than [MaxValues] allows for its size is refused after
+// it. Then the root and its members are built, except members that are
+// non-empty objects or arrays: those keep their source text and are built
+// when first read (Get, Child, All, Each, Len, rendering, Equal, ...).
 func Parse(data []byte) (*Tree, error) {
-	// Every value but the root is preceded by ',' or by the '[' or '{' that
-	// opens its container, so counting those bytes anywhere (strings
-	// included) bounds the number of nodes. Node storage is carved from
-	// chunks sized by that bound, growing geometrically, so a tiny request
-	// costs exactly one chunk and a bogus bound costs little.
-	bound := 1 + bytes.Count(data, []byte{','}) +
-		bytes.Count(data, []byte{'{'}) + bytes.Count(data, []byte{'['})
-	p := parser{
-		s:        string(data),
-		treeLeft: bound,
-		kidLeft:  bound - 1,
+	// The scan only reads data and keeps no string of it, so it can look
+	// at data in place.
+	sc := parser{s: unsafe.String(unsafe.SliceData(data), len(data)), scan: true}
+	if err := sc.document(nil, nil); err != nil {
+		return nil, err
 	}
-	// The first children chunk also holds the stack of pending children
-	// (those of the open containers, innermost last): one allocation.
-	const pendingCap = 8
-	n := min(p.kidLeft, 64)
-	chunk := make([]child, n+pendingCap)
-	p.kids, p.kidLeft, p.lastKid = chunk[:n:n], p.kidLeft-n, n
-	pending := chunk[n:n]
+	if limit := MaxValues(len(data)); sc.values > limit {
+		return nil, &SyntaxError{Offset: len(data), Msg: "too many values: " +
+			strconv.Itoa(sc.values) + " in " + strconv.Itoa(len(data)) +
+			" bytes, at most " + strconv.Itoa(limit)}
+	}
+	p := parser{
+		s:      string(data),
+		top:    true,
+		trees:  make([]Tree, sc.rootKids+1),
+		kids:   make([]child, sc.rootKids),
+		lazies: make([]lazy, sc.rootContainers),
+	}
+	root := p.newTree()
+	// The root's children are the only ones built now (its containers are
+	// lazy), so its stack can be their final storage.
+	if err := p.document(root, p.kids[:0]); err != nil {
+		return nil, err // unreachable: the scan accepted the same text
+	}
+	return root, nil
+}
+
+// MaxValues is how many JSON values (objects, arrays, strings, numbers,
+// true, false, null, the root included) Parse accepts in a document of n
+// bytes: one per 64 bytes, and at least 16384 so that no small request is
+// refused. A value costs at most 96 bytes once built (node, child entry,
+// builder stack), so a large parsed tree costs at most 1.5 times its
+// source, and a small one at most about 1.5 MB; Nano's bulk requests
+// (accounts, 64-hex hashes) take 67 bytes or more per value.
+func MaxValues(n int) int { return max(minValues, n/bytesPerValue) }
+
+const (
+	minValues     = 16384
+	bytesPerValue = 64
+)
+
+// document parses the whole input into root (nil when scanning).
+func (p *parser) document(root *Tree, stack []child) error {
 	if len(p.s) > 0 && p.s[0] == 0xEF {
 		// boost's utf8 encoding skips three bytes after a leading 0xEF
 		// without looking at them (meant for a UTF-8 BOM).
@@ -58,31 +88,38 @@ func Parse(data []byte) (*Tree, error) {
 	}
 	p.skipWS()
 	if p.i >= len(p.s) || (p.s[p.i] != '{' && p.s[p.i] != '[') {
-		return nil, p.fail("expected '{' or '['")
+		return p.fail("expected '{' or '['")
 	}
-	root := p.newTree()
-	if _, err := p.parseValue(root, pending); err != nil {
-		return nil, err
+	if _, err := p.parseValue(root, stack); err != nil {
+		return err
 	}
 	p.skipWS()
 	if p.i != len(p.s) {
-		return nil, p.fail("garbage after data")
+		return p.fail("garbage after data")
 	}
-	return root, nil
+	return nil
 }
 
+// parser is both the validating scan (scan set: no tree, no allocation,
+// only counts) and the builder, so that both take exactly the same path
+// through the input and the builder meets no error the scan did not.
 type parser struct {
 	s     string
 	i     int
 	depth int
 
-	trees    []Tree // unused part of the current node chunk
-	treeLeft int    // nodes that later chunks may still need (upper bound)
-	lastTree int    // size of the last node chunk
+	scan           bool
+	values         int // values seen (scan)
+	pending        int // children of the open containers (scan)
+	pendMax        int // most pending at any time: the builder's stack
+	rootKids       int // children of the root (scan)
+	rootContainers int // root children that are objects or arrays (scan)
 
-	kids    []child // unused part of the current children chunk
-	kidLeft int
-	lastKid int
+	top    bool   // build the root's non-empty containers lazily
+	lazies []lazy // storage for them
+
+	trees []Tree  // unused node storage, sized by the scan
+	kids  []child // unused children storage, sized by the scan
 
 	buf []byte // scratch for unescaping strings
 }
@@ -102,35 +139,63 @@ func (p *parser) skipWS() {
 	}
 }
 
+// newTree returns a node from the storage the scan sized (nil when
+// scanning).
 func (p *parser) newTree() *Tree {
-	if len(p.trees) == 0 {
-		n := min(p.treeLeft, max(2*p.lastTree, 64))
-		if n <= 0 { // cannot happen: the bound holds; stay safe anyway
-			n = 64
-		}
-		p.trees = make([]Tree, n)
-		p.treeLeft -= n
-		p.lastTree = n
+	if p.scan {
+		return nil
+	}
+	if len(p.trees) == 0 { // cannot happen: the scan counted; stay safe
+		return &Tree{}
 	}
 	t := &p.trees[0]
 	p.trees = p.trees[1:]
 	return t
 }
 
-// takeKids copies cs into chunk storage and returns it with cap == len, so
-// that a later append on one node never overwrites a neighbour's children.
+// takeKids copies cs into the children storage and returns it with cap ==
+// len, so that a later append on one node never overwrites a neighbour's
+// children.
 func (p *parser) takeKids(cs []child) []child {
 	n := len(cs)
-	if len(p.kids) < n {
-		m := max(min(p.kidLeft, max(2*p.lastKid, 64)), n)
-		p.kids = make([]child, m)
-		p.kidLeft -= m
-		p.lastKid = m
+	if n > 0 && len(p.kids) >= n && &p.kids[0] == &cs[0] {
+		out := p.kids[:n:n] // built in place (Parse's root)
+		p.kids = p.kids[n:]
+		return out
+	}
+	if len(p.kids) < n { // cannot happen: the scan counted; stay safe
+		p.kids = make([]child, n)
 	}
 	out := p.kids[:n:n]
 	copy(out, cs)
 	p.kids = p.kids[n:]
 	return out
+}
+
+// lazyContainer scans the object or array at p.i (the root's child t) and
+// leaves it to be built on first use, or as an empty leaf if it is empty.
+func (p *parser) lazyContainer(t *Tree, open byte) error {
+	start := p.i
+	p.scan = true
+	_, err := p.parseContainer(nil, open, nil)
+	p.scan = false
+	if err != nil {
+		return err
+	}
+	src := p.s[start:p.i]
+	for i := 1; i < len(src)-1; i++ {
+		if c := src[i]; c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+			if len(p.lazies) == 0 { // cannot happen: the scan counted
+				p.lazies = make([]lazy, 1)
+			}
+			z := &p.lazies[0]
+			p.lazies = p.lazies[1:]
+			z.src = src
+			t.lazy = z
+			return nil
+		}
+	}
+	return nil
 }
 
 // parseValue parses the value at p.i (whitespace already skipped) into t.
@@ -140,12 +205,24 @@ func (p *parser) parseValue(t *Tree, stack []child) ([]child, error) {
 	if p.i >= len(p.s) {
 		return stack, p.fail("expected value")
 	}
+	p.values++
 	var err error
 	switch c := p.s[p.i]; c {
 	case '{', '[':
+		if p.depth == 1 {
+			if p.top {
+				return stack, p.lazyContainer(t, c)
+			}
+			if p.scan {
+				p.rootContainers++
+			}
+		}
 		return p.parseContainer(t, c, stack)
 	case '"':
-		t.Value, err = p.parseString()
+		var v string
+		if v, err = p.parseString(); t != nil {
+			t.Value = v
+		}
 	case 't':
 		err = p.literal(t, "true")
 	case 'f':
@@ -163,7 +240,9 @@ func (p *parser) literal(t *Tree, word string) error {
 		return p.fail("expected '" + word + "'")
 	}
 	p.i += len(word)
-	t.Value = word
+	if t != nil {
+		t.Value = word
+	}
 	return nil
 }
 
@@ -210,7 +289,9 @@ func (p *parser) parseNumber(t *Tree) error {
 		}
 		p.digits()
 	}
-	t.Value = s[start:p.i]
+	if t != nil {
+		t.Value = s[start:p.i]
+	}
 	return nil
 }
 
@@ -232,6 +313,7 @@ func (p *parser) parseContainer(t *Tree, open byte, stack []child) ([]child, err
 		return stack, nil
 	}
 	base := len(stack)
+	n := 0 // children so far (scan)
 	for {
 		var key string
 		if open == '{' {
@@ -255,7 +337,13 @@ func (p *parser) parseContainer(t *Tree, open byte, stack []child) ([]child, err
 		if stack, err = p.parseValue(v, stack); err != nil {
 			return stack, err
 		}
-		stack = push(stack, child{key, v})
+		if p.scan {
+			n++
+			p.pending++
+			p.pendMax = max(p.pendMax, p.pending)
+		} else {
+			stack = push(stack, child{key, v})
+		}
 		p.skipWS()
 		if p.i < len(p.s) && p.s[p.i] == ',' {
 			p.i++
@@ -271,9 +359,18 @@ func (p *parser) parseContainer(t *Tree, open byte, stack []child) ([]child, err
 		}
 		return stack, p.fail("expected ']' or ','")
 	}
-	t.kids = p.takeKids(stack[base:])
-	clear(stack[base:])
 	p.depth--
+	if p.scan {
+		p.pending -= n
+		if p.depth == 0 {
+			p.rootKids = n
+		}
+		return stack, nil
+	}
+	t.kids = p.takeKids(stack[base:])
+	if &t.kids[0] != &stack[base] {
+		clear(stack[base:]) // release the pointers; Parse's root stack is t.kids itself
+	}
 	return stack[:base], nil
 }
 
@@ -307,16 +404,21 @@ func (p *parser) parseString() (string, error) {
 			if !escaped {
 				return s[run:i], nil
 			}
+			if p.scan {
+				return "", nil
+			}
 			b = append(b, s[run:i]...)
 			str := string(b)
 			p.buf = b[:0]
 			return str, nil
 		case c == '\\':
-			if !escaped {
-				escaped = true
+			if !escaped && !p.scan {
 				b = p.buf[:0]
 			}
-			b = append(b, s[run:i]...)
+			escaped = true
+			if !p.scan {
+				b = append(b, s[run:i]...)
+			}
 			var err error
 			if b, i, err = p.unescape(b, i+1); err != nil {
 				return "", err
@@ -386,10 +488,16 @@ func (p *parser) unescape(b []byte, i int) ([]byte, int, error) {
 			r = utf16.DecodeRune(r, lo)
 			i += 6
 		}
+		if p.scan {
+			return b, i, nil
+		}
 		return utf8.AppendRune(b, r), i, nil
 	default:
 		p.i = i
 		return b, i, p.fail("invalid escape sequence")
+	}
+	if p.scan {
+		return b, i + 1, nil
 	}
 	return append(b, c), i + 1, nil
 }

@@ -38,11 +38,12 @@ func appendIndent(dst []byte, n int) []byte {
 
 // appendNode writes a non-root node at the given depth (indent >= 1).
 func appendNode(dst []byte, t *Tree, indent int, pretty bool) []byte {
-	if len(t.kids) == 0 {
+	kids := t.children()
+	if len(kids) == 0 {
 		return appendString(dst, t.Value)
 	}
-	for i := range t.kids {
-		if t.kids[i].key != "" {
+	for i := range kids {
+		if kids[i].key != "" {
 			return appendObject(dst, t, indent, pretty)
 		}
 	}
@@ -50,12 +51,12 @@ func appendNode(dst []byte, t *Tree, indent int, pretty bool) []byte {
 	if pretty {
 		dst = append(dst, '\n')
 	}
-	for i := range t.kids {
+	for i := range kids {
 		if pretty {
 			dst = appendIndent(dst, 4*(indent+1))
 		}
-		dst = appendNode(dst, t.kids[i].t, indent+1, pretty)
-		if i+1 < len(t.kids) {
+		dst = appendNode(dst, kids[i].t, indent+1, pretty)
+		if i+1 < len(kids) {
 			dst = append(dst, ',')
 		}
 		if pretty {
@@ -75,7 +76,7 @@ func appendObject(dst []byte, t *Tree, indent int, pretty bool) []byte {
 	}
 	var kids []child
 	if t != nil {
-		kids = t.kids
+		kids = t.children()
 	}
 	for i := range kids {
 		if pretty {

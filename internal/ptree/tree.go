@@ -9,6 +9,9 @@ type Tree struct {
 	// node with children is not rendered.
 	Value string
 	kids  []child
+	// lazy, if set, holds the source of a non-empty object or array that
+	// Parse left unparsed; children materialises it on first use.
+	lazy *lazy
 }
 
 type child struct {
@@ -20,14 +23,16 @@ type child struct {
 func New() *Tree { return &Tree{} }
 
 // Len returns the number of children.
-func (t *Tree) Len() int { return len(t.kids) }
+func (t *Tree) Len() int { return len(t.children()) }
 
-// IsLeaf reports whether t has no children.
-func (t *Tree) IsLeaf() bool { return len(t.kids) == 0 }
+// IsLeaf reports whether t has no children. It does not materialise a
+// member that Parse left unparsed: such a member is never empty.
+func (t *Tree) IsLeaf() bool { return t.lazy == nil && len(t.kids) == 0 }
 
 func (t *Tree) find(key string) int {
-	for i := range t.kids {
-		if t.kids[i].key == key {
+	kids := t.children()
+	for i := range kids {
+		if kids[i].key == key {
 			return i
 		}
 	}
@@ -46,7 +51,7 @@ func (t *Tree) Child(key string) (*Tree, bool) {
 // if there is no such child or it has children (boost's get<std::string>
 // would return that node's empty Value; use Child to get it that way).
 func (t *Tree) Get(key string) (value string, ok bool) {
-	if i := t.find(key); i >= 0 && len(t.kids[i].t.kids) == 0 {
+	if i := t.find(key); i >= 0 && t.kids[i].t.IsLeaf() {
 		return t.kids[i].t.Value, true
 	}
 	return "", false
@@ -58,8 +63,9 @@ func (t *Tree) Has(key string) bool { return t.find(key) >= 0 }
 // All iterates over the children in order; array elements have key "".
 func (t *Tree) All() iter.Seq2[string, *Tree] {
 	return func(yield func(string, *Tree) bool) {
-		for i := range t.kids {
-			if !yield(t.kids[i].key, t.kids[i].t) {
+		kids := t.children()
+		for i := range kids {
+			if !yield(kids[i].key, kids[i].t) {
 				return
 			}
 		}
@@ -68,8 +74,9 @@ func (t *Tree) All() iter.Seq2[string, *Tree] {
 
 // Each calls f for every child in order until f returns false.
 func (t *Tree) Each(f func(key string, v *Tree) bool) {
-	for i := range t.kids {
-		if !f(t.kids[i].key, t.kids[i].t) {
+	kids := t.children()
+	for i := range kids {
+		if !f(kids[i].key, kids[i].t) {
 			return
 		}
 	}
@@ -78,7 +85,7 @@ func (t *Tree) Each(f func(key string, v *Tree) bool) {
 // Put appends a leaf child (boost push_back: an existing key is not
 // replaced) and returns t.
 func (t *Tree) Put(key, value string) *Tree {
-	t.kids = append(t.kids, child{key, &Tree{Value: value}})
+	t.kids = append(t.children(), child{key, &Tree{Value: value}})
 	return t
 }
 
@@ -88,7 +95,7 @@ func (t *Tree) Put(key, value string) *Tree {
 func (t *Tree) Set(key, value string) *Tree {
 	if i := t.find(key); i >= 0 {
 		c := t.kids[i].t
-		c.Value, c.kids = value, nil
+		c.Value, c.kids, c.lazy = value, nil, nil
 		return t
 	}
 	return t.Put(key, value)
@@ -100,7 +107,7 @@ func (t *Tree) PutChild(key string, c *Tree) *Tree {
 	if c == nil {
 		c = &Tree{}
 	}
-	t.kids = append(t.kids, child{key, c})
+	t.kids = append(t.children(), child{key, c})
 	return t
 }
 
@@ -116,11 +123,15 @@ func Equal(a, b *Tree) bool {
 	if a == b {
 		return true
 	}
-	if a == nil || b == nil || a.Value != b.Value || len(a.kids) != len(b.kids) {
+	if a == nil || b == nil || a.Value != b.Value {
 		return false
 	}
-	for i := range a.kids {
-		if a.kids[i].key != b.kids[i].key || !Equal(a.kids[i].t, b.kids[i].t) {
+	ak, bk := a.children(), b.children()
+	if len(ak) != len(bk) {
+		return false
+	}
+	for i := range ak {
+		if ak[i].key != bk[i].key || !Equal(ak[i].t, bk[i].t) {
 			return false
 		}
 	}

@@ -1,0 +1,81 @@
+package node_test
+
+import (
+	"net"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nipc/nipc/internal/testenv"
+	"github.com/nipc/nipc/ipc"
+)
+
+// requestOf builds a legacy request of about size bytes: head, then unit
+// repeated, then tail.
+func requestOf(head, unit, tail string, size int) []byte {
+	n := (size - len(head) - len(tail)) / len(unit)
+	return []byte(head + strings.Repeat(unit, n) + tail)
+}
+
+// TestLargeRequestHeap sends 31 MiB legacy requests built to make the
+// parser amplify memory through the real IPC socket and checks that the
+// whole process allocated at most 4 times the request while the node read,
+// parsed and answered it (issue 11: a dense array took +1.74 GB).
+func TestLargeRequestHeap(t *testing.T) {
+	const size = 31 << 20
+	const badHash = `"ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ",`
+	tests := []struct {
+		name  string
+		req   []byte
+		reply string
+	}{
+		{"dense array, unknown key",
+			requestOf(`{"action":"block_count","x":[`, "1,", `1]}`, size), "Unable to parse JSON"},
+		{"dense array, read key",
+			requestOf(`{"action":"accounts_balances","accounts":[`, "1,", `1]}`, size), "Unable to parse JSON"},
+		{"wide object",
+			requestOf(`{"action":"block_count",`, `"k":1,`, `"k":1}`, size), "Unable to parse JSON"},
+		{"deep and wide object",
+			requestOf(`{"action":"block_count","x":`+strings.Repeat(`{"a":[`, 200), `{},`,
+				`{}`+strings.Repeat(`]}`, 200)+`}`, size), "Unable to parse JSON"},
+		{"hashes under the value cap, read",
+			requestOf(`{"action":"blocks","hashes":[`, badHash, `""]}`, size), "Bad hash number"},
+		{"hashes under the value cap, unread",
+			requestOf(`{"action":"block_count","x":[`, badHash, `""]}`, size), `"count"`},
+	}
+	n := testenv.Start(t, testenv.Options{})
+	network, addr := testenv.Network(testenv.Transports[1].Config(n)) // unix
+	c, err := net.Dial(network, addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	reply := make([]byte, 0, 4096)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			frame := ipc.AppendRequest(nil, ipc.EncodingJSON, tt.req)
+			c.SetDeadline(time.Now().Add(60 * time.Second))
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			if _, err := c.Write(frame); err != nil {
+				t.Fatal(err)
+			}
+			out, err := ipc.ReadFrame(c, 1<<20, reply[:0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			runtime.ReadMemStats(&after)
+			grew := after.TotalAlloc - before.TotalAlloc
+			ratio := float64(grew) / float64(len(tt.req))
+			t.Logf("%d bytes: allocated %d (%.2fx): %.60q", len(tt.req), grew, ratio, out)
+			if !strings.Contains(string(out), tt.reply) {
+				t.Errorf("reply %q, want %q in it", out, tt.reply)
+			}
+			if ratio > 4 {
+				t.Errorf("allocated %.2fx the request, want <= 4x", ratio)
+			}
+		})
+	}
+}
