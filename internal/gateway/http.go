@@ -137,10 +137,9 @@ func (s *Server) serveRPC(w http.ResponseWriter, r *http.Request) (api, outcome 
 	if r.ContentLength < 0 { // chunked: a declared length is checked above
 		body = http.MaxBytesReader(w, io.NopCloser(body), max)
 	}
-	_, err := buf.ReadFrom(body)
-	// From here on the connection is read only to notice the client leave.
-	rc.SetReadDeadline(time.Time{})
-	if err != nil {
+	if _, err := buf.ReadFrom(body); err != nil {
+		// The deadline stays: net/http reads on to discard the rest of the
+		// body after the reply, and must not wait for it either.
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
 			s.reply(w, ptree.ErrorReply(TextBodyLimit))
 			return "", httpRefused
@@ -152,6 +151,8 @@ func (s *Server) serveRPC(w http.ResponseWriter, r *http.Request) (api, outcome 
 		}
 		return "", httpClientGone
 	}
+	// From here on the connection is read only to notice the client leave.
+	rc.SetReadDeadline(time.Time{})
 	data := buf.Bytes()
 	if tooDeep(data, s.cfg.RPC.MaxJSONDepth) {
 		s.reply(w, ptree.ErrorReply(TextMaxDepth))
