@@ -123,13 +123,24 @@ func (d bodyDeadline) after(start time.Time, mib int64) time.Time {
 // body is read: net/http cancels a request's context when a read of the
 // connection fails, deadline included, even after the body.
 func (d bodyDeadline) start(rc *http.ResponseController, r *http.Request, body io.Reader) io.Reader {
-	now := time.Now()
+	now := d.set(rc, r)
 	if r.ContentLength >= 0 {
-		rc.SetReadDeadline(d.after(now, (r.ContentLength+1<<20-1)>>20))
 		return body
 	}
-	rc.SetReadDeadline(d.after(now, 1))
 	return &earningBody{r: body, rc: rc, d: d, start: now, paid: 1}
+}
+
+// set sets the read deadline of r's connection for a body that is not
+// read (net/http discards it after the reply): what its declared length,
+// or a first MiB, allows. It returns the time it counted from.
+func (d bodyDeadline) set(rc *http.ResponseController, r *http.Request) time.Time {
+	now := time.Now()
+	mib := int64(1)
+	if r.ContentLength >= 0 {
+		mib = (r.ContentLength + 1<<20 - 1) >> 20
+	}
+	rc.SetReadDeadline(d.after(now, mib))
+	return now
 }
 
 // earningBody moves a chunked body's deadline on as its bytes arrive.

@@ -493,7 +493,7 @@ func (s *Server) serveWebSocketPort(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !headerHasToken(r.Header, "Upgrade", "websocket") {
-		s.body.start(http.NewResponseController(w), r, nil)
+		s.body.set(http.NewResponseController(w), r)
 	}
 	s.serveWebSocket(w, r)
 }
