@@ -65,6 +65,12 @@ func TestDefaults(t *testing.T) {
 		{"enable_control", r.EnableControl, false},
 		{"max_json_depth", r.MaxJSONDepth, 20},
 		{"max_request_size", r.MaxRequestSize, int64(33554432)},
+		{"body_timeout", r.BodyTimeout, Seconds(10)},
+		{"body_timeout_per_mib", r.BodyTimeoutPerMiB, Seconds(2)},
+		{"idle_timeout", r.IdleTimeout, Seconds(120)},
+		{"max_connections", r.MaxConnections, 16384},
+		{"allowed_hosts", r.AllowedHosts, []string{}},
+		{"allowed_origins", r.AllowedOrigins, []string{"localhost", "localhost:*", "127.0.0.1", "127.0.0.1:*", "[::1]", "[::1]:*"}},
 		{"process.io_threads", r.Process.IOThreads, -1},
 		{"process.ipc_address", r.Process.IPCAddress, "127.0.0.1"},
 		{"process.ipc_port", r.Process.IPCPort, 7077},
@@ -240,6 +246,12 @@ enable_control = true
 max_json_depth = 9
 max_request_size = 999
 port = 999
+body_timeout = 99
+body_timeout_per_mib = 9
+idle_timeout = 999
+max_connections = 999
+allowed_hosts = ["node.example"]
+allowed_origins = ["app.example"]
 
 [process]
 io_threads = 999

@@ -1,9 +1,12 @@
 package config
 
 import (
+	"errors"
+	"fmt"
 	"maps"
 	"path/filepath"
 	"slices"
+	"strings"
 )
 
 // RPC is the contents of config-rpc.toml: the HTTP(S) gateway, whether it
@@ -15,6 +18,13 @@ type RPC struct {
 	EnableControl  bool   `toml:"enable_control" comment:"Allow control actions (wallet changes, stop, ...) over HTTP and IPC legacy encodings."`
 	MaxJSONDepth   int    `toml:"max_json_depth" comment:"Most opening brackets a request body may contain (1..255)."`
 	MaxRequestSize int64  `toml:"max_request_size" comment:"Largest request body in bytes."`
+
+	BodyTimeout       Seconds  `toml:"body_timeout" comment:"Seconds a request body may take to arrive at least; a body not read by then closes the connection."`
+	BodyTimeoutPerMiB Seconds  `toml:"body_timeout_per_mib" comment:"Seconds added to body_timeout per MiB of the body (declared length; a chunked body earns them as it arrives)."`
+	IdleTimeout       Seconds  `toml:"idle_timeout" comment:"Close a keep-alive connection idle this long (seconds), on the HTTP and the WebSocket port."`
+	MaxConnections    int      `toml:"max_connections" comment:"Most connections open at once on each gateway port (HTTP, WebSocket); one more is closed at once. 0 means unlimited."`
+	AllowedHosts      []string `toml:"allowed_hosts" comment:"Host header names (* and ? wildcards, no port) served besides loopback, the bound address and the address a connection arrived on."`
+	AllowedOrigins    []string `toml:"allowed_origins" comment:"Browser pages (Origin host[:port], * and ? wildcards) that may call control actions and v2 with credentials besides the gateway's own host; [] allows no other."`
 
 	Process Process    `toml:"process"`
 	Logging RPCLogging `toml:"logging"`
@@ -59,6 +69,14 @@ func DefaultRPC() RPC {
 		EnableControl:  false,
 		MaxJSONDepth:   20,
 		MaxRequestSize: 32 << 20,
+
+		BodyTimeout:       10,
+		BodyTimeoutPerMiB: 2,
+		IdleTimeout:       120,
+		MaxConnections:    16384,
+		AllowedHosts:      []string{},
+		AllowedOrigins:    DefaultAllowedOrigins(),
+
 		Process: Process{
 			IOThreads:         -1,
 			IPCAddress:        "127.0.0.1",
@@ -77,6 +95,20 @@ func (r RPC) Validate() error {
 	v.port("port", r.Port)
 	v.between("max_json_depth", int64(r.MaxJSONDepth), 1, 255)
 	v.between("max_request_size", r.MaxRequestSize, 1, 1<<40)
+	v.seconds("body_timeout", r.BodyTimeout, 1)
+	v.seconds("body_timeout_per_mib", r.BodyTimeoutPerMiB, 0)
+	v.seconds("idle_timeout", r.IdleTimeout, 1)
+	v.between("max_connections", int64(r.MaxConnections), 0, 1<<31-1)
+	for _, p := range r.AllowedHosts {
+		if err := CheckHostPattern(p); err != nil {
+			v.add("allowed_hosts", "%v", err)
+		}
+	}
+	for _, p := range r.AllowedOrigins {
+		if err := CheckOriginPattern(p); err != nil {
+			v.add("allowed_origins", "%v", err)
+		}
+	}
 
 	p := r.Process
 	v.between("process.io_threads", int64(p.IOThreads), -1, 1<<31-1)
@@ -107,6 +139,36 @@ func (r RPC) Validate() error {
 		}
 	}
 	return v.err()
+}
+
+// CheckHostPattern reports why p is not a usable allowed_hosts pattern.
+//
+// A pattern is matched, case-insensitively, against the host of a
+// request's Host header without its port (and an IPv6 address without its
+// brackets). '*' matches any run of characters and '?' any one character;
+// every other character stands for itself. A pattern is never a URL, has
+// no port, and is not blank.
+func CheckHostPattern(p string) error {
+	switch {
+	case p == "":
+		return errors.New("an empty pattern matches no host; remove it")
+	case strings.ContainsAny(p, " \t\r\n\f\v"):
+		return fmt.Errorf("%q contains white space", p)
+	case strings.Contains(p, ","):
+		return fmt.Errorf("%q contains a comma: give each name as its own string, e.g. [\"a.example\", \"b.example\"]", p)
+	case strings.Contains(p, "/"):
+		return fmt.Errorf("%q is a URL: give the host name alone, e.g. \"node.example.com\"", p)
+	case strings.ContainsAny(p, "[]\\"):
+		return fmt.Errorf("%q contains a bracket or a backslash: write an IPv6 address without brackets, e.g. \"fd00::1\"", p)
+	case strings.Count(p, ":") == 1:
+		return fmt.Errorf("%q has a port: give the host name alone (any port is served)", p)
+	}
+	for _, r := range p {
+		if r < 0x20 || r == 0x7f {
+			return fmt.Errorf("%q contains a control character", p)
+		}
+	}
+	return nil
 }
 
 // resolvePaths makes relative file paths relative to dir, the directory

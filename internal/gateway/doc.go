@@ -12,7 +12,25 @@
 // is always 200, errors included, as with the node. Unlike the node, header
 // values are JSON-escaped before they are spliced into the Envelope (a '"'
 // in a header stays data), connections are kept alive, and HTTPS is served
-// with a certificate that Reload swaps without dropping connections.
+// with a certificate that Reload swaps without dropping connections (TLS
+// 1.2 with AEAD suites only, or TLS 1.3).
+//
+// Limits (config-rpc.toml, both ports): a request body must arrive within
+// body_timeout plus body_timeout_per_mib per MiB (declared up front, or
+// earned as a chunked body arrives), else the reply is {"error": "Timed out
+// reading the request body"} and the connection is closed; a keep-alive
+// connection idle for idle_timeout is closed; at most max_connections
+// connections are open on each port, and one more is closed at once (after
+// a 503 on plain HTTP) rather than left waiting in the backlog.
+//
+// Browsers (origin.go): a request's Host must be a name the gateway serves
+// (loopback, the address the connection arrived on, the configured
+// addresses, allowed_hosts), else 421: a page reaching the port through DNS
+// rebinding gets nothing. A request whose Origin is neither the gateway's
+// host nor listed in allowed_origins may call no control action (whatever
+// enable_control and the backend) and acts on v2 as the default user, its
+// credentials taken out; it may still read, with
+// Access-Control-Allow-Origin: * as on the node.
 //
 // WebSocket (spec §7.5): the node's WebSocket API for the "confirmation"
 // topic, on [node.websocket] address:port and at /websocket on the HTTP
@@ -23,7 +41,7 @@
 // Browser pages may open the WebSocket only from the gateway's own host or
 // from an origin that node.websocket.allowed_origins
 // (Config.WebSocket.AllowedOrigins; by default loopback) lists; others get
-// 403.
+// 403. The same matcher (originAllowed) decides for HTTP's allowed_origins.
 //
 // Where the answers come from is a Backend: InProcess calls the node's
 // *rpc.Legacy and *rpc.V2 directly, and its WebSocket is fed by the node's

@@ -39,7 +39,8 @@ import (
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // testAccess: the default user and "watcher" may weigh accounts and
-// subscribe; "weigher" (bare: nothing inherited) may only weigh.
+// subscribe; "weigher" (bare: nothing inherited) may only weigh; "counter"
+// may also count blocks, which the default user may not.
 const testAccess = `
 [[user]]
 id = ""
@@ -53,6 +54,10 @@ allow = "api_account_weight, api_topic_confirmation"
 id = "weigher"
 allow = "api_account_weight"
 bare = true
+
+[[user]]
+id = "counter"
+allow = "api_block_count"
 `
 
 // stack is the part of a node an in-process gateway needs, assembled as
@@ -418,6 +423,32 @@ func jsonCompact(s string) string {
 		b.WriteString(f)
 	}
 	return b.String()
+}
+
+// dial opens a raw connection to the HTTP port ("http", over TLS in a TLS
+// mode) or to the WebSocket port ("ws").
+func (e *env) dial(port string) net.Conn {
+	e.t.Helper()
+	if port == "ws" {
+		c, err := net.Dial("tcp", strings.TrimPrefix(e.wsURL, "ws://"))
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		return c
+	}
+	addr := strings.TrimPrefix(strings.TrimPrefix(e.base, "https://"), "http://")
+	if e.mode.tls {
+		c, err := tls.Dial("tcp", addr, &tls.Config{RootCAs: e.pool})
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		return c
+	}
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return c
 }
 
 // awaitNode waits until the gateway answers a legacy block_count again

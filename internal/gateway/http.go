@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -26,6 +27,9 @@ const (
 	TextBodyLimit       = "Invalid header: body limit exceeded"
 	TextControlDisabled = rpc.TextControlDisabled
 	TextUnableToParse   = rpc.TextUnableToParse
+	// TextForeignOrigin answers a control action from a web page whose
+	// Origin allowed_origins does not list (nipc's).
+	TextForeignOrigin = "RPC control is not allowed from this web page (its Origin is not in allowed_origins)"
 )
 
 // The headers on every HTTP reply (spec §8.3), with nipc's two headers
@@ -69,6 +73,13 @@ func putBuf(b *[]byte, used []byte) {
 // serveHTTP is the gateway's one handler: the WebSocket at /websocket,
 // OPTIONS, then POST to /api/v2[/<Name>] (v2) or anywhere else (legacy).
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if !s.hosts.allows(r) {
+		refuseHost(w, r)
+		if s.metrics != nil {
+			s.metrics.HTTPRequest("", httpRefused, 0)
+		}
+		return
+	}
 	if r.URL.Path == wsPath && r.Method == http.MethodGet && headerHasToken(r.Header, "Upgrade", "websocket") {
 		s.serveWebSocket(w, r)
 		return
@@ -96,6 +107,10 @@ const (
 func (s *Server) serveRPC(w http.ResponseWriter, r *http.Request) (api, outcome string) {
 	h := w.Header()
 	setFixedHeaders(h)
+	// The body's deadline, for every method: one that is not read is
+	// discarded by net/http after the reply, within the same deadline.
+	rc := http.NewResponseController(w)
+	body := s.body.start(rc, r, r.Body)
 	switch r.Method {
 	case http.MethodPost:
 	case http.MethodOptions:
@@ -119,17 +134,25 @@ func (s *Server) serveRPC(w http.ResponseWriter, r *http.Request) (api, outcome 
 			bodyPool.Put(buf)
 		}
 	}()
-	body := r.Body
 	if r.ContentLength < 0 { // chunked: a declared length is checked above
-		body = http.MaxBytesReader(w, r.Body, max)
+		body = http.MaxBytesReader(w, io.NopCloser(body), max)
 	}
 	if _, err := buf.ReadFrom(body); err != nil {
+		// The deadline stays: net/http reads on to discard the rest of the
+		// body after the reply, and must not wait for it either.
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
 			s.reply(w, ptree.ErrorReply(TextBodyLimit))
 			return "", httpRefused
 		}
+		if isTimeout(err) {
+			h.Set("Connection", "close")
+			s.reply(w, ptree.ErrorReply(TextBodyTimeout))
+			return "", httpRefused
+		}
 		return "", httpClientGone
 	}
+	// From here on the connection is read only to notice the client leave.
+	rc.SetReadDeadline(time.Time{})
 	data := buf.Bytes()
 	if tooDeep(data, s.cfg.RPC.MaxJSONDepth) {
 		s.reply(w, ptree.ErrorReply(TextMaxDepth))
@@ -137,23 +160,35 @@ func (s *Server) serveRPC(w http.ResponseWriter, r *http.Request) (api, outcome 
 	}
 
 	ctx := peer.With(r.Context(), &peer.Peer{Transport: peer.Gateway, Remote: r.RemoteAddr})
+	page := !originAllowed(r, s.pages)
 	target := r.RequestURI
 	if rest, ok := strings.CutPrefix(target, "/api/v2"); ok {
 		name := strings.TrimPrefix(rest, "/")
 		s.logRequest(r, "v2", name)
-		return "v2", s.v2(ctx, w, r, name, data)
+		return "v2", s.v2(ctx, w, r, name, data, page)
 	}
-	return "legacy", s.legacy(ctx, w, r, data)
+	return "legacy", s.legacy(ctx, w, r, data, page)
 }
 
 // v2 answers POST /api/v2 (name "": body is the envelope) and
-// /api/v2/<name> (body is the message).
-func (s *Server) v2(ctx context.Context, w http.ResponseWriter, r *http.Request, name string, body []byte) (outcome string) {
+// /api/v2/<name> (body is the message). A request from a foreign page
+// (page) acts as the default user: see asDefaultUser.
+func (s *Server) v2(ctx context.Context, w http.ResponseWriter, r *http.Request, name string, body []byte, page bool) (outcome string) {
 	envelope := body
 	if name != "" {
+		key := r.Header.Get(headerAPIKey)
+		if page {
+			key = ""
+		}
 		eb := getBuf()
-		envelope = wrapEnvelope(*eb, r.Header.Get(headerAPIKey), r.Header.Get(headerCorrelID), name, body)
+		envelope = wrapEnvelope(*eb, key, r.Header.Get(headerCorrelID), name, body)
 		defer putBuf(eb, envelope)
+	} else if page {
+		var refused []byte
+		if envelope, refused = asDefaultUser(body); refused != nil {
+			s.reply(w, refused)
+			return httpRefused
+		}
 	}
 	if a, ok := s.backend.(appender); ok {
 		s.replyAppended(w, func(dst []byte) []byte { return a.appendV2JSON(ctx, envelope, dst) })
@@ -174,8 +209,11 @@ func (s *Server) v2(ctx context.Context, w http.ResponseWriter, r *http.Request,
 	return outcome
 }
 
-// legacy answers POST / (any path but /api/v2...): legacy JSON RPC.
-func (s *Server) legacy(ctx context.Context, w http.ResponseWriter, r *http.Request, body []byte) (outcome string) {
+// legacy answers POST / (any path but /api/v2...): legacy JSON RPC. A
+// foreign page (page) may call no control action, whatever the backend
+// and enable_control (unsafe actions never pass the gateway: they need
+// encoding 2).
+func (s *Server) legacy(ctx context.Context, w http.ResponseWriter, r *http.Request, body []byte, page bool) (outcome string) {
 	params, err := ptree.Parse(body)
 	if err != nil {
 		s.logRequest(r, "legacy", "")
@@ -186,6 +224,11 @@ func (s *Server) legacy(ctx context.Context, w http.ResponseWriter, r *http.Requ
 	s.logRequest(r, "legacy", action)
 	if !ok {
 		s.reply(w, ptree.ErrorReply(TextUnableToParse))
+		return httpRefused
+	}
+	if page && rpc.IsControl(action, params) {
+		s.log.Info("refused a control action from a web page", "action", action, "origin", r.Header.Get("Origin"), "remote", r.RemoteAddr)
+		s.reply(w, ptree.ErrorReply(TextForeignOrigin))
 		return httpRefused
 	}
 	if s.control && !s.cfg.RPC.EnableControl && rpc.IsControl(action, params) {
@@ -332,4 +375,25 @@ func headerHasToken(h http.Header, key, token string) bool {
 		}
 	}
 	return false
+}
+
+// asDefaultUser is the envelope of POST /api/v2 from a foreign page with
+// its credentials taken out, so that the node authorizes it as the default
+// user, or, if it does not parse, the parse error to reply with (the
+// gateway cannot take out what it cannot find, so such a body never
+// reaches the node). An envelope without credentials passes as it is.
+func asDefaultUser(envelope []byte) (out, refused []byte) {
+	env, err := fbjson.ParseEnvelope(envelope, fbjson.Options{})
+	if err != nil {
+		return nil, fbjson.ErrorReply(err)
+	}
+	if env.Credentials == "" {
+		return envelope, nil
+	}
+	env.Credentials = ""
+	out, err = fbjson.RenderEnvelope(env)
+	if err != nil {
+		return nil, fbjson.ErrorLine(TextUnableToParse)
+	}
+	return out, nil
 }

@@ -34,7 +34,10 @@ var DefaultOriginPatterns = config.DefaultAllowedOrigins()
 // Config is what a Server is built from.
 type Config struct {
 	// RPC is config-rpc.toml: listen address and port, enable_control,
-	// max_json_depth, max_request_size, logging and [tls].
+	// max_json_depth, max_request_size, the body, idle and connection
+	// limits (for both ports), allowed_hosts (both ports), allowed_origins
+	// (HTTP: who may call control actions; nil means
+	// DefaultOriginPatterns), logging and [tls].
 	RPC config.RPC
 	// WebSocket is config-node.toml's [node.websocket]: when enabled, the
 	// WebSocket API also listens on its own address and port. Its
@@ -64,7 +67,7 @@ type Config struct {
 
 	// Timeouts; zero means the default.
 	ReadHeaderTimeout time.Duration // 10 s
-	IdleTimeout       time.Duration // 120 s: keep-alive connections idle longer are closed
+	IdleTimeout       time.Duration // RPC.IdleTimeout (120 s): keep-alive connections idle longer are closed, on both ports
 	WriteTimeout      time.Duration // 10 s: each WebSocket message
 
 	Log *slog.Logger
@@ -79,7 +82,10 @@ type Server struct {
 	source  confirmationSource
 	certs   *certStore // nil without HTTPS
 	control bool       // the HTTP layer enforces enable_control
-	origins []string   // allowed origins as websocket.AcceptOptions wants them
+	origins []string   // WebSocket allowed origins, acceptPatterns' form
+	pages   []string   // HTTP allowed_origins, acceptPatterns' form
+	hosts   hostPolicy
+	body    bodyDeadline
 	metrics *metrics.Metrics
 
 	httpSrv *http.Server
@@ -118,6 +124,13 @@ func New(cfg Config) (*Server, error) {
 	if cfg.ReadHeaderTimeout <= 0 {
 		cfg.ReadHeaderTimeout = 10 * time.Second
 	}
+	pages := cfg.RPC.AllowedOrigins
+	if pages == nil {
+		pages = DefaultOriginPatterns
+	}
+	if cfg.IdleTimeout <= 0 {
+		cfg.IdleTimeout = cfg.RPC.IdleTimeout.Duration()
+	}
 	if cfg.IdleTimeout <= 0 {
 		cfg.IdleTimeout = 120 * time.Second
 	}
@@ -125,6 +138,12 @@ func New(cfg Config) (*Server, error) {
 		cfg.WriteTimeout = 10 * time.Second
 	}
 	s := &Server{cfg: cfg, log: cfg.Log, backend: cfg.Backend, origins: acceptPatterns(origins), metrics: cfg.Metrics, sessions: make(map[*wsSession]struct{})}
+	s.pages = acceptPatterns(pages)
+	s.hosts = newHostPolicy([]string{cfg.RPC.Address, cfg.WebSocket.Address}, cfg.RPC.AllowedHosts)
+	s.body = bodyDeadline{floor: int64(cfg.RPC.BodyTimeout), perMiB: int64(cfg.RPC.BodyTimeoutPerMiB)}
+	if s.body.floor <= 0 {
+		s.body.floor = 10
+	}
 	if ce, ok := cfg.Backend.(controlEnforcer); !ok || !ce.enforcesControl() {
 		s.control = true
 	}
@@ -157,8 +176,9 @@ func New(cfg Config) (*Server, error) {
 		s.httpSrv.TLSConfig = s.certs.config()
 	}
 	s.wsSrv = &http.Server{
-		Handler:           http.HandlerFunc(s.serveWebSocket),
+		Handler:           http.HandlerFunc(s.serveWebSocketPort),
 		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
+		IdleTimeout:       cfg.IdleTimeout,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          errLog,
 	}
@@ -317,17 +337,20 @@ func (s *Server) ListenAndServe() error {
 	return err
 }
 
-// Serve serves HTTP (HTTPS when [tls] enable_https) on l until Shutdown.
+// Serve serves HTTP (HTTPS when [tls] enable_https) on l until Shutdown,
+// at most max_connections connections at once.
 func (s *Server) Serve(l net.Listener) error {
+	l = newCapListener(l, s.cfg.RPC.MaxConnections, s.certs == nil, s.log, "http")
 	if s.certs != nil {
 		return s.httpSrv.ServeTLS(l, "", "")
 	}
 	return s.httpSrv.Serve(l)
 }
 
-// ServeWebSocket serves the WebSocket API alone on l (any path).
+// ServeWebSocket serves the WebSocket API alone on l (any path), at most
+// max_connections connections at once.
 func (s *Server) ServeWebSocket(l net.Listener) error {
-	return s.wsSrv.Serve(l)
+	return s.wsSrv.Serve(newCapListener(l, s.cfg.RPC.MaxConnections, true, s.log, "websocket"))
 }
 
 // Reload re-reads the TLS certificate, its key and the client CA bundle:

@@ -68,13 +68,27 @@ func newCertStore(files config.TLS) (*certStore, error) {
 	return cs, nil
 }
 
+// aeadSuites are the TLS 1.2 cipher suites the gateway offers: ECDHE key
+// exchange with AES-GCM or ChaCha20-Poly1305, none with CBC and SHA-1 (Go's
+// defaults still include ECDHE CBC-SHA1 suites). TLS 1.3's suites, all
+// AEAD, are not configurable and stay as they are.
+var aeadSuites = []uint16{
+	tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+	tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+	tls.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+	tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+	tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+	tls.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+}
+
 // config is the listener's TLS configuration. HTTP/1.1 only: WebSocket
 // upgrades and keep-alive both work, and per-request behaviour stays that
-// of the node's HTTP server.
+// of the node's HTTP server. TLS 1.2 or later, with aeadSuites.
 func (cs *certStore) config() *tls.Config {
 	base := &tls.Config{
-		MinVersion: tls.VersionTLS12,
-		NextProtos: []string{"http/1.1"},
+		MinVersion:   tls.VersionTLS12,
+		CipherSuites: aeadSuites,
+		NextProtos:   []string{"http/1.1"},
 		GetCertificate: func(*tls.ClientHelloInfo) (*tls.Certificate, error) {
 			return cs.cur.Load().cert, nil
 		},
@@ -84,6 +98,7 @@ func (cs *certStore) config() *tls.Config {
 			st := cs.cur.Load()
 			return &tls.Config{
 				MinVersion:   tls.VersionTLS12,
+				CipherSuites: aeadSuites,
 				NextProtos:   []string{"http/1.1"},
 				Certificates: []tls.Certificate{*st.cert},
 				ClientAuth:   tls.RequireAndVerifyClientCert,
