@@ -67,7 +67,10 @@
 // Options.NoSync unset that commit has been fsynced, so a block Process
 // reported as Progress survives a crash. bbolt commits by writing a new
 // meta page after the data pages, so a crash at any moment leaves the last
-// committed state.
+// committed state. CheckFile is the check to run after one, offline: it
+// opens the file read-only (waiting a bounded time for the lock a running
+// node holds), runs bbolt's page check and then Check's invariants, and
+// lists what is wrong (`nipc ledger check`).
 //
 // # Concurrency
 //

@@ -23,6 +23,9 @@ var (
 	// ErrCorrupt reports a record that cannot be decoded or an invariant that
 	// does not hold. Process returns it without storing anything.
 	ErrCorrupt = errors.New("ledger: corrupt")
+	// ErrLocked is returned by CheckFile when another process, such as a
+	// running node, holds the file's lock past the wait it was given.
+	ErrLocked = errors.New("ledger: file locked by another process")
 	// ErrInvalidBlock is returned by Process for a nil block or one whose
 	// Type is not a block type; such a block has no hash to judge.
 	ErrInvalidBlock = errors.New("ledger: invalid block")
