@@ -85,7 +85,7 @@ func check(ctx context.Context, tx *bolt.Tx) error {
 		}
 		ai, err := decodeAccount(nano.PublicKey(k), v)
 		if err != nil {
-			return err
+			return fmt.Errorf("account %s: %w", nano.PublicKey(k).Account(), err)
 		}
 		accounts++
 		blockSum += ai.BlockCount
