@@ -60,7 +60,10 @@
 // delayed), validates and applies them in arrival order in one bbolt
 // read-write transaction, each block seeing the effects of those before it
 // (a send and its receive may share a transaction), and commits once. A storage error fails the whole
-// transaction: every block in it gets the error and none is stored.
+// transaction: every block in it gets the error and none is stored. A
+// commit that cannot write the file (a full disk) fails its blocks with a
+// *WriteError ("ledger write failed: no space left on device", wrapping
+// ErrWrite and bbolt's error), counted by WriteErrors; reads go on.
 //
 // A block is acknowledged only once durable: Process returns Progress
 // after the transaction holding the block has committed, and with
