@@ -5,6 +5,7 @@
 //	nipc ping | status | stop | version
 //	nipc config generate node|rpc|access
 //	nipc config check [--data_path DIR]
+//	nipc ledger check [--data_path DIR] [--wait DURATION] [FILE]
 //	nipc call MESSAGE [JSON | @FILE | -] [-encoding json|flatbuffers]
 //	nipc list | describe MESSAGE
 //	nipc bench [-c N] [-n N | -d DURATION] [-action NAME | -req JSON] [-url URL]
@@ -73,6 +74,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		"reload":   cmdReload,
 		"access":   cmdAccess,
 		"gateway":  cmdGateway,
+		"ledger":   cmdLedger,
 	}
 	verb := args[0]
 	if verb == "help" || verb == "-h" || verb == "--help" || verb == "-help" {
@@ -127,6 +129,9 @@ Usage:
   nipc reload         reload the node's access file and log level (needs api_reload; SIGHUP does the same)
   nipc access check [--data_path DIR] [FILE]
                       validate an access file and print each user's permissions
+  nipc ledger check [--data_path DIR] [--wait DURATION] [FILE]
+                      check the ledger file offline (after a crash): bbolt's pages and the ledger's
+                      invariants; exit 1 lists what is wrong, 75 if a running node holds the file
   nipc bench [-c CONNS] [-n REQUESTS | -d DURATION] [-action NAME | -req JSON] [-url URL]
                       load-test the node (or, with -url, an HTTP server such as the gateway);
                       prints p50/p90/p99 and calls/s
@@ -139,7 +144,7 @@ Under systemd, node and gateway report readiness, reloads and shutdown to NOTIFY
 (Type=notify-reload) and take sockets passed by LISTEN_FDS, named by FileDescriptorName=
 ipc-tcp, ipc-unix, rpc or websocket (docs/CONFIG.md, "Running under systemd").
 
-Exit codes: 0 ok, 1 the node answered with an error, 2 usage, 69 node unreachable,
+Exit codes: 0 ok, 1 the node answered with an error (ledger check: the ledger is inconsistent), 2 usage, 69 node unreachable,
 75 timeout, 76 protocol error, 77 access denied, 78 configuration invalid.
 `)
 }

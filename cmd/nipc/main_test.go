@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -94,13 +95,21 @@ func startNode(t *testing.T, extra ...string) *daemon {
 // startNodeIn is startNode on a given data directory.
 func startNodeIn(t *testing.T, dir string, extra ...string) *daemon {
 	t.Helper()
+	return startNodeVia(t, dir, nil, extra...)
+}
+
+// startNodeVia is startNodeIn with the node run through the command
+// wrap (e.g. a shell setting a limit that then execs its arguments).
+func startNodeVia(t *testing.T, dir string, wrap []string, extra ...string) *daemon {
+	t.Helper()
 	d := &daemon{dir: dir, port: testenv.FreePort(t), stderr: new(syncBuffer), done: make(chan error, 1)}
 	d.sock = filepath.Join(d.dir, "ipc.sock")
 	args := append([]string{"node", "--data_path", d.dir,
 		"--config", fmt.Sprintf("node.ipc.tcp.port=%d", d.port),
 		"--config", "node.ipc.local.path=" + d.sock,
 		"--config", "rpc.enable=false", "--config", "node.websocket.enable=false"}, extra...)
-	d.cmd = exec.Command(nipcBin, args...)
+	argv := append(append(slices.Clone(wrap), nipcBin), args...)
+	d.cmd = exec.Command(argv[0], argv[1:]...)
 	d.cmd.Stderr = d.stderr
 	if err := d.cmd.Start(); err != nil {
 		t.Fatal(err)

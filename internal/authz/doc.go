@@ -79,7 +79,10 @@
 //	/data/config-access.toml:3:1: role.deny: only users can have deny entries
 //
 // with the position of the offending item, key or table header. Several
-// problems are joined with errors.Join in file order (at most 20).
+// problems are joined with errors.Join in file order (at most 20). A user
+// id is an API key, and these messages reach logs and the Reload reply, so
+// no message holds one: a duplicate id is named by its line and a
+// fingerprint (sha256: and the first 8 hex digits of its SHA-256).
 //
 // # Concurrency
 //

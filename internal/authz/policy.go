@@ -223,7 +223,7 @@ func build(ps *problems, entries []*entry) *Policy {
 		}
 		id := en.id.name
 		if first, dup := firstAt[id]; dup {
-			ps.add(en.id.at, "user.id: duplicate user id %q (first defined at line %d)", id, first.line)
+			ps.add(en.id.at, "user.id: duplicate user id %s (first defined at line %d)", fingerprint(id), first.line)
 			continue
 		}
 		firstAt[id] = en.id.at
@@ -278,7 +278,7 @@ func (m *uidMap) add(ps *problems, id string, uids []uidItem) {
 		case dup && first == id:
 			ps.add(u.at, "user.%s: uid %d is listed twice (first at line %d)", keyUnixUIDs, u.uid, m.at[u.uid].line)
 		case dup:
-			ps.add(u.at, "user.%s: uid %d is already listed for user %q (at line %d): a uid can act as one user only", keyUnixUIDs, u.uid, first, m.at[u.uid].line)
+			ps.add(u.at, "user.%s: uid %d is already listed for another user (at line %d): a uid can act as one user only", keyUnixUIDs, u.uid, m.at[u.uid].line)
 		default:
 			if m.users == nil {
 				m.users = make(map[uint32]string)

@@ -116,7 +116,7 @@ func TestStoreReloadUnixUIDs(t *testing.T) {
 		{name: "move to b", file: "[[user]]\nid = \"a\"\n[[user]]\nid = \"b\"\nunix_uids = 1000\n", want: "b"},
 		{name: "listed twice keeps the old mapping",
 			file:    "[[user]]\nid = \"a\"\nunix_uids = 1000\n[[user]]\nid = \"b\"\nunix_uids = 1000\n",
-			wantErr: path + `:6:13: user.unix_uids: uid 1000 is already listed for user "a" (at line 3): a uid can act as one user only`,
+			wantErr: path + `:6:13: user.unix_uids: uid 1000 is already listed for another user (at line 3): a uid can act as one user only`,
 			want:    "b"},
 		{name: "unmapped", file: "[[user]]\nid = \"a\"\n[[user]]\nid = \"b\"\n", want: ""},
 	}

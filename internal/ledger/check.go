@@ -85,7 +85,7 @@ func check(ctx context.Context, tx *bolt.Tx) error {
 		}
 		ai, err := decodeAccount(nano.PublicKey(k), v)
 		if err != nil {
-			return err
+			return fmt.Errorf("account %s: %w", nano.PublicKey(k).Account(), err)
 		}
 		accounts++
 		blockSum += ai.BlockCount
@@ -238,8 +238,11 @@ func checkChain(tx *bolt.Tx, ai *AccountInfo, bad func(string, ...any) error) er
 		if h == 1 && hash != ai.OpenBlock {
 			return bad("account %s: open block %s, chain starts with %s", ai.Account.Account(), ai.OpenBlock, hash)
 		}
-		if h == ai.BlockCount && (hash != ai.Frontier || sb.Balance != ai.Balance) {
+		if h == ai.BlockCount && hash != ai.Frontier {
 			return bad("account %s: frontier %s, chain ends with %s", ai.Account.Account(), ai.Frontier, hash)
+		}
+		if h == ai.BlockCount && sb.Balance != ai.Balance {
+			return bad("account %s: balance %s, its frontier block says %s", ai.Account.Account(), ai.Balance, sb.Balance)
 		}
 	}
 	return nil

@@ -277,6 +277,12 @@ func (l *Ledger) runBatch(batch []*request) {
 	case errors.Is(err, errNothingAccepted):
 		err = nil
 	case err != nil:
+		if failed == nil {
+			// No block failed: the commit did, writing the file.
+			l.writeErrors.Add(1)
+			l.opts.Log.Error("ledger write failed", "blocks", len(batch), "err", err)
+			err = &WriteError{Err: err}
+		}
 		for _, r := range batch {
 			switch {
 			case r == failed:

@@ -122,7 +122,7 @@ func TestCrashSafetyConcurrent(t *testing.T) { crashSafety(t, "TestCrashChildCon
 
 // crashSafety runs the child test named child, kills it with SIGKILL at a
 // random moment once it has acknowledged minAcks blocks, and checks that the file
-// reopens, passes Check and holds every acknowledged block.
+// passes CheckFile, reopens, passes Check and holds every acknowledged block.
 func crashSafety(t *testing.T, child string, minAcks int) {
 	if testing.Short() {
 		t.Skip("re-executes the test binary")
@@ -182,6 +182,10 @@ func crashSafety(t *testing.T, child string, minAcks int) {
 			acked = append(acked, h)
 		}
 
+		rep, err := CheckFile(context.Background(), filepath.Join(dir, "ledger.db"), time.Second)
+		if err != nil || len(rep.Problems) > 0 {
+			t.Errorf("iteration %d: CheckFile after SIGKILL: %v %q", iter, err, rep.Problems)
+		}
 		l, err := Open(filepath.Join(dir, "ledger.db"), Options{})
 		if err != nil {
 			t.Fatalf("iteration %d: reopen after SIGKILL: %v", iter, err)

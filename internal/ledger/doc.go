@@ -60,14 +60,20 @@
 // delayed), validates and applies them in arrival order in one bbolt
 // read-write transaction, each block seeing the effects of those before it
 // (a send and its receive may share a transaction), and commits once. A storage error fails the whole
-// transaction: every block in it gets the error and none is stored.
+// transaction: every block in it gets the error and none is stored. A
+// commit that cannot write the file (a full disk) fails its blocks with a
+// *WriteError ("ledger write failed: no space left on device", wrapping
+// ErrWrite and bbolt's error), counted by WriteErrors; reads go on.
 //
 // A block is acknowledged only once durable: Process returns Progress
 // after the transaction holding the block has committed, and with
 // Options.NoSync unset that commit has been fsynced, so a block Process
 // reported as Progress survives a crash. bbolt commits by writing a new
 // meta page after the data pages, so a crash at any moment leaves the last
-// committed state.
+// committed state. CheckFile is the check to run after one, offline: it
+// opens the file read-only (waiting a bounded time for the lock a running
+// node holds), runs bbolt's page check and then Check's invariants, and
+// lists what is wrong (`nipc ledger check`).
 //
 // # Concurrency
 //

@@ -69,6 +69,9 @@ type Ledger struct {
 	// returns fails the batch as a storage error would.
 	testAfterRun func(w *writeTx, p *proc, r Result) error
 
+	// writeErrors counts batches whose commit could not write the file.
+	writeErrors atomic.Uint64
+
 	// Counters mirrored from the meta bucket after each commit.
 	blocks, accounts atomic.Uint64
 
@@ -155,6 +158,10 @@ func (l *Ledger) Close() error {
 	l.closeSubscriptions(ErrClosed)
 	return l.db.Close()
 }
+
+// WriteErrors returns how many commits could not write the file (each
+// failed its blocks with a *WriteError) since Open.
+func (l *Ledger) WriteErrors() uint64 { return l.writeErrors.Load() }
 
 // view runs fn in a read-only transaction, mapping a closed database to
 // ErrClosed.

@@ -16,7 +16,10 @@
 //     a transport with allow_unsafe                → "Unsafe RPC not allowed"
 //  5. a required parameter is missing              → "Unable to parse JSON"
 //  6. the action's own errors                      → {"error": "<node text>"}
-//  7. a panic in an action                         → "Internal server error in RPC"
+//  7. a block the ledger could not write (a full disk)
+//     → "ledger write failed: <the system's words>", e.g. "ledger write
+//     failed: no space left on device"; reads go on
+//  8. a panic or another failure in an action      → "Internal server error in RPC"
 //
 // Actions are registered once at start-up and must be safe for concurrent
 // use; they read the caller's identity from ctx (package peer) and never

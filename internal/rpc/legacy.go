@@ -9,6 +9,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/nipc/nipc/internal/ledger"
 	"github.com/nipc/nipc/internal/peer"
 	"github.com/nipc/nipc/internal/ptree"
 	"github.com/nipc/nipc/ipc"
@@ -206,6 +207,11 @@ func (l *Legacy) dispatch(ctx context.Context, enc ipc.Encoding, params *ptree.T
 		return errorTree(TextUnableToParse), nil, name, Failed
 	}
 	l.log().Error("legacy action failed", "action", action, "err", err)
+	if we, ok := errors.AsType[*ledger.WriteError](err); ok {
+		// Say what failed ("ledger write failed: no space left on
+		// device"); the text holds no path.
+		return errorTree(we.Error()), nil, name, Failed
+	}
 	return errorTree(TextInternal), nil, name, Failed
 }
 
