@@ -83,7 +83,7 @@ type Flatbuffers struct {
 // challenge handshake on both transports.
 type AccessCheck struct {
 	Enable bool   `toml:"enable" comment:"Require the shared-secret access check handshake on both IPC transports."`
-	File   string `toml:"file" comment:"Secret file (mode 0400 or 0440), relative to the data directory; clients set NIPC_IPC_ACCESS_FILE."`
+	File   string `toml:"file" comment:"Secret file (mode 0400, 0440, 0600 or 0640: no access for others, no write for the group), relative to the data directory; clients set NIPC_IPC_ACCESS_FILE."`
 }
 
 // WebSocket is the [node.websocket] table. It configures the WebSocket of

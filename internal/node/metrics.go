@@ -27,6 +27,8 @@ func (n *Node) newMetrics() *metrics.Metrics {
 		func() float64 { count, _ := n.ledger.BlockCount(); return float64(count) })
 	m.GaugeFunc("nipc_ledger_accounts", "Accounts in the ledger.",
 		func() float64 { return float64(n.ledger.AccountCount()) })
+	m.CounterFunc("nipc_ledger_write_errors_total", "Ledger commits that could not write the file (e.g. a full disk); their blocks were not stored.",
+		func() float64 { return float64(n.ledger.WriteErrors()) })
 	return m
 }
 

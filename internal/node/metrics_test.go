@@ -55,6 +55,7 @@ func TestMetrics(t *testing.T) {
 		`nipc_connections_open{transport="unix"} 1`,
 		`nipc_ledger_blocks 1`,
 		`nipc_ledger_accounts 1`,
+		`nipc_ledger_write_errors_total 0`,
 		`nipc_broker_subscribers 0`,
 		`process_resident_memory_bytes `,
 	} {
