@@ -14,7 +14,9 @@
 //
 // Everything here works on io.Reader and io.Writer and starts no goroutines.
 // Readers check a declared length against the caller's maximum before
-// allocating anything for it; a zero length is a protocol error, as it is for
+// allocating anything for it, and then grow the payload's buffer as its bytes
+// arrive (from 64 KiB, doubling), so that a declared length costs nothing
+// until the peer sends it; a zero length is a protocol error, as it is for
 // the node. Errors are either framing errors (ErrBadPreamble,
 // ErrUnsupportedEncoding, ErrEmptyFrame, *FrameTooLargeError: the stream is
 // unusable and the connection must be closed) or the reader's own I/O error.

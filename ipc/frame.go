@@ -92,11 +92,26 @@ func ReadPreamble(r io.Reader) (Encoding, error) {
 }
 
 // ReadFrame reads a be32 length and that many payload bytes. The payload is
-// read into buf when it fits (buf[:n] is returned) and into a new slice
-// otherwise. A length of zero gives ErrEmptyFrame and a length above max a
+// read into buf when it fits (buf[:n] is returned). Otherwise the buffer
+// grows as the payload arrives: it starts at min(n, [FrameChunk]) bytes (or
+// buf, when that is larger) and doubles, never beyond n, only once the bytes
+// already read fill it. So a peer that declares n bytes and sends fewer costs
+// at most about twice what it sent (at least FrameChunk), not n; reading a
+// whole frame this way copies it about once more and briefly holds up to
+// 1.5 n. A length of zero gives ErrEmptyFrame and a length above max a
 // *FrameTooLargeError, both before anything is allocated. A stream that ends
 // inside the frame gives io.ErrUnexpectedEOF.
 func ReadFrame(r io.Reader, max uint32, buf []byte) ([]byte, error) {
+	return readFrame(r, max, buf, FrameChunk)
+}
+
+// FrameChunk is the most ReadFrame allocates for a payload before any of it
+// has arrived (64 KiB).
+const FrameChunk = 64 << 10
+
+// readFrame is ReadFrame with the first chunk's size as a parameter, so that
+// tests can make a small frame grow.
+func readFrame(r io.Reader, max uint32, buf []byte, chunk int) ([]byte, error) {
 	var l [4]byte
 	if _, err := io.ReadFull(r, l[:]); err != nil {
 		return nil, err
@@ -108,15 +123,33 @@ func ReadFrame(r io.Reader, max uint32, buf []byte) ([]byte, error) {
 	case n > max:
 		return nil, &FrameTooLargeError{Length: n, Max: max}
 	}
-	if uint32(cap(buf)) < n {
-		buf = make([]byte, n)
-	}
-	buf = buf[:n]
-	if _, err := io.ReadFull(r, buf); err != nil {
-		if err == io.EOF {
-			err = io.ErrUnexpectedEOF
+	if uint32(cap(buf)) >= n {
+		buf = buf[:n]
+		if _, err := io.ReadFull(r, buf); err != nil {
+			return nil, unexpectedEOF(err)
 		}
-		return nil, err
+		return buf, nil
+	}
+	return readGrowing(r, int(n), buf[:0], chunk)
+}
+
+// readGrowing reads n bytes into buf (len 0, cap < n), starting with at
+// least min(n, chunk) bytes of room and growing as described at ReadFrame.
+func readGrowing(r io.Reader, n int, buf []byte, chunk int) ([]byte, error) {
+	if first := min(n, chunk); cap(buf) < first {
+		buf = make([]byte, 0, first)
+	}
+	for len(buf) < n {
+		if len(buf) == cap(buf) {
+			grown := make([]byte, len(buf), min(n, 2*cap(buf)))
+			copy(grown, buf)
+			buf = grown
+		}
+		m, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+m]
+		if err != nil && len(buf) < n {
+			return nil, unexpectedEOF(err)
+		}
 	}
 	return buf, nil
 }

@@ -127,6 +127,7 @@ func FuzzReadFrame(f *testing.F) {
 	f.Add([]byte("N\x01\x00\x00\x00\x00\x00\x19{\"action\": \"block_count\"}"), uint8(3))
 	f.Add([]byte("N\x04\x00\x00\xff\xff\xff\xff"), uint8(1))
 	f.Add([]byte("N\x03\x00\x00\x00\x00\x00\x00"), uint8(6))
+	f.Add([]byte("N\x01\x00\x00\x02\x00\x00\x00\x7b"), uint8(5))
 	f.Fuzz(func(t *testing.T, in []byte, cut uint8) {
 		const max = 1 << 16
 		read := func(r io.Reader) (Encoding, []byte, error) {
@@ -148,6 +149,13 @@ func FuzzReadFrame(f *testing.F) {
 		}
 		if e1 != e2 || !bytes.Equal(p1, p2) || (err1 == nil) != (err2 == nil) {
 			t.Fatalf("whole and split reads disagree: %v %q %v / %v %q %v", e1, p1, err1, e2, p2, err2)
+		}
+		// The growing buffer, from a chunk of 1..8 bytes, reads the same.
+		if _, err := ReadPreamble(bytes.NewReader(in)); err == nil {
+			p3, err3 := readFrame(iotest.OneByteReader(bytes.NewReader(in[4:])), max, nil, 1+int(cut%8))
+			if !bytes.Equal(p1, p3) || (err1 == nil) != (err3 == nil) {
+				t.Fatalf("growing read disagrees: %q %v / %q %v", p1, err1, p3, err3)
+			}
 		}
 	})
 }

@@ -41,7 +41,8 @@ func TestDefaults(t *testing.T) {
 		{"node.ipc.flatbuffers.verify_buffers", ipc.Flatbuffers.VerifyBuffers, true},
 		{"node.ipc.max_frame_size", ipc.MaxFrameSize, int64(33554432)},
 		{"node.ipc.idle_timeout", ipc.IdleTimeout, Seconds(0)},
-		{"node.ipc.max_connections", ipc.MaxConnections, 0},
+		{"node.ipc.max_request_bytes_in_flight", ipc.MaxRequestBytesInFlight, int64(268435456)},
+		{"node.ipc.max_connections", ipc.MaxConnections, 16384},
 		{"node.ipc.access_check.enable", ipc.AccessCheck.Enable, false},
 		{"node.ipc.access_check.file", ipc.AccessCheck.File, ""},
 		{"node.websocket.enable", n.Node.WebSocket.Enable, true},
@@ -165,6 +166,7 @@ func TestNodeNoDefaults(t *testing.T) {
 	const text = `
 [node.ipc]
 max_frame_size = 1024
+max_request_bytes_in_flight = 1048576
 idle_timeout = 300
 max_connections = 100
 

@@ -43,9 +43,10 @@ type Metrics struct {
 // IPC is the [node.ipc] table: the two transports, the FlatBuffers options,
 // the access check, and the limits both transports share (nipc extensions).
 type IPC struct {
-	MaxFrameSize   int64   `toml:"max_frame_size" comment:"Largest request frame in bytes (1024..2147483648); a larger frame closes the connection unread."`
-	IdleTimeout    Seconds `toml:"idle_timeout" comment:"Close a connection idle this long (seconds) between requests; 0 never does, like the node."`
-	MaxConnections int     `toml:"max_connections" comment:"Most IPC connections open at once, both transports together; 0 means unlimited."`
+	MaxFrameSize            int64   `toml:"max_frame_size" comment:"Largest request frame in bytes (1024..2147483648); a larger frame closes the connection unread."`
+	MaxRequestBytesInFlight int64   `toml:"max_request_bytes_in_flight" comment:"Request bytes all IPC connections together may have in flight (at least max_frame_size); a request beyond it waits up to io_timeout, then is refused."`
+	IdleTimeout             Seconds `toml:"idle_timeout" comment:"Close a connection idle this long (seconds) between requests; 0 never does, like the node."`
+	MaxConnections          int     `toml:"max_connections" comment:"Most IPC connections open at once, both transports together; 0 means unlimited. Beyond it new connections are closed at once."`
 
 	TCP         TCP         `toml:"tcp"`
 	Local       Local       `toml:"local"`
@@ -170,6 +171,16 @@ type ChildProcess struct {
 	RPCPath string `toml:"rpc_path" comment:"Accepted for compatibility and ignored."`
 }
 
+// The defaults of the IPC port's memory bounds; docs/CONFIG.md gives the
+// arithmetic (an idle connection's cost times the cap, plus the budget).
+const (
+	DefaultMaxRequestBytesInFlight = 256 << 20 // node.ipc.max_request_bytes_in_flight
+	DefaultMaxConnections          = 16384     // node.ipc.max_connections
+)
+
+// maxRequestBytesInFlight is the largest budget accepted (1 TiB).
+const maxRequestBytesInFlight = 1 << 40
+
 // DefaultNode returns nipc's defaults for config-node.toml. They differ from
 // the Nano node's on purpose: both IPC transports, the WebSocket and the
 // in-process gateway are on, and TCP listens on 127.0.0.1 only.
@@ -177,9 +188,10 @@ func DefaultNode() Node {
 	return Node{
 		Node: NodeSection{
 			IPC: IPC{
-				MaxFrameSize:   32 << 20,
-				IdleTimeout:    0,
-				MaxConnections: 0,
+				MaxFrameSize:            32 << 20,
+				MaxRequestBytesInFlight: DefaultMaxRequestBytesInFlight,
+				IdleTimeout:             0,
+				MaxConnections:          DefaultMaxConnections,
 				TCP: TCP{
 					Enable:    true,
 					Address:   "127.0.0.1",
@@ -236,6 +248,10 @@ func (n Node) Validate() error {
 	var v validator
 	ipc := n.Node.IPC
 	v.between("node.ipc.max_frame_size", ipc.MaxFrameSize, 1024, 1<<31)
+	v.between("node.ipc.max_request_bytes_in_flight", ipc.MaxRequestBytesInFlight, 1024, maxRequestBytesInFlight)
+	if ipc.MaxFrameSize >= 1024 && ipc.MaxFrameSize <= 1<<31 && ipc.MaxRequestBytesInFlight < ipc.MaxFrameSize {
+		v.add("node.ipc.max_request_bytes_in_flight", "%d is less than node.ipc.max_frame_size (%d): the largest frame must fit in the budget; raise this or lower max_frame_size", ipc.MaxRequestBytesInFlight, ipc.MaxFrameSize)
+	}
 	v.seconds("node.ipc.idle_timeout", ipc.IdleTimeout, 0)
 	v.between("node.ipc.max_connections", int64(ipc.MaxConnections), 0, 1<<31-1)
 

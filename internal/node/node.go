@@ -198,11 +198,12 @@ func serverConfig(o Options) server.Config {
 			IOTimeout:   ipcc.Local.IOTimeout.Duration(),
 			AllowUnsafe: ipcc.Local.AllowUnsafe,
 		},
-		MaxFrameSize:   uint32(ipcc.MaxFrameSize),
-		IdleTimeout:    ipcc.IdleTimeout.Duration(),
-		MaxConnections: ipcc.MaxConnections,
-		DrainTimeout:   o.DrainTimeout,
-		AccessFile:     accessFile,
+		MaxFrameSize:            uint32(ipcc.MaxFrameSize),
+		MaxRequestBytesInFlight: ipcc.MaxRequestBytesInFlight,
+		IdleTimeout:             ipcc.IdleTimeout.Duration(),
+		MaxConnections:          ipcc.MaxConnections,
+		DrainTimeout:            o.DrainTimeout,
+		AccessFile:              accessFile,
 	}
 }
 

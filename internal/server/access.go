@@ -53,7 +53,7 @@ func (ss *session) accessCheck(log sessionLog) bool {
 		ss.write([]byte{ipc.AccessNotEnabled})
 		return false
 	case ss.peer.AccessChecked:
-		log.Warn("closing connection", "reason", "second access check on one connection")
+		ss.srv.accessWarn.warn(log, "access check failed; closing connection", "remote", ss.peer.Remote, "reason", "second access check on one connection")
 		ss.write([]byte{ipc.AccessRejected})
 		return false
 	}
@@ -63,7 +63,7 @@ func (ss *session) accessCheck(log sessionLog) bool {
 		if isClosed(err) || errors.Is(err, io.ErrUnexpectedEOF) {
 			log.Debug("access check not completed; closing connection", "remote", ss.peer.Remote, "reason", err)
 		} else {
-			log.Warn("access check failed; closing connection", "remote", ss.peer.Remote, "reason", err)
+			ss.srv.accessWarn.warn(log, "access check failed; closing connection", "remote", ss.peer.Remote, "reason", err)
 		}
 		if o := ss.srv.cfg.Observer; o != nil {
 			o.AccessCheckFailed()
@@ -98,7 +98,7 @@ func (ss *session) refuseUnchecked(enc ipc.Encoding, log sessionLog) {
 		log.Debug("closing connection", "encoding", enc, "reason", err)
 		return
 	}
-	log.Warn("request without the access check; closing connection", "remote", ss.peer.Remote, "encoding", enc)
+	ss.srv.accessWarn.warn(log, "request without the access check; closing connection", "remote", ss.peer.Remote, "encoding", enc)
 	reply, err := accessRequiredReply(enc, time.Now())
 	if err != nil {
 		log.Warn("cannot render the access-check reply", "err", err)
@@ -110,13 +110,20 @@ func (ss *session) refuseUnchecked(enc ipc.Encoding, log sessionLog) {
 // accessRequiredReply is the reply payload to a request in enc that skipped
 // the access check.
 func accessRequiredReply(enc ipc.Encoding, now time.Time) ([]byte, error) {
+	return errorReply(enc, errAccessRequired, accessRequiredLegacy, now)
+}
+
+// errorReply is the payload of a reply that refuses a request in enc
+// without reading it: e as an Error envelope for encodings 3 and 4, the
+// legacy {"error": ...} text for 1 and 2.
+func errorReply(enc ipc.Encoding, e *api.Error, legacy string, now time.Time) ([]byte, error) {
 	switch enc {
 	case ipc.EncodingFlatbuffers:
-		return api.Encode(api.ErrorEnvelope(errAccessRequired, "", now))
+		return api.Encode(api.ErrorEnvelope(e, "", now))
 	case ipc.EncodingFlatbuffersJSON:
-		return fbjson.RenderEnvelope(api.ErrorEnvelope(errAccessRequired, "", now))
+		return fbjson.RenderEnvelope(api.ErrorEnvelope(e, "", now))
 	}
-	return []byte(accessRequiredLegacy), nil
+	return []byte(legacy), nil
 }
 
 // sessionRW is the connection as the handshake sees it: reads through the

@@ -20,6 +20,12 @@ type Config struct {
 	MaxConnections int           // 0: no limit; beyond it new connections are closed at once
 	DrainTimeout   time.Duration // how long Shutdown waits for requests in flight when its ctx has no deadline
 
+	// MaxRequestBytesInFlight bounds the payload bytes of the requests
+	// being read, handled or answered on all connections together
+	// (node.ipc.max_request_bytes_in_flight); 0: no bound. It must be at
+	// least MaxFrameSize. See the package doc for what counts.
+	MaxRequestBytesInFlight int64
+
 	// AccessSecret turns the shared-secret access check on for both
 	// transports (docs/PROTOCOL.md §3); nil leaves it off. When it is nil
 	// and AccessFile is set, New reads the secret from that file with
@@ -60,14 +66,15 @@ type LocalConfig struct {
 
 // DefaultConfig returns nipc's defaults: both transports on, TCP on
 // 127.0.0.1:7077, the socket at /tmp/nano with mode 0600, 15 s io_timeout,
-// 32 MiB frames.
+// 32 MiB frames, 256 MiB of request bytes in flight, 16384 connections.
 func DefaultConfig() Config {
 	return Config{
-		TCP:            TCPConfig{Enable: true, Address: "127.0.0.1", Port: 7077, IOTimeout: 15 * time.Second},
-		Local:          LocalConfig{Enable: true, Path: "/tmp/nano", Mode: 0o600, IOTimeout: 15 * time.Second},
-		MaxFrameSize:   32 << 20,
-		MaxConnections: 0,
-		DrainTimeout:   10 * time.Second,
+		TCP:                     TCPConfig{Enable: true, Address: "127.0.0.1", Port: 7077, IOTimeout: 15 * time.Second},
+		Local:                   LocalConfig{Enable: true, Path: "/tmp/nano", Mode: 0o600, IOTimeout: 15 * time.Second},
+		MaxFrameSize:            32 << 20,
+		MaxRequestBytesInFlight: 256 << 20,
+		MaxConnections:          16384,
+		DrainTimeout:            10 * time.Second,
 	}
 }
 
@@ -95,6 +102,9 @@ func (c Config) Validate() error {
 	}
 	if c.MaxFrameSize == 0 {
 		return errors.New("server: max frame size is 0")
+	}
+	if c.MaxRequestBytesInFlight < 0 || c.MaxRequestBytesInFlight > 0 && c.MaxRequestBytesInFlight < int64(c.MaxFrameSize) {
+		return fmt.Errorf("server: request bytes in flight (%d) must be at least the max frame size (%d)", c.MaxRequestBytesInFlight, c.MaxFrameSize)
 	}
 	return nil
 }

@@ -18,6 +18,22 @@
 // closes the connection without a reply. A panic in a handler is recovered,
 // logged, and closes that connection only.
 //
+// Memory, which the node does not bound: a payload's buffer grows as its
+// bytes arrive (ipc.ReadFrame). The payloads being read, handled and
+// answered on all connections together are bounded by
+// Config.MaxRequestBytesInFlight: a session takes its frame's declared
+// length from that budget before reading the payload and gives it back once
+// the reply is written. A frame that arrived whole with its preamble (at most
+// the 4 KiB read buffer) is not counted. A request that finds no room within
+// io_timeout is read and dropped, never stored, and answered "Server busy"
+// in its encoding; the connection stays open. Request and reply buffers come
+// from a pool shared by all sessions, so an idle connection holds only its
+// goroutine and read buffer; Config.MaxConnections caps how many there are.
+//
+// Warnings a peer can cause at will (a failed access check, a request
+// refused for the budget, a connection over the cap) are logged at most once
+// a second each, the next one carrying the count of those left out.
+//
 // Shutdown stops the listeners, closes idle sessions at once, lets sessions in
 // the middle of a request finish and write their reply, and removes the Unix
 // socket file. Its ctx bounds the wait; when it ends, the remaining

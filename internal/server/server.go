@@ -40,6 +40,12 @@ type Server struct {
 
 	baseCtx context.Context
 	cancel  context.CancelFunc
+	stop    chan struct{} // closed when Shutdown or Close begins
+
+	budget     *budget      // request bytes in flight
+	accessWarn *logThrottle // failed access checks
+	busyWarn   *logThrottle // requests refused for the budget
+	limitWarn  *logThrottle // connections closed for MaxConnections
 }
 
 // New validates cfg and returns a server that will pass requests to h.
@@ -58,7 +64,20 @@ func New(cfg Config, h Handler, log *slog.Logger) (*Server, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Server{cfg: cfg, handler: h, log: log, secret: secret, sessions: make(map[*session]struct{}), baseCtx: ctx, cancel: cancel}, nil
+	return &Server{
+		cfg:        cfg,
+		handler:    h,
+		log:        log,
+		secret:     secret,
+		sessions:   make(map[*session]struct{}),
+		baseCtx:    ctx,
+		cancel:     cancel,
+		stop:       make(chan struct{}),
+		budget:     newBudget(cfg.MaxRequestBytesInFlight),
+		accessWarn: newLogThrottle(warnEvery),
+		busyWarn:   newLogThrottle(warnEvery),
+		limitWarn:  newLogThrottle(warnEvery),
+	}, nil
 }
 
 // Listen binds every enabled transport. If one fails, those already bound are
@@ -150,7 +169,7 @@ func (s *Server) acceptLoop(l net.Listener, t peer.Transport, ioTimeout time.Dur
 		}
 		backoff = 0
 		if max := s.cfg.MaxConnections; max > 0 && s.active.Load() >= int64(max) {
-			s.log.Warn("connection limit reached; closing new connection", "transport", t, "limit", max)
+			s.limitWarn.warn(s.log, "connection limit reached; closing new connection", "transport", t, "limit", max)
 			c.Close()
 			continue
 		}
@@ -223,6 +242,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	s.mu.Unlock()
 	if !already {
+		close(s.stop)
 		s.closeListeners()
 		s.removeSocket()
 	}
@@ -256,6 +276,7 @@ func (s *Server) Close() {
 	}
 	s.mu.Unlock()
 	if !already {
+		close(s.stop)
 		s.closeListeners()
 		s.removeSocket()
 	}

@@ -49,11 +49,7 @@ func testServer(t *testing.T, mod func(*Config)) *Server {
 // startServer is testServer with the given handler.
 func startServer(t testing.TB, h Handler, mod func(*Config)) *Server {
 	t.Helper()
-	cfg := DefaultConfig()
-	cfg.TCP.Port = 0
-	cfg.Local.Path = filepath.Join(shortTempDir(t), "s.sock")
-	cfg.TCP.IOTimeout = 300 * time.Millisecond
-	cfg.Local.IOTimeout = 300 * time.Millisecond
+	cfg := testConfig(t)
 	if mod != nil {
 		mod(&cfg)
 	}
@@ -61,6 +57,23 @@ func startServer(t testing.TB, h Handler, mod func(*Config)) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
+	serve(t, s)
+	return s
+}
+
+// testConfig is startServer's configuration before mod.
+func testConfig(t testing.TB) Config {
+	cfg := DefaultConfig()
+	cfg.TCP.Port = 0
+	cfg.Local.Path = filepath.Join(shortTempDir(t), "s.sock")
+	cfg.TCP.IOTimeout = 300 * time.Millisecond
+	cfg.Local.IOTimeout = 300 * time.Millisecond
+	return cfg
+}
+
+// serve binds s and serves it until the test ends.
+func serve(t testing.TB, s *Server) {
+	t.Helper()
 	if err := s.Listen(); err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +89,6 @@ func startServer(t testing.TB, h Handler, mod func(*Config)) *Server {
 			t.Errorf("Serve returned %v, want ErrServerClosed", err)
 		}
 	})
-	return s
 }
 
 // shortTempDir keeps socket paths under the 107-byte limit.

@@ -25,9 +25,29 @@ const (
 	stateClosing              // shutdown began while idle: the connection is being closed
 )
 
-// Buffers above this size are not kept between requests, so that one large
-// request does not pin memory for the life of an idle connection.
+// Buffers above this size are not put back in the pool, so that one large
+// request does not pin memory after it is answered.
 const keepBuffer = 64 << 10
+
+// bufPool holds request and reply buffers between requests. They are taken
+// per request rather than kept per session, so that an idle connection
+// holds none (docs/CONFIG.md counts what one costs) while a busy node still
+// reuses them.
+var bufPool = sync.Pool{New: func() any { return new([]byte) }}
+
+// getBuf returns an empty buffer from the pool, in the holder that putBuf
+// gives back.
+func getBuf() *[]byte { return bufPool.Get().(*[]byte) }
+
+// putBuf puts b back in the pool in its holder p, unless it grew beyond
+// keepBuffer.
+func putBuf(p *[]byte, b []byte) {
+	if cap(b) > keepBuffer {
+		b = nil
+	}
+	*p = b[:0]
+	bufPool.Put(p)
+}
 
 // session is one accepted connection.
 type session struct {
@@ -37,9 +57,7 @@ type session struct {
 	ioTimeout time.Duration
 	state     atomic.Int32
 
-	br   *bufio.Reader
-	rbuf []byte // payload buffer, reused between requests
-	out  []byte // reply buffer, reused between requests
+	br *bufio.Reader
 
 	readDeadline bool // a read deadline is set and must be cleared before idling
 
@@ -175,42 +193,34 @@ func (ss *session) serveOne(ctx context.Context, log sessionLog) bool {
 		ss.refuseUnchecked(enc, log)
 		return false
 	}
-	// A frame that is already in the buffer needs no deadline (the usual
-	// case: a small request arrives in one segment with its preamble).
-	if !ss.frameBuffered() {
-		ss.conn.SetReadDeadline(time.Now().Add(ss.ioTimeout))
-		ss.readDeadline = true
+	in, out := getBuf(), getBuf()
+	defer func() { putBuf(in, *in); putBuf(out, *out) }()
+	payload, held, keep := ss.readPayload(enc, *in, log) // inflight.go
+	if payload == nil {
+		if !keep {
+			return false
+		}
+		ss.state.Store(stateIdle)
+		return !ss.srv.closing.Load()
 	}
-	payload, err := ipc.ReadFrame(ss.br, ss.srv.cfg.MaxFrameSize, ss.rbuf[:0])
-	if err != nil {
-		log.Debug("closing connection", "encoding", enc, "reason", err)
-		return false
-	}
+	*in = payload
+	defer ss.srv.budget.give(held)
 	if enc == ipc.EncodingFlatbuffers || enc == ipc.EncodingFlatbuffersJSON {
 		ss.eventEnc.Store(uint32(enc))
 	}
-	out := ipc.StartFrame(ss.out[:0])
-	out = ss.srv.handler.Handle(ctx, enc, payload, out)
-	if len(out) == ipc.FrameHeaderSize {
+	reply := ipc.StartFrame(*out)
+	reply = ss.srv.handler.Handle(ctx, enc, payload, reply)
+	*out = reply
+	if len(reply) == ipc.FrameHeaderSize {
 		log.Debug("closing connection", "encoding", enc, "reason", "handler gave no reply")
 		return false
 	}
-	out = ipc.FinishFrame(out, 0)
-	err = ss.write(out)
+	reply = ipc.FinishFrame(reply, 0)
+	err = ss.write(reply)
 	ss.runAfterReply()
 	if err != nil {
 		log.Debug("write failed", "err", err)
 		return false
-	}
-	if cap(payload) <= keepBuffer {
-		ss.rbuf = payload[:0]
-	} else {
-		ss.rbuf = nil
-	}
-	if cap(out) <= keepBuffer {
-		ss.out = out[:0]
-	} else {
-		ss.out = nil
 	}
 	// Back to idle, then look at the server: Shutdown marks itself closing
 	// before it closes idle sessions, so one of the two sees the other.

@@ -1,0 +1,97 @@
+package ipc
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"io"
+	"runtime"
+	"testing"
+	"testing/iotest"
+)
+
+// frameOf returns a frame that declares n bytes and carries the first sent
+// of them.
+func frameOf(n uint32, sent int) []byte {
+	b := binary.BigEndian.AppendUint32(nil, n)
+	for i := range sent {
+		b = append(b, byte(i*7))
+	}
+	return b
+}
+
+// allocated returns the bytes f allocated on the heap.
+func allocated(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+// TestReadFrameGrowsAsBytesArrive: a declared length costs what arrives,
+// not what is declared; a whole frame still reads exactly.
+func TestReadFrameGrowsAsBytesArrive(t *testing.T) {
+	const KiB, MiB = 1 << 10, 1 << 20
+	tests := []struct {
+		name     string
+		declared uint32
+		sent     int
+		maxAlloc uint64 // bytes ReadFrame may allocate
+	}{
+		{"declared 32 MiB, sent 1 byte", 32 * MiB, 1, FrameChunk + 4*KiB},
+		{"declared 32 MiB, sent 100 KiB", 32 * MiB, 100 * KiB, 3*FrameChunk + 4*KiB},
+		{"declared 32 MiB, sent 1 MiB + 1", 32 * MiB, MiB + 1, 4*MiB + 4*KiB},
+		{"declared 32 MiB, sent nothing", 32 * MiB, 0, FrameChunk + 4*KiB},
+		{"small, exact", 100, 100, 100 + 4*KiB},
+		{"one chunk, exact", FrameChunk, FrameChunk, FrameChunk + 4*KiB},
+		{"one chunk + 1, exact", FrameChunk + 1, FrameChunk + 1, 3*FrameChunk + 4*KiB},
+		{"1 MiB, exact", MiB, MiB, 2*MiB + 4*KiB},
+		{"3 MiB - 1, exact", 3*MiB - 1, 3*MiB - 1, 7*MiB + 4*KiB}, // 64 KiB..2 MiB, then 3 MiB - 1
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := frameOf(tt.declared, tt.sent)
+			var got []byte
+			var err error
+			n := allocated(func() {
+				got, err = ReadFrame(iotest.HalfReader(bytes.NewReader(in)), 32*MiB, nil)
+			})
+			if n > tt.maxAlloc {
+				t.Errorf("allocated %d bytes, want at most %d", n, tt.maxAlloc)
+			}
+			if tt.sent < int(tt.declared) {
+				if !errors.Is(err, io.ErrUnexpectedEOF) || got != nil {
+					t.Fatalf("got %d bytes, %v; want io.ErrUnexpectedEOF", len(got), err)
+				}
+				return
+			}
+			if err != nil || !bytes.Equal(got, in[4:]) {
+				t.Fatalf("got %d bytes (equal %v), %v; want the %d bytes sent", len(got), bytes.Equal(got, in[4:]), err, tt.sent)
+			}
+		})
+	}
+}
+
+// TestReadFrameGrowsFromBuf: a given buffer too small for the frame is
+// the first chunk when it is larger than one.
+func TestReadFrameGrowsFromBuf(t *testing.T) {
+	buf := make([]byte, 0, 2*FrameChunk)
+	in := frameOf(3*FrameChunk, 3*FrameChunk)
+	got, err := ReadFrame(bytes.NewReader(in), DefaultMaxFrameSize, buf)
+	if err != nil || !bytes.Equal(got, in[4:]) {
+		t.Fatalf("got %d bytes, %v", len(got), err)
+	}
+	if cap(got) != 3*FrameChunk {
+		t.Errorf("cap = %d, want %d (2 chunks, doubled, capped at the length)", cap(got), 3*FrameChunk)
+	}
+}
+
+// TestReadFrameReadError: an I/O error inside a frame is returned as is.
+func TestReadFrameReadError(t *testing.T) {
+	boom := errors.New("boom")
+	r := io.MultiReader(bytes.NewReader(frameOf(1<<20, 10)), iotest.ErrReader(boom))
+	if _, err := ReadFrame(r, DefaultMaxFrameSize, nil); !errors.Is(err, boom) {
+		t.Fatalf("err = %v, want %v", err, boom)
+	}
+}
