@@ -133,6 +133,23 @@ func readFrame(r io.Reader, max uint32, buf []byte, chunk int) ([]byte, error) {
 	return readGrowing(r, int(n), buf[:0], chunk)
 }
 
+// ReadPayload reads exactly n bytes of a payload whose length was declared
+// before it (an IPC frame, an HTTP body with a Content-Length) into buf,
+// growing it as the bytes arrive as ReadFrame does: what a peer declares
+// and never sends costs at most about twice what it sent, not n. A stream
+// that ends early gives io.ErrUnexpectedEOF; other read errors (a
+// deadline) are returned as they are.
+func ReadPayload(r io.Reader, n int, buf []byte) ([]byte, error) {
+	if cap(buf) >= n {
+		buf = buf[:n]
+		if _, err := io.ReadFull(r, buf); err != nil {
+			return nil, unexpectedEOF(err)
+		}
+		return buf, nil
+	}
+	return readGrowing(r, n, buf[:0], FrameChunk)
+}
+
 // readGrowing reads n bytes into buf (len 0, cap < n), starting with at
 // least min(n, chunk) bytes of room and growing as described at ReadFrame.
 func readGrowing(r io.Reader, n int, buf []byte, chunk int) ([]byte, error) {

@@ -18,6 +18,7 @@ import (
 	"github.com/nipc/nipc/internal/peer"
 	"github.com/nipc/nipc/internal/ptree"
 	"github.com/nipc/nipc/internal/rpc"
+	"github.com/nipc/nipc/ipc"
 )
 
 // The HTTP layer's own error texts (spec §5.2).
@@ -134,10 +135,22 @@ func (s *Server) serveRPC(w http.ResponseWriter, r *http.Request) (api, outcome 
 			bodyPool.Put(buf)
 		}
 	}()
-	if r.ContentLength < 0 { // chunked: a declared length is checked above
-		body = http.MaxBytesReader(w, io.NopCloser(body), max)
+	var data []byte
+	var err error
+	if r.ContentLength >= 0 {
+		// A declared length (checked above): read exactly that, the
+		// buffer growing as bytes arrive (a declared body never sent
+		// costs nothing), and in at most about 2x its size in all.
+		data, err = ipc.ReadPayload(body, int(r.ContentLength), buf.AvailableBuffer())
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return "", httpClientGone
+		}
+	} else {
+		// Chunked: bounded by max_request_size as it arrives.
+		_, err = buf.ReadFrom(http.MaxBytesReader(w, io.NopCloser(body), max))
+		data = buf.Bytes()
 	}
-	if _, err := buf.ReadFrom(body); err != nil {
+	if err != nil {
 		// The deadline stays: net/http reads on to discard the rest of the
 		// body after the reply, and must not wait for it either.
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
@@ -153,7 +166,6 @@ func (s *Server) serveRPC(w http.ResponseWriter, r *http.Request) (api, outcome 
 	}
 	// From here on the connection is read only to notice the client leave.
 	rc.SetReadDeadline(time.Time{})
-	data := buf.Bytes()
 	if tooDeep(data, s.cfg.RPC.MaxJSONDepth) {
 		s.reply(w, ptree.ErrorReply(TextMaxDepth))
 		return "", httpRefused
