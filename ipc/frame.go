@@ -94,11 +94,12 @@ func ReadPreamble(r io.Reader) (Encoding, error) {
 // ReadFrame reads a be32 length and that many payload bytes. The payload is
 // read into buf when it fits (buf[:n] is returned). Otherwise the buffer
 // grows as the payload arrives: it starts at min(n, [FrameChunk]) bytes (or
-// buf, when that is larger) and doubles, never beyond n, only once the bytes
-// already read fill it. So a peer that declares n bytes and sends fewer costs
-// at most about twice what it sent (at least FrameChunk), not n; reading a
-// whole frame this way copies it about once more and briefly holds up to
-// 1.5 n. A length of zero gives ErrEmptyFrame and a length above max a
+// buf, when that is larger) and, each time the bytes already read fill it,
+// doubles, or takes the whole n once a sixteenth of the frame has arrived.
+// So a peer that declares n bytes and sends fewer costs at most about 16
+// times what it sent (at least FrameChunk), not n, while a whole frame
+// costs less than 1.25 n in all (the growth before the last step is under
+// n/4). A length of zero gives ErrEmptyFrame and a length above max a
 // *FrameTooLargeError, both before anything is allocated. A stream that ends
 // inside the frame gives io.ErrUnexpectedEOF.
 func ReadFrame(r io.Reader, max uint32, buf []byte) ([]byte, error) {
@@ -136,7 +137,8 @@ func readFrame(r io.Reader, max uint32, buf []byte, chunk int) ([]byte, error) {
 // ReadPayload reads exactly n bytes of a payload whose length was declared
 // before it (an IPC frame, an HTTP body with a Content-Length) into buf,
 // growing it as the bytes arrive as ReadFrame does: what a peer declares
-// and never sends costs at most about twice what it sent, not n. A stream
+// and never sends costs at most about 16 times what it sent (at least
+// FrameChunk), not n. A stream
 // that ends early gives io.ErrUnexpectedEOF; other read errors (a
 // deadline) are returned as they are.
 func ReadPayload(r io.Reader, n int, buf []byte) ([]byte, error) {
@@ -158,7 +160,11 @@ func readGrowing(r io.Reader, n int, buf []byte, chunk int) ([]byte, error) {
 	}
 	for len(buf) < n {
 		if len(buf) == cap(buf) {
-			grown := make([]byte, len(buf), min(n, 2*cap(buf)))
+			next := 2 * cap(buf)
+			if len(buf) >= n/16 {
+				next = n // enough has arrived: room for the rest at once
+			}
+			grown := make([]byte, len(buf), min(n, next))
 			copy(grown, buf)
 			buf = grown
 		}

@@ -47,7 +47,8 @@ func TestReadFrameGrowsAsBytesArrive(t *testing.T) {
 		{"one chunk, exact", FrameChunk, FrameChunk, FrameChunk + 4*KiB},
 		{"one chunk + 1, exact", FrameChunk + 1, FrameChunk + 1, 3*FrameChunk + 4*KiB},
 		{"1 MiB, exact", MiB, MiB, 2*MiB + 4*KiB},
-		{"3 MiB - 1, exact", 3*MiB - 1, 3*MiB - 1, 7*MiB + 4*KiB}, // 64 KiB..2 MiB, then 3 MiB - 1
+		{"3 MiB - 1, exact", 3*MiB - 1, 3*MiB - 1, (3*MiB-1)*5/4 + 4*KiB}, // 64..256 KiB, then 3 MiB - 1
+		{"31 MiB, exact", 31 * MiB, 31 * MiB, 31*MiB*5/4 + 4*KiB},         // 64 KiB..2 MiB, then 31 MiB
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -19,6 +19,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/nipc/nipc/internal/testenv"
+	"github.com/nipc/nipc/ipc"
 )
 
 // nipcBin is the real binary, built once for these tests.
@@ -446,13 +447,14 @@ func TestConfigGenerate(t *testing.T) {
 // the second SIGTERM ends the node at once.
 func TestSecondSignalForcesExit(t *testing.T) {
 	d := startNode(t, "--rpcconfig", "enable_control=true")
-	// Work at the highest difficulty does not finish in any test's lifetime.
-	hold := exec.Command(nipcBin, "rpc", "-S", d.sock, "-timeout", "60s", "work_generate",
-		"hash=B0311EA55708D6A53C75CDBF88300259C6D018522FE3D4D0A242E431F9E8B6D0", "difficulty=ffffffffffffffff")
-	if err := hold.Start(); err != nil {
+	// Work at the highest difficulty does not finish in any test's
+	// lifetime. The request is written from here, not by a child process
+	// whose start a loaded machine may delay past the first signal.
+	hold := mustDial(t, d)
+	if _, err := hold.Write(ipc.AppendRequest(nil, ipc.EncodingJSON,
+		[]byte(`{"action":"work_generate","hash":"B0311EA55708D6A53C75CDBF88300259C6D018522FE3D4D0A242E431F9E8B6D0","difficulty":"ffffffffffffffff"}`))); err != nil {
 		t.Fatal(err)
 	}
-	defer hold.Wait()
 	time.Sleep(300 * time.Millisecond)
 	d.cmd.Process.Signal(syscall.SIGTERM)
 	select {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nipc/nipc/internal/config"
 	"github.com/nipc/nipc/internal/testenv"
 	"github.com/nipc/nipc/ipc"
 )
@@ -46,7 +47,9 @@ func TestLargeRequestHeap(t *testing.T) {
 		{"hashes under the value cap, unread",
 			requestOf(`{"action":"block_count","x":[`, badHash, `""]}`, size), `"count"`},
 	}
-	n := testenv.Start(t, testenv.Options{})
+	// A 31 MiB frame under -race on a loaded machine may take longer to
+	// read than the test nodes' 2 s io_timeout.
+	n := testenv.Start(t, testenv.Options{Node: func(c *config.Node) { c.Node.IPC.Local.IOTimeout = 60 }})
 	network, addr := testenv.Network(testenv.Transports[1].Config(n)) // unix
 	c, err := net.Dial(network, addr)
 	if err != nil {
