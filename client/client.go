@@ -46,9 +46,10 @@ func Dial(ctx context.Context, cfg Config) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{cfg: cfg, secret: secret, slots: make(chan struct{}, cfg.PoolSize), idle: make(chan *conn, cfg.PoolSize)}
+	start := time.Now()
 	cn, err := c.dial(ctx)
 	if err != nil {
-		return nil, err
+		return nil, c.timeoutError(err, start)
 	}
 	c.idle <- cn
 	return c, nil
@@ -81,6 +82,12 @@ func (c *Client) dial(ctx context.Context) (*conn, error) {
 // Config.AccessFile answers "Access check required": that is returned as an
 // *AccessError.
 func (c *Client) Do(ctx context.Context, enc ipc.Encoding, payload []byte) ([]byte, error) {
+	start := time.Now()
+	reply, err := c.do(ctx, enc, payload)
+	return reply, c.timeoutError(err, start)
+}
+
+func (c *Client) do(ctx context.Context, enc ipc.Encoding, payload []byte) ([]byte, error) {
 	select {
 	case c.slots <- struct{}{}:
 	case <-ctx.Done():
@@ -182,14 +189,7 @@ func (cn *conn) roundTrip(ctx context.Context, enc ipc.Encoding, payload []byte,
 	}
 	reply, err = ipc.ReadFrame(cn.br, max, nil)
 	if err != nil {
-		var tooLarge *ipc.FrameTooLargeError
-		if errors.As(err, &tooLarge) || errors.Is(err, ipc.ErrEmptyFrame) {
-			return nil, false, &ProtocolError{Err: err}
-		}
-		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil, false, &ProtocolError{Err: fmt.Errorf("the node closed the connection without answering: %w", err)}
-		}
-		return nil, false, err
+		return nil, false, frameError(err, cn.nc)
 	}
 	if cap(cn.buf) > 64<<10 {
 		cn.buf = nil

@@ -24,6 +24,9 @@
 // request, checking the node's proof too; a failure is an *AccessError.
 //
 // Errors: *UnreachableError when no connection can be made, *ProtocolError
-// when the peer breaks the framing, *ServerError when a legacy action answers
-// {"error": ...}. Use errors.AsType to tell them apart.
+// when the peer breaks the framing (wrapping an *HTTPServerError when the
+// address is an HTTP port: the reply began with "HTTP"), *TimeoutError when
+// ctx's deadline passes first ("no answer within 5s from tcp:..."; IsTimeout
+// is true), *ServerError when a legacy action answers {"error": ...}. Use
+// errors.AsType to tell them apart.
 package client

@@ -77,6 +77,9 @@ func (c *Client) Subscribe(ctx context.Context, opts *fb.TopicConfirmationOption
 func (s *Subscription) next() (*fb.EnvelopeT, error) {
 	raw, err := ipc.ReadFrame(s.br, s.max, nil)
 	if err != nil {
+		if h := httpServerError(err, s.nc); h != nil {
+			return nil, h
+		}
 		return nil, err
 	}
 	env, err := api.Decode(raw)

@@ -73,7 +73,7 @@ func TestBenchHTTPErrors(t *testing.T) {
 		{"status 500", []string{"-url", broken.URL + "/", "-n", "10"}, exitServerError, "HTTP 500 Internal Server Error: broken"},
 		{"unreachable", []string{"-url", "http://127.0.0.1:" + strconv.Itoa(testenv.FreePort(t)) + "/", "-n", "10"}, exitUnreachable, "no HTTP server answers"},
 		{"not a URL", []string{"-url", "127.0.0.1:7076", "-n", "10"}, exitUsage, "-url must be"},
-		{"IPC flags", []string{"-url", broken.URL, "-S", "/tmp/nano", "-encoding", "unsafe"}, exitUsage, "-S, -encoding"},
+		{"IPC flags", []string{"-url", broken.URL, "-S", "/tmp/nano", "-encoding", "unsafe"}, exitUsage, "-S, --encoding"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -5,69 +5,89 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/nipc/nipc/client"
 	"github.com/nipc/nipc/ipc"
 )
 
-// cmdBench is a load generator: CONNS workers, each with its own persistent
-// connection and one request in flight, for REQUESTS requests in all or for
-// DURATION. It records every round trip and prints percentiles and calls/s.
-//
-// With -url it POSTs the legacy request to an HTTP server instead (the
-// gateway, or a server to compare it with), each worker with its own
-// keep-alive client built as the peers harness builds its nethttp-tcp
-// client, so that both servers are measured with the same client.
-func cmdBench(args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlagSet("bench", stderr)
-	var cf clientFlags
-	cf.register(fs)
-	conns := fs.Int("c", 8, "connections (one request in flight on each)")
-	total := fs.Int("n", 0, "requests in all (0: run for -d)")
-	dur := fs.Duration("d", 5*time.Second, "duration when -n is 0")
-	action := fs.String("action", "uptime", "legacy action to call")
-	req := fs.String("req", "", "whole legacy request JSON (beats -action)")
-	encName := fs.String("encoding", "json", "json (1) or unsafe (2)")
-	warm := fs.Int("warm", 200, "warm-up requests per connection, not measured")
-	target := fs.String("url", "", "POST the request to this HTTP URL (e.g. the gateway's http://127.0.0.1:7076/) instead of using IPC")
-	if err := parseFlags(fs, args); err != nil {
-		return err
+func newBenchCmd(cf *clientFlags) *cobra.Command {
+	var o benchOptions
+	cmd := &cobra.Command{
+		Use:   "bench [-c CONNS] [-n REQUESTS | -d DURATION] [--action NAME | --req JSON] [--url URL]",
+		Short: "load-test the node (or, with --url, an HTTP server such as the gateway)",
+		Long: `A load generator: CONNS workers, each with its own persistent connection and one request
+in flight, for REQUESTS requests in all or for DURATION. It records every round trip and
+prints p50/p90/p99, the maximum and calls/s as JSON. The request is checked once first: a
+bench of an error reply is an error, not a fast success.
+
+With --url it POSTs the legacy request to an HTTP server instead (the gateway, or a server
+to compare it with), each worker with its own keep-alive client.`,
+		Example: `  nipc bench -c 16 -d 5s --action uptime
+  nipc bench -n 10000 --req '{"action": "account_balance", "account": "nano_3e3j5tkog48pnny9dmfzj1r16pg8t1e76dz5tmac6iq689wyjfpiij4txtdo"}'
+  nipc bench --url http://127.0.0.1:7076/ -c 8 --action block_count`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runBench(cmd, cf, &o) },
 	}
-	if *conns < 1 {
+	fs := cmd.Flags()
+	fs.IntVarP(&o.conns, "connections", "c", 8, "connections (one request in flight on each)")
+	fs.IntVarP(&o.total, "requests", "n", 0, "requests in all (0: run for -d)")
+	fs.DurationVarP(&o.dur, "duration", "d", 5*time.Second, "duration when -n is 0")
+	fs.StringVar(&o.action, "action", "uptime", "legacy action to call")
+	fs.StringVar(&o.req, "req", "", "whole legacy request JSON (beats --action)")
+	fs.StringVar(&o.encName, "encoding", "json", "json (1) or unsafe (2)")
+	fs.IntVar(&o.warm, "warm", 200, "warm-up requests per connection, not measured")
+	fs.StringVar(&o.target, "url", "", "POST the request to this HTTP URL (e.g. the gateway's http://127.0.0.1:7076/) instead of using IPC")
+	cmd.RegisterFlagCompletionFunc("action", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return legacyActionNames(), cobra.ShellCompDirectiveNoFileComp
+	})
+	cmd.RegisterFlagCompletionFunc("encoding", fixedValues("json", "unsafe"))
+	return clientVerb(cf, cmd)
+}
+
+type benchOptions struct {
+	conns, total, warm           int
+	dur                          time.Duration
+	action, req, encName, target string
+}
+
+// runBench measures o.conns workers, each with its own persistent
+// connection and one request in flight, for o.total requests in all or for
+// o.dur, and prints percentiles and calls/s.
+func runBench(cmd *cobra.Command, cf *clientFlags, o *benchOptions) error {
+	if o.conns < 1 {
 		return exitf(exitUsage, "-c must be at least 1")
 	}
 	enc := ipc.EncodingJSON
-	switch *encName {
+	switch o.encName {
 	case "json":
 	case "unsafe":
 		enc = ipc.EncodingJSONUnsafe
 	default:
-		return exitf(exitUsage, "-encoding must be json or unsafe")
+		return exitf(exitUsage, "--encoding must be json or unsafe")
 	}
-	body := []byte(*req)
+	body := []byte(o.req)
 	if len(body) == 0 {
-		body, _ = json.Marshal(map[string]string{"action": *action})
+		body, _ = json.Marshal(map[string]string{"action": o.action})
 	}
 
 	var calls []func() ([]byte, error)
-	if *target != "" {
-		if err := checkBenchURL(fs, *target); err != nil {
+	if o.target != "" {
+		if err := checkBenchURL(cmd, o.target); err != nil {
 			return err
 		}
-		for range *conns {
+		for range o.conns {
 			hc := &http.Client{Transport: newBenchTransport()}
 			defer hc.CloseIdleConnections()
-			calls = append(calls, (&httpBenchConn{hc: hc, url: *target, body: body, buf: make([]byte, 0, 512)}).call)
+			calls = append(calls, (&httpBenchConn{hc: hc, url: o.target, body: body, buf: make([]byte, 0, 512)}).call)
 		}
 		// Check the request once, so that a bench of an error is not
 		// mistaken for a fast success.
@@ -76,7 +96,7 @@ func cmdBench(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 			return err
 		}
 		if se, ok := errors.AsType[*client.ServerError](client.LegacyError(reply)); ok {
-			return exitf(exitServerError, "%s answered: %s", *target, se.Text)
+			return exitf(exitServerError, "%s answered: %s", o.target, se.Text)
 		}
 	} else {
 		cfg, err := cf.config()
@@ -85,7 +105,7 @@ func cmdBench(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		}
 		cfg.PoolSize = 1
 		ctx := context.Background()
-		for range *conns {
+		for range o.conns {
 			cl, err := client.Dial(ctx, cfg)
 			if err != nil {
 				return err
@@ -103,12 +123,12 @@ func cmdBench(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	return writeJSON(stdout, measure(calls, *total, *dur, *warm))
+	return writeJSON(cmd.OutOrStdout(), measure(calls, o.total, o.dur, o.warm))
 }
 
 // measure runs each call on its own goroutine, first warm times unmeasured,
 // then until total calls were made in all (total > 0) or for dur, and
-// returns the report cmdBench prints. A call that fails counts as an error
+// returns the report runBench prints. A call that fails counts as an error
 // and is left out of the timings.
 func measure(calls []func() ([]byte, error), total int, dur time.Duration, warm int) map[string]any {
 	var (
@@ -174,22 +194,15 @@ func measure(calls []func() ([]byte, error), total int, dur time.Duration, warm 
 	}
 }
 
-// checkBenchURL rejects a -url that is not an http(s) URL with a host, and
+// checkBenchURL rejects a --url that is not an http(s) URL with a host, and
 // the IPC flags given with it.
-func checkBenchURL(fs *flag.FlagSet, target string) error {
+func checkBenchURL(cmd *cobra.Command, target string) error {
 	u, err := url.Parse(target)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return exitf(exitUsage, "-url must be an http:// or https:// URL, got %q", target)
+		return exitf(exitUsage, "--url must be an http:// or https:// URL, got %q", target)
 	}
-	var ipcOnly []string
-	fs.Visit(func(f *flag.Flag) {
-		switch f.Name {
-		case "S", "A", "P", "access-file", "encoding":
-			ipcOnly = append(ipcOnly, "-"+f.Name)
-		}
-	})
-	if len(ipcOnly) > 0 {
-		return exitf(exitUsage, "-url does not go with the IPC flags %s", strings.Join(ipcOnly, ", "))
+	if set := changedFlags(cmd, "socket", "addr", "port", "access-file", "encoding"); set != "" {
+		return exitf(exitUsage, "--url does not go with the IPC flags %s", set)
 	}
 	return nil
 }

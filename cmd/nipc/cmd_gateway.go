@@ -10,10 +10,11 @@ import (
 	"os/signal"
 	"slices"
 	"strconv"
-	"strings"
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/nipc/nipc/client"
 	"github.com/nipc/nipc/internal/config"
@@ -22,65 +23,96 @@ import (
 	"github.com/nipc/nipc/internal/systemd"
 )
 
-// cmdGateway runs the HTTP(S)/WebSocket gateway as its own process, reaching
-// the node over IPC as config-rpc.toml's [process] table says. Its
+// newGatewayCmd runs the HTTP(S)/WebSocket gateway as its own process,
+// reaching the node over IPC as config-rpc.toml's [process] table says. Its
 // WebSocket is config-node.toml's [node.websocket] (address, port and
 // allowed_origins, to which each --ws_origin adds a pattern). SIGHUP
 // reloads the TLS certificate; the first SIGINT/SIGTERM drains, a second
 // one exits at once. Under systemd it takes the sockets named "rpc" and
 // "websocket" and reports readiness, reloads and shutdown (internal/systemd).
-func cmdGateway(args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
-	defer func() {
-		signal.Stop(sigs)
-		close(sigs)
-	}()
-	force := make(chan struct{})
-	reload := make(chan struct{}, 1)
-	go func() {
-		terms := 0
-		for s := range sigs {
-			if s == syscall.SIGHUP {
-				select {
-				case reload <- struct{}{}:
-				default:
+func newGatewayCmd() *cobra.Command {
+	return gatewayCmd(func(cmd *cobra.Command, o *gatewayOptions) error {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		sigs := make(chan os.Signal, 2)
+		signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+		defer func() {
+			signal.Stop(sigs)
+			close(sigs)
+		}()
+		force := make(chan struct{})
+		reload := make(chan struct{}, 1)
+		go func() {
+			terms := 0
+			for s := range sigs {
+				if s == syscall.SIGHUP {
+					select {
+					case reload <- struct{}{}:
+					default:
+					}
+					continue
 				}
-				continue
+				terms++
+				if terms == 1 {
+					cancel()
+				} else {
+					close(force)
+					return
+				}
 			}
-			terms++
-			if terms == 1 {
-				cancel()
-			} else {
-				close(force)
-				return
-			}
-		}
-	}()
-	return runGateway(ctx, args, stdout, stderr, gatewayHooks{reload: reload, force: force})
+		}()
+		return serveGateway(ctx, o, cmd.OutOrStdout(), cmd.ErrOrStderr(), gatewayHooks{reload: reload, force: force})
+	})
 }
 
-// gatewayHooks let tests drive runGateway without signals.
+// gatewayOptions are the gateway's flags.
+type gatewayOptions struct {
+	data    dataFlags
+	origins []string
+}
+
+// gatewayCmd is the gateway verb with serve as what it runs.
+func gatewayCmd(serve func(*cobra.Command, *gatewayOptions) error) *cobra.Command {
+	var o gatewayOptions
+	cmd := &cobra.Command{
+		Use:   "gateway [--data_path DIR] [--config k=v]... [--rpcconfig k=v]... [--ws_origin PATTERN]...",
+		Short: "run the HTTP(S)/WebSocket gateway as its own process, reaching the node over IPC",
+		Long: `Runs the node's HTTP RPC and WebSocket as a process of its own, reaching the node over IPC
+as config-rpc.toml's [process] table says (ipc_path, or ipc_address and ipc_port). Its
+WebSocket is config-node.toml's [node.websocket]. SIGHUP reloads the TLS certificate; the
+first SIGINT/SIGTERM drains, a second one exits at once (docs/GATEWAY.md).`,
+		Example: `  nipc gateway --rpcconfig process.ipc_path=/tmp/nano
+  nipc gateway --data_path /tmp/gw --rpcconfig port=8076 --ws_origin app.example.com`,
+		GroupID: groupDaemon,
+		Args:    noArgs,
+		RunE:    func(cmd *cobra.Command, _ []string) error { return serve(cmd, &o) },
+	}
+	o.data.register(cmd.Flags())
+	cmd.Flags().StringArrayVar(&o.origins, "ws_origin", nil, "also let pages of this origin open the WebSocket, besides node.websocket.allowed_origins: a host[:port] pattern such as app.example.com or *.example.com:8080 (repeatable)")
+	return cmd
+}
+
+// gatewayHooks let tests drive the gateway without signals.
 type gatewayHooks struct {
 	reload <-chan struct{}
 	force  <-chan struct{}
 	ready  func(*gateway.Server) // called once the gateway listens
 }
 
+// runGateway parses args as the gateway verb's and serves until ctx ends
+// (tests run the gateway in process with it).
 func runGateway(ctx context.Context, args []string, stdout, stderr io.Writer, hooks gatewayHooks) error {
-	fs := newFlagSet("gateway", stderr)
-	var d dataFlags
-	d.register(fs)
-	var origins listFlag
-	fs.Var(&origins, "ws_origin", "also let pages of this origin open the WebSocket, besides node.websocket.allowed_origins: a host[:port] pattern such as app.example.com or *.example.com:8080 (repeatable)")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return exitf(exitUsage, "unexpected arguments: %s", strings.Join(fs.Args(), " "))
-	}
+	cmd := gatewayCmd(func(_ *cobra.Command, o *gatewayOptions) error { return serveGateway(ctx, o, stdout, stderr, hooks) })
+	cmd.SetArgs(args)
+	cmd.SetOut(stdout)
+	cmd.SetErr(stderr)
+	cmd.SilenceErrors, cmd.SilenceUsage = true, true
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError(err) })
+	return cmd.Execute()
+}
+
+func serveGateway(ctx context.Context, o *gatewayOptions, stdout, stderr io.Writer, hooks gatewayHooks) error {
+	d, origins := &o.data, o.origins
 	for _, o := range origins {
 		if err := config.CheckOriginPattern(o); err != nil {
 			return exitf(exitConfig, "--ws_origin %s: %v", o, err)

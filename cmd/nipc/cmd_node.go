@@ -3,15 +3,15 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"os/signal"
 	"reflect"
-	"strings"
 	"syscall"
+
+	"github.com/spf13/cobra"
 
 	"github.com/nipc/nipc/internal/config"
 	"github.com/nipc/nipc/internal/node"
@@ -19,73 +19,30 @@ import (
 	"github.com/nipc/nipc/nano"
 )
 
-// listFlag collects a repeatable flag.
-type listFlag []string
-
-func (l *listFlag) String() string     { return strings.Join(*l, ",") }
-func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
-
-// dataFlags are the flags shared by verbs that read the data directory.
-type dataFlags struct {
-	dataPath  string
-	overrides listFlag
-	rpcOver   listFlag
-}
-
-func (d *dataFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&d.dataPath, "data_path", "", "data directory (default ~/.nipc)")
-	fs.Var(&d.overrides, "config", "override a config-node.toml key: key=value (repeatable)")
-	fs.Var(&d.rpcOver, "rpcconfig", "override a config-rpc.toml key: key=value (repeatable)")
-}
-
-// load resolves the data directory and loads both config files.
-func (d *dataFlags) load() (string, config.Node, config.RPC, error) {
-	dir := d.dataPath
-	if dir == "" {
-		var err error
-		if dir, err = config.DefaultDataDir(); err != nil {
-			return "", config.Node{}, config.RPC{}, exitf(exitConfig, "cannot find the home directory for the default data path: %v (use --data_path)", err)
-		}
-	}
-	nc, err := config.LoadNode(dir, d.overrides)
-	if err != nil {
-		return "", config.Node{}, config.RPC{}, &exitError{code: exitConfig, err: err}
-	}
-	rc, err := config.LoadRPC(dir, d.rpcOver)
-	if err != nil {
-		return "", config.Node{}, config.RPC{}, &exitError{code: exitConfig, err: err}
-	}
-	return dir, nc, rc, nil
-}
-
-func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet("nipc "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	return fs
-}
-
-// parseFlags parses args and maps a usage error to exit code 2.
-func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return &exitError{code: exitOK, err: errors.New("")}
-		}
-		return &exitError{code: exitUsage, err: errors.New("")}
-	}
-	return nil
-}
-
-func cmdNode(args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlagSet("node", stderr)
+func newNodeCmd() *cobra.Command {
 	var d dataFlags
-	d.register(fs)
-	fs.Bool("dev", true, "run the dev network (the only one nipc has); accepted for the node's command line")
-	if err := parseFlags(fs, args); err != nil {
-		return err
+	cmd := &cobra.Command{
+		Use:   "node [--data_path DIR] [--config key=value]... [--rpcconfig key=value]...",
+		Short: "run the daemon (IPC on TCP and a Unix socket, HTTP, WebSocket)",
+		Long: `Runs the node: the IPC port on TCP (127.0.0.1:7077) and a Unix socket, the HTTP RPC
+(127.0.0.1:7076) and WebSocket (127.0.0.1:7078), with its ledger and wallets in the data
+directory. Keys come from config-node.toml and config-rpc.toml there, overridden by
+--config (node keys) and --rpcconfig (rpc keys). SIGHUP reloads config-access.toml and the
+log level; the first SIGINT/SIGTERM drains, a second one exits at once.`,
+		Example: `  nipc node
+  nipc node --data_path /tmp/a --config node.ipc.tcp.port=7177 --config node.ipc.local.path=/tmp/a.sock
+  nipc node --rpcconfig enable_control=true`,
+		GroupID: groupDaemon,
+		Args:    noArgs,
+		RunE:    func(cmd *cobra.Command, _ []string) error { return runNode(cmd, &d) },
 	}
-	if fs.NArg() > 0 {
-		return exitf(exitUsage, "unexpected arguments: %s", strings.Join(fs.Args(), " "))
-	}
+	d.register(cmd.Flags())
+	cmd.Flags().Bool("dev", true, "run the dev network (the only one nipc has); accepted for the node's command line")
+	return cmd
+}
+
+func runNode(cmd *cobra.Command, d *dataFlags) error {
+	stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
 	dir, nc, rc, err := d.load()
 	if err != nil {
 		return err
@@ -104,7 +61,7 @@ func cmdNode(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return exitf(exitConfig, "socket activation: %v", err)
 	}
-	reloadConfig := func() (func(), error) { return reloadLogLevel(&d, nc, rc, level, log) }
+	reloadConfig := func() (func(), error) { return reloadLogLevel(d, nc, rc, level, log) }
 	n, err := node.New(node.Options{DataDir: dir, Node: nc, RPC: rc, Log: log, Listeners: sockets, Notify: notify, ReloadConfig: reloadConfig})
 	if err != nil {
 		return exitf(exitConfig, "%v", err)

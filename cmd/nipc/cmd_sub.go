@@ -5,40 +5,69 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"os"
 	"os/signal"
 	"strings"
 	"syscall"
 
+	"github.com/spf13/cobra"
+
 	"github.com/nipc/nipc/api/fb"
 	"github.com/nipc/nipc/api/fbjson"
 )
 
-// cmdSub subscribes to a topic and prints each event as one JSON line
-// until -count events, SIGINT, or the node goes away.
-func cmdSub(args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlagSet("sub", stderr)
-	var cf clientFlags
-	cf.register(fs)
-	accounts := fs.String("accounts", "", "only blocks of or to these accounts (comma-separated)")
-	allLocal := fs.Bool("all-local", false, "only blocks of or to accounts in this node's wallets")
-	count := fs.Int("count", 0, "exit after this many events (0: run until interrupted)")
-	noBlock := fs.Bool("no-block", false, "leave the block out of events")
-	noElection := fs.Bool("no-election", false, "leave the election info out of events")
-	if err := parseFlags(fs, args); err != nil {
-		return err
+func newSubCmd(cf *clientFlags) *cobra.Command {
+	var o subOptions
+	cmd := &cobra.Command{
+		Use:   "sub confirmation [--count N] [--accounts A,B] [--all-local] [--no-block] [--no-election]",
+		Short: "print confirmations as they happen, one JSON object per line",
+		Long: `Subscribes to a topic over IPC (TopicConfirmation, FlatBuffers) and prints each event as one
+JSON line until --count events, Ctrl-C, or the node goes away. Credentials come from
+NIPC_API_KEY; the subscription needs api_topic_confirmation (exit 77 when denied).
+
+Arguments:
+  confirmation   the topic (the only one)`,
+		Example: `  nipc sub confirmation
+  NIPC_API_KEY=my-key nipc sub confirmation --count 1
+  nipc sub confirmation --accounts nano_3e3j5tkog48pnny9dmfzj1r16pg8t1e76dz5tmac6iq689wyjfpiij4txtdo --no-election`,
+		ValidArgs: []string{"confirmation"},
+		Args: func(cmd *cobra.Command, args []string) error {
+			if err := positional(1, 1, "the topic: confirmation")(cmd, args); err != nil {
+				return err
+			}
+			if args[0] != "confirmation" {
+				return exitf(exitUsage, "unknown topic %q (confirmation is the only one)", args[0])
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, _ []string) error { return runSub(cmd, cf, &o) },
 	}
-	if fs.NArg() != 1 || fs.Arg(0) != "confirmation" {
-		return exitf(exitUsage, "usage: nipc sub confirmation [-accounts A,B] [-all-local] [-count N] [-no-block] [-no-election]")
-	}
+	fs := cmd.Flags()
+	fs.StringVar(&o.accounts, "accounts", "", "only blocks of or to these accounts (comma-separated)")
+	fs.BoolVar(&o.allLocal, "all-local", false, "only blocks of or to accounts in this node's wallets")
+	fs.IntVar(&o.count, "count", 0, "exit after this many events (0: run until interrupted)")
+	fs.BoolVar(&o.noBlock, "no-block", false, "leave the block out of events")
+	fs.BoolVar(&o.noElection, "no-election", false, "leave the election info out of events")
+	return clientVerb(cf, cmd)
+}
+
+type subOptions struct {
+	accounts                      string
+	allLocal, noBlock, noElection bool
+	count                         int
+}
+
+// runSub subscribes to confirmations and prints each event as one JSON
+// line until o.count events, SIGINT, or the node goes away.
+func runSub(cmd *cobra.Command, cf *clientFlags, o *subOptions) error {
+	stdout := cmd.OutOrStdout()
 	opts := &fb.TopicConfirmationOptionsT{
-		AllLocalAccounts:    *allLocal,
-		IncludeBlock:        !*noBlock,
-		IncludeElectionInfo: !*noElection,
+		AllLocalAccounts:    o.allLocal,
+		IncludeBlock:        !o.noBlock,
+		IncludeElectionInfo: !o.noElection,
 		Accounts:            []string{},
 	}
-	for _, a := range strings.Split(*accounts, ",") {
+	for _, a := range strings.Split(o.accounts, ",") {
 		if a = strings.TrimSpace(a); a != "" {
 			opts.Accounts = append(opts.Accounts, a)
 		}
@@ -55,7 +84,7 @@ func cmdSub(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer sub.Close()
-	for n := 0; *count == 0 || n < *count; n++ {
+	for n := 0; o.count == 0 || n < o.count; n++ {
 		env, err := sub.NextEnvelope(ctx)
 		if err != nil {
 			if errors.Is(err, context.Canceled) {

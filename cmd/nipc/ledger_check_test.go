@@ -119,12 +119,12 @@ func TestLedgerCheckCLI(t *testing.T) {
 func TestLedgerCheckUsage(t *testing.T) {
 	for _, args := range [][]string{{"ledger"}, {"ledger", "verify"}} {
 		_, stderr, code := nipc(t, nil, "", args...)
-		if code != exitUsage || !strings.Contains(stderr, "usage: nipc ledger check [--data_path DIR] [--wait DURATION] [FILE]") {
+		if code != exitUsage || !strings.Contains(stderr, "nipc ledger check") || !strings.Contains(stderr, "Run 'nipc ledger --help' for usage.") {
 			t.Errorf("%v: exit %d, stderr %q", args, code, stderr)
 		}
 	}
-	stdout, _, code := nipc(t, nil, "", "help")
-	if code != exitOK || !strings.Contains(stdout, "nipc ledger check [--data_path DIR]") {
+	stdout, _, code := nipc(t, nil, "", "help", "ledger", "check")
+	if code != exitOK || !strings.Contains(stdout, "nipc ledger check [--data_path DIR] [--wait DURATION] [FILE]") {
 		t.Errorf("help: exit %d, no ledger check in\n%s", code, stdout)
 	}
 }

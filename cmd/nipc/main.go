@@ -1,20 +1,38 @@
-// Command nipc is the nipc daemon and its command-line client.
+// Command nipc is the nipc daemon and its command-line client, built on
+// github.com/spf13/cobra: one file per verb (cmd_<verb>.go) holding a
+// constructor newXxxCmd that returns the verb's *cobra.Command, with its
+// usage, arguments and examples; root.go puts them together.
 //
 //	nipc node [--data_path DIR] [--config key=value]... [--rpcconfig key=value]...
-//	nipc rpc <action> [key=value ... | JSON | -]
-//	nipc ping | status | stop | version
-//	nipc config generate node|rpc|access
-//	nipc config check [--data_path DIR]
+//	nipc gateway [--data_path DIR] [--config k=v]... [--rpcconfig k=v]... [--ws_origin PATTERN]...
+//	nipc rpc ACTION [key=value ... | JSON | -]   |   nipc rpc JSON   |   nipc rpc -
+//	nipc ping | status | stop | reload | version
+//	nipc config generate node|rpc|access   |   nipc config check [--data_path DIR]
+//	nipc access check [--data_path DIR] [FILE]
 //	nipc ledger check [--data_path DIR] [--wait DURATION] [FILE]
-//	nipc call MESSAGE [JSON | @FILE | -] [-encoding json|flatbuffers]
-//	nipc list | describe MESSAGE
-//	nipc bench [-c N] [-n N | -d DURATION] [-action NAME | -req JSON] [-url URL]
+//	nipc call MESSAGE [JSON | @FILE | -] [--encoding json|flatbuffers]
+//	nipc list   |   nipc describe MESSAGE
+//	nipc sub confirmation [--count N] [--accounts A,B] [--all-local] [--no-block] [--no-election]
+//	nipc bench [-c N] [-n N | -d DURATION] [--action NAME | --req JSON] [--url URL]
+//	nipc help [VERB]   |   nipc completion bash|zsh|fish
 //
-// Client verbs find the daemon through NIPC_IPC_PATH, NIPC_IPC_ADDR and
-// NIPC_IPC_PORT; the flags -S path, -A addr and -P port beat them. The
-// daemon verbs (node, gateway) speak systemd's notify and socket-activation
-// protocols when NOTIFY_SOCKET and LISTEN_FDS say so (internal/systemd). Results go
-// to stdout as JSON, diagnostics to stderr. Exit codes are listed by usage().
+// Flags go before or after the arguments. The client flags -S/--socket,
+// -A/--addr, -P/--port, --access-file and --timeout belong to the root, so
+// they may also come before the verb (nipc -P 7177 ping); they beat
+// NIPC_IPC_PATH, NIPC_IPC_ADDR, NIPC_IPC_PORT and NIPC_IPC_ACCESS_FILE, and a
+// verb that does not talk to a node refuses them. A long flag written with
+// one dash, as the stdlib flag package had it (-count 1, -encoding=json), is
+// rewritten to the double-dash form before cobra parses (args.go).
+//
+// Completion (nipc completion bash|zsh|fish) completes verbs and flags, the
+// legacy action names for nipc rpc (from the same registry the node serves:
+// complete.go), and the v2 message names for nipc call and nipc describe.
+//
+// The daemon verbs (node, gateway) speak systemd's notify and
+// socket-activation protocols when NOTIFY_SOCKET and LISTEN_FDS say so
+// (internal/systemd). Results go to stdout, diagnostics to stderr. Every
+// verb has the same exit codes (the constants below): a usage error is 2
+// with a hint to --help, access denied is 77.
 package main
 
 import (
@@ -36,6 +54,11 @@ const (
 	exitConfig      = 78 // configuration invalid or unreadable
 )
 
+// exitCodesText is the exit-code table as every help text shows it.
+const exitCodesText = "Exit codes: 0 ok, 1 the node answered with an error (ledger check: the ledger is\n" +
+	"inconsistent), 2 usage, 69 node unreachable, 75 timeout, 76 protocol error, 77 access denied,\n" +
+	"78 configuration invalid."
+
 // exitError carries an exit code up to main.
 type exitError struct {
 	code int
@@ -49,102 +72,44 @@ func exitf(code int, format string, a ...any) error {
 	return &exitError{code: code, err: fmt.Errorf(format, a...)}
 }
 
+// usageError is exit code 2 with err's message.
+func usageError(err error) error { return &exitError{code: exitUsage, err: err} }
+
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
+// run executes the command line args and returns the exit code.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		usage(stderr)
-		return exitUsage
-	}
-	verbs := map[string]func([]string, io.Reader, io.Writer, io.Writer) error{
-		"node":     cmdNode,
-		"rpc":      cmdRPC,
-		"ping":     cmdPing,
-		"status":   cmdStatus,
-		"stop":     cmdStop,
-		"version":  cmdVersion,
-		"config":   cmdConfig,
-		"bench":    cmdBench,
-		"call":     cmdCall,
-		"list":     cmdList,
-		"describe": cmdDescribe,
-		"sub":      cmdSub,
-		"reload":   cmdReload,
-		"access":   cmdAccess,
-		"gateway":  cmdGateway,
-		"ledger":   cmdLedger,
-	}
-	verb := args[0]
-	if verb == "help" || verb == "-h" || verb == "--help" || verb == "-help" {
-		usage(stdout)
+	root := newRootCmd()
+	root.SetArgs(normalizeArgs(root, args))
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	cmd, err := root.ExecuteC()
+	if err == nil {
 		return exitOK
 	}
-	f, ok := verbs[verb]
-	if !ok {
-		fmt.Fprintf(stderr, "nipc: unknown command %q\n\n", verb)
-		usage(stderr)
-		return exitUsage
+	if cmd == nil {
+		cmd = root
 	}
-	err := f(args[1:], stdin, stdout, stderr)
+	code := exitCodeFor(err)
+	if msg := err.Error(); msg != "" {
+		fmt.Fprintf(stderr, "%s: %s\n", cmd.CommandPath(), msg)
+	}
+	if code == exitUsage {
+		fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", cmd.CommandPath())
+	}
+	return code
+}
+
+// exitCodeFor maps an error to the exit-code table.
+func exitCodeFor(err error) int {
 	if err == nil {
 		return exitOK
 	}
 	if ee, ok := errors.AsType[*exitError](err); ok {
-		if ee.err != nil && ee.err.Error() != "" {
-			fmt.Fprintf(stderr, "nipc %s: %v\n", verb, ee.err)
-		}
 		return ee.code
 	}
-	fmt.Fprintf(stderr, "nipc %s: %v\n", verb, err)
-	return exitCodeFor(err)
-}
-
-func usage(w io.Writer) {
-	fmt.Fprint(w, `nipc — the IPC port of a Nano dev node
-
-Usage:
-  nipc node [--data_path DIR] [--config key=value]... [--rpcconfig key=value]...
-                      run the daemon (IPC on TCP and a Unix socket)
-  nipc gateway [--data_path DIR] [--config k=v]... [--rpcconfig k=v]... [--ws_origin PATTERN]...
-                      run the HTTP(S)/WebSocket gateway as its own process, reaching the node over IPC
-  nipc rpc ACTION [key=value ... | JSON | -]
-                      call a legacy RPC action; prints the reply
-  nipc ping           check that the node answers; prints the round trip
-  nipc status         version and uptime of the node
-  nipc stop           ask the node to shut down (needs enable_control)
-  nipc version        print nipc's version
-  nipc config generate node|rpc|access
-                      print a config file with every key, default and meaning
-  nipc config check [--data_path DIR]
-                      validate the data directory's config files
-  nipc call MESSAGE [JSON | @FILE | -] [-encoding json|flatbuffers]
-                      send a v2 message (credentials from NIPC_API_KEY)
-  nipc list           the v2 request messages and the permission each needs
-  nipc describe MESSAGE
-                      a message's fields, permission and reply
-  nipc sub confirmation [-accounts A,B] [-all-local] [-count N] [-no-block] [-no-election]
-                      print confirmations as they happen, one JSON object per line
-  nipc reload         reload the node's access file and log level (needs api_reload; SIGHUP does the same)
-  nipc access check [--data_path DIR] [FILE]
-                      validate an access file and print each user's permissions
-  nipc ledger check [--data_path DIR] [--wait DURATION] [FILE]
-                      check the ledger file offline (after a crash): bbolt's pages and the ledger's
-                      invariants; exit 1 lists what is wrong, 75 if a running node holds the file
-  nipc bench [-c CONNS] [-n REQUESTS | -d DURATION] [-action NAME | -req JSON] [-url URL]
-                      load-test the node (or, with -url, an HTTP server such as the gateway);
-                      prints p50/p90/p99 and calls/s
-
-Client flags (after the verb): -S PATH (Unix socket), -A ADDR, -P PORT,
--access-file FILE (the IPC access check's secret), -timeout DURATION. Environment: NIPC_IPC_PATH (wins when set), NIPC_IPC_ADDR,
-NIPC_IPC_PORT, NIPC_IPC_ACCESS_FILE, NIPC_API_KEY.
-
-Under systemd, node and gateway report readiness, reloads and shutdown to NOTIFY_SOCKET
-(Type=notify-reload) and take sockets passed by LISTEN_FDS, named by FileDescriptorName=
-ipc-tcp, ipc-unix, rpc or websocket (docs/CONFIG.md, "Running under systemd").
-
-Exit codes: 0 ok, 1 the node answered with an error (ledger check: the ledger is inconsistent), 2 usage, 69 node unreachable,
-75 timeout, 76 protocol error, 77 access denied, 78 configuration invalid.
-`)
+	return clientExitCode(err)
 }

@@ -266,7 +266,7 @@ func TestExitCodes(t *testing.T) {
 		{"control disabled", []string{"stop", "-S", d.sock}, 77, "enable_control"},
 		{"usage: no verb", []string{}, 2, "Usage"},
 		{"usage: unknown verb", []string{"frobnicate"}, 2, "unknown command"},
-		{"usage: bad flag", []string{"rpc", "--nope", "uptime"}, 2, "flag provided but not defined"},
+		{"usage: bad flag", []string{"rpc", "--nope", "uptime"}, 2, "unknown flag: --nope"},
 		{"usage: no action", []string{"rpc", "-S", d.sock}, 2, "usage"},
 		{"unreachable unix", []string{"rpc", "-S", dead, "uptime"}, 69, "nipc node"},
 		{"unreachable tcp", []string{"ping", "-P", fmt.Sprint(testenv.FreePort(t))}, 69, "NIPC_IPC_ADDR"},

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nipc/nipc/ipc"
+)
+
+func newRPCCmd(cf *clientFlags) *cobra.Command {
+	var unsafe bool
+	cmd := &cobra.Command{
+		Use:   "rpc (ACTION [key=value ... | JSON | -] | JSON | -)",
+		Short: "call a legacy RPC action; prints the reply",
+		Long: `Sends one legacy RPC request (encoding 1, or 2 with --unsafe) and prints the node's reply.
+
+Arguments:
+  ACTION      the action (nipc completion completes the names)
+  key=value   its parameters; a value that is a JSON array or object is passed as one
+              (accounts=["nano_1...","nano_3..."]), anything else as a string
+  JSON        after ACTION: the parameters as one JSON object;
+              alone: the whole request, {"action": "version", ...}
+  -           read that JSON object from stdin`,
+		Example: `  nipc rpc block_count
+  nipc rpc account_balance account=nano_3e3j5tkog48pnny9dmfzj1r16pg8t1e76dz5tmac6iq689wyjfpiij4txtdo
+  nipc rpc '{"action": "version"}'
+  echo '{"action": "uptime"}' | nipc rpc -
+  nipc rpc uptime -S /tmp/nano`,
+		Args:              positional(1, -1, "ACTION (or a JSON request)"),
+		ValidArgsFunction: completeFirst(legacyActionNames, cobra.ShellCompDirectiveNoFileComp),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			action, params, err := rpcRequest(args, cmd.InOrStdin())
+			if err != nil {
+				return err
+			}
+			cl, ctx, done, err := cf.dial()
+			if err != nil {
+				return err
+			}
+			defer done()
+			enc := ipc.EncodingJSON
+			if unsafe {
+				enc = ipc.EncodingJSONUnsafe
+			}
+			reply, err := cl.LegacyEncoding(ctx, enc, action, params)
+			if reply != nil {
+				cmd.OutOrStdout().Write(reply)
+			}
+			return err
+		},
+	}
+	cmd.Flags().BoolVar(&unsafe, "unsafe", false, "send in encoding 2 (unsafe actions, where the transport allows them)")
+	return clientVerb(cf, cmd)
+}
+
+// rpcRequest reads the action and its parameters from the arguments:
+// ACTION [key=value ... | JSON | -], or a whole JSON request (an argument
+// starting with "{", or "-" for stdin) holding "action".
+func rpcRequest(args []string, stdin io.Reader) (string, map[string]any, error) {
+	if first := strings.TrimSpace(args[0]); first != "-" && !strings.HasPrefix(first, "{") {
+		params, err := rpcParams(args[1:], stdin)
+		return args[0], params, err
+	}
+	if len(args) > 1 {
+		return "", nil, exitf(exitUsage, "a JSON request is the only argument; got %d", len(args))
+	}
+	params, err := rpcParams(args, stdin)
+	if err != nil {
+		return "", nil, err
+	}
+	action, ok := params["action"].(string)
+	if !ok || action == "" {
+		return "", nil, exitf(exitUsage, `the JSON request has no "action" string`)
+	}
+	delete(params, "action")
+	return action, params, nil
+}
+
+// rpcParams builds a legacy request from the arguments after the action:
+// key=value pairs, one JSON object, or "-" for a JSON object on stdin.
+func rpcParams(args []string, stdin io.Reader) (map[string]any, error) {
+	params := map[string]any{}
+	switch {
+	case len(args) == 0:
+		return params, nil
+	case len(args) == 1 && args[0] == "-":
+		if err := json.NewDecoder(stdin).Decode(&params); err != nil {
+			return nil, exitf(exitUsage, "stdin is not a JSON object: %v", err)
+		}
+		return params, nil
+	case len(args) == 1 && strings.HasPrefix(strings.TrimSpace(args[0]), "{"):
+		if err := json.Unmarshal([]byte(args[0]), &params); err != nil {
+			return nil, exitf(exitUsage, "argument is not a JSON object: %v", err)
+		}
+		return params, nil
+	}
+	for _, a := range args {
+		k, v, ok := strings.Cut(a, "=")
+		if !ok || k == "" {
+			return nil, exitf(exitUsage, "%q is not key=value", a)
+		}
+		// A value that is a JSON array or object is passed as one
+		// (accounts=["nano_1...","nano_3..."]); anything else is a string.
+		if t := strings.TrimSpace(v); strings.HasPrefix(t, "[") || strings.HasPrefix(t, "{") {
+			var j any
+			if err := json.Unmarshal([]byte(t), &j); err != nil {
+				return nil, exitf(exitUsage, "value of %s is not valid JSON: %v", k, err)
+			}
+			params[k] = j
+			continue
+		}
+		params[k] = v
+	}
+	return params, nil
+}
