@@ -43,7 +43,7 @@ var permissions = []PermissionInfo{
 	{PermServiceRegister, "ServiceRegister: name this session as a service", true},
 	{PermServiceStop, "ServiceStop: ask a service (or, with \"node\", the node) to stop", true},
 	{PermTopicServiceStop, "TopicServiceStop: subscribe to EventServiceStop", true},
-	{PermTopicConfirmation, "TopicConfirmation: subscribe to EventConfirmation", true},
+	{PermTopicConfirmation, "TopicConfirmation: subscribe to EventConfirmation; the WebSocket's confirmation topic (the default user has it)", true},
 	{PermAccountQuery, "every read-only account query (AccountWeight, AccountBalance, AccountInfo, AccountHistory, Receivable)", true},
 	{PermEpochUpgrade, "epoch upgrades (no v2 message uses it yet)", true},
 	{PermService, "ServiceRegister and ServiceStop", true},

@@ -17,12 +17,18 @@ import (
 	"github.com/nipc/nipc/nano"
 )
 
-// wsAccess lets the default user subscribe (the relay subscribes with the
-// WebSocket client's credentials, none here).
-const wsAccess = `
+// wsClosed denies confirmations to the default user, which holds them
+// without an access file (as on the Nano node); "watcher" may subscribe.
+// (A separate gateway's relay subscribes with the WebSocket client's
+// credentials.)
+const wsClosed = `
 [[user]]
 id = ""
-allow = "api_account_weight, api_topic_confirmation"
+deny = "api_topic_confirmation"
+
+[[user]]
+id = "watcher"
+allow = "api_topic_confirmation"
 `
 
 // wsSetup is a gateway in front of a node, as the WebSocket tests need it.
@@ -93,16 +99,17 @@ func startInProcessGateway(t *testing.T, access string) (*testenv.Node, string, 
 	return n, "http://" + host + "/", []string{"ws://127.0.0.1:" + strconv.Itoa(wsPort), "ws://" + host + "/websocket"}
 }
 
-// TestWebSocketClient: the npm ws@8 client pings, subscribes with ack,
-// receives the confirmation of a block sent through the gateway, and
-// unsubscribes, on the WebSocket port and at /websocket on the HTTP port,
-// of a gateway in its own process and of the node's own.
+// TestWebSocketClient: on a fresh data directory (no access file), the
+// npm ws@8 client without credentials pings, subscribes with ack, receives
+// the confirmation of a block sent through the gateway, and unsubscribes,
+// on the WebSocket port and at /websocket on the HTTP port, of a gateway in
+// its own process and of the node's own.
 func TestWebSocketClient(t *testing.T) {
 	requireNodeModules(t)
 	for si, setup := range wsSetups {
 		t.Run(setup.name, func(t *testing.T) {
-			n, httpURL, wsURLs := setup.start(t, wsAccess)
-			warmFeed(t, n)
+			n, httpURL, wsURLs := setup.start(t, "")
+			warmFeed(t, n, "")
 			for i, wsURL := range wsURLs {
 				to := nano.DeriveKey(nano.Seed{byte(i + 1), byte(7 + si)}, 0).PublicKey().Account()
 				checkSubscribeFlow(t, n, wsURL, httpURL, to)
@@ -111,21 +118,39 @@ func TestWebSocketClient(t *testing.T) {
 	}
 }
 
-// TestWebSocketDenied: a subscriber without api_topic_confirmation (the
-// default policy) gets the node's error reply, with its ack and id.
+// TestWebSocketDenied: once the access file denies api_topic_confirmation
+// to the default user, the npm ws client without credentials gets no frame
+// for a subscribe without ack, the node's error reply (with its ack and id)
+// for one with an ack, and no confirmation of a block a permitted witness
+// receives.
 func TestWebSocketDenied(t *testing.T) {
 	requireNodeModules(t)
-	for _, setup := range wsSetups {
+	for si, setup := range wsSetups {
 		t.Run(setup.name, func(t *testing.T) {
-			_, _, wsURLs := setup.start(t, "")
-			for _, wsURL := range wsURLs {
-				var reply map[string]string
-				raw := runNode(t, "ws_denied.js", wsURL)
-				if err := json.Unmarshal(raw, &reply); err != nil {
+			n, httpURL, wsURLs := setup.start(t, wsClosed)
+			warmFeed(t, n, "watcher")
+			for i, wsURL := range wsURLs {
+				to := nano.DeriveKey(nano.Seed{byte(i + 1), byte(17 + si)}, 0).PublicKey().Account()
+				send := `{"action": "send", "wallet": "` + n.GenesisWallet.String() + `", "source": "` + nano.DevGenesisAccount + `", "destination": "` + to + `", "amount": "1000"}`
+				raw := runNode(t, "ws_denied.js", wsURL, httpURL, send, "watcher")
+				var r struct {
+					First, Refused, WitnessAck, Sent, After map[string]string
+					WitnessHash                             string
+				}
+				if err := json.Unmarshal(raw, &r); err != nil {
 					t.Fatalf("%s: %v", raw, err)
 				}
-				if reply["ack"] != "subscribe" || reply["id"] != "d1" || reply["error"] != "Access denied" || reply["error_code"] != "3" {
-					t.Errorf("%s: %s", wsURL, raw)
+				if r.First["ack"] != "pong" || r.First["id"] != "p1" {
+					t.Errorf("%s: a refused subscribe without ack was answered: %v", wsURL, r.First)
+				}
+				if r.Refused["ack"] != "subscribe" || r.Refused["id"] != "d1" || r.Refused["error"] != "Access denied" || r.Refused["error_code"] != "3" {
+					t.Errorf("%s: refused subscribe with ack: %v", wsURL, r.Refused)
+				}
+				if r.WitnessAck["ack"] != "subscribe" || r.WitnessAck["error"] != "" || r.WitnessHash == "" || r.WitnessHash != r.Sent["block"] {
+					t.Errorf("%s: witness %v, confirmation %q of %v", wsURL, r.WitnessAck, r.WitnessHash, r.Sent)
+				}
+				if r.After["ack"] != "pong" || r.After["id"] != "p2" {
+					t.Errorf("%s: the refused client got %v, want only the pong", wsURL, r.After)
 				}
 			}
 		})
@@ -166,12 +191,19 @@ func checkSubscribeFlow(t *testing.T, n *testenv.Node, wsURL, httpURL, to string
 
 // warmFeed returns once n publishes confirmations: a node feeds its broker
 // from a goroutine of Run, so a block committed in its first moments may
-// never reach a subscriber. It sends blocks until one's event arrives.
-func warmFeed(t *testing.T, n *testenv.Node) {
+// never reach a subscriber. It sends blocks until one's event arrives,
+// subscribed over IPC with credentials ("": none, the default user).
+func warmFeed(t *testing.T, n *testenv.Node, credentials string) {
 	t.Helper()
-	cl := testenv.Dial(t, n, testenv.Transports[1])
+	cfg := testenv.Transports[1].Config(n)
+	cfg.APIKey = credentials
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
+	cl, err := client.Dial(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
 	sub, err := cl.Subscribe(ctx, nil)
 	if err != nil {
 		t.Fatal(err)

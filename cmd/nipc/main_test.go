@@ -368,7 +368,7 @@ func TestAccessCheckCommand(t *testing.T) {
 	path := filepath.Join(dir, "a.toml")
 	os.WriteFile(path, []byte("[[role]]\nid = \"w\"\nallow = [\"wallet_read\"]\n[[user]]\nid = \"k\"\nroles = \"w\"\n"), 0o600)
 	out, errOut, code := nipc(t, nil, "", "access", "check", path)
-	if code != 0 || !strings.Contains(out, "api_account_weight, wallet_read") {
+	if code != 0 || !strings.Contains(out, "api_account_weight, api_topic_confirmation, wallet_read") {
 		t.Fatalf("exit %d\n%s%s", code, out, errOut)
 	}
 }

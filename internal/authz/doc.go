@@ -25,7 +25,10 @@
 //
 // A user's permissions are computed in this order:
 //
-//  1. The base. The default user (id "") starts from {api_account_weight}.
+//  1. The base. The default user (id "") starts from [DefaultPermissions],
+//     {api_account_weight, api_topic_confirmation}: as on the Nano node,
+//     clients without credentials may weigh accounts and subscribe to
+//     confirmations until the file denies it.
 //     Any other user starts from the default user's effective permissions
 //     (after the file's edits to it), so changing the default user changes
 //     every user that is not bare. A user with bare = true, the default
@@ -47,7 +50,7 @@
 //	allow = "wallet_read, wallet_write"      # or ["wallet_read", "wallet_write"]
 //
 //	[[user]]
-//	id = ""                                  # the default user; before every other user
+//	id = ""                                  # the default user (also: no id); before every other user
 //	deny = "api_account_weight"
 //
 //	[[user]]
@@ -70,10 +73,12 @@
 // A missing file is [Default]. Anything else the loader does not
 // understand is an error, and no policy: TOML syntax, an unknown table or
 // key, a value of the wrong type, an unknown permission name, an unknown
-// role, a role or user without an id, an empty role id, a duplicate role
-// or user id, deny in a role, changes to the default user after other
-// users, a uid that is negative or too large, a uid listed for two users
-// (or twice), and unix_uids on the default user. Every problem is an [*Error] whose message is one line,
+// role, a role without an id, an empty role id, a duplicate role or user
+// id (a user without id is the default user, exactly as id = ""), deny in
+// a role, changes to the default user after other users, a uid that is
+// negative or too large, a uid listed for two users (or twice), and
+// unix_uids on the default user. Every problem is an [*Error] whose
+// message is one line,
 //
 //	/data/config-access.toml:3:23: user.allow: unknown permission "walet_write" (did you mean wallet_write?)
 //	/data/config-access.toml:3:1: role.deny: only users can have deny entries

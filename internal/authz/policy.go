@@ -11,9 +11,12 @@ import (
 	"github.com/nipc/nipc/api"
 )
 
-// DefaultPermission is what the built-in default user holds: the node's
-// default, enough for AccountWeight. (IsAlive needs no permission.)
-const DefaultPermission = api.PermAccountWeight
+// DefaultPermissions is what the built-in default user holds, as on the
+// Nano node: AccountWeight, and confirmations (TopicConfirmation, and the
+// WebSocket's confirmation topic), so that a fresh node serves anonymous
+// subscribers. An operator closes either with deny on the default user.
+// (IsAlive needs no permission.)
+var DefaultPermissions = []api.Permission{api.PermAccountWeight, api.PermTopicConfirmation}
 
 // Policy is a loaded access file: users and their effective permissions.
 // It is immutable, so one policy may be shared by any number of goroutines.
@@ -50,9 +53,9 @@ func (u *User) Has(p api.Permission) bool {
 func (u *User) Permissions() []api.Permission { return slices.Clone(u.list) }
 
 // Default returns the policy of a missing or empty access file: only the
-// default user, holding api_account_weight.
+// default user, holding [DefaultPermissions].
 func Default() *Policy {
-	def := newUser("", []api.Permission{DefaultPermission})
+	def := newUser("", DefaultPermissions)
 	return &Policy{users: map[string]*User{"": def}, ids: []string{""}}
 }
 
@@ -217,18 +220,21 @@ func build(ps *problems, entries []*entry) *Policy {
 		if en.badID {
 			continue
 		}
-		if en.id == nil {
-			ps.add(en.at, `user: missing id (write id = "" to change the default user)`)
-			continue
+		// A user without id is the default user, exactly as id = "" (the
+		// C++ node's id defaults to ""; the Nano documentation's first
+		// example is [[user]] allow = "unrestricted").
+		// Its problems are reported at the [[user]] header.
+		id, idAt, key := "", en.at, "user (without id: the default user)"
+		if en.id != nil {
+			id, idAt, key = en.id.name, en.id.at, "user.id"
 		}
-		id := en.id.name
 		if first, dup := firstAt[id]; dup {
-			ps.add(en.id.at, "user.id: duplicate user id %s (first defined at line %d)", fingerprint(id), first.line)
+			ps.add(idAt, "%s: duplicate user id %s (first defined at line %d)", key, fingerprint(id), first.line)
 			continue
 		}
-		firstAt[id] = en.id.at
+		firstAt[id] = idAt
 		if id == "" && firstOther != nil {
-			ps.add(en.id.at, `user.id: changes to the default user (id = "") must appear before other users (the first is at line %d)`, firstOther.at.line)
+			ps.add(idAt, `%s: changes to the default user (id = "") must appear before other users (the first is at line %d)`, key, firstOther.at.line)
 			continue
 		}
 		if id != "" && firstOther == nil {
@@ -239,7 +245,7 @@ func build(ps *problems, entries []*entry) *Policy {
 		switch {
 		case en.bare:
 		case id == "":
-			base = []api.Permission{DefaultPermission}
+			base = DefaultPermissions
 		default:
 			base = def.list
 		}

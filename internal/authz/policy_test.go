@@ -28,7 +28,7 @@ func TestPermissionsUpstream(t *testing.T) {
 		{
 			name:   "permissions_default_user",
 			file:   "",
-			checks: []check{{"", api.PermAccountWeight, true}},
+			checks: []check{{"", api.PermAccountWeight, true}, {"", api.PermTopicConfirmation, true}},
 		},
 		{
 			name:   "permissions_deny_default",
@@ -121,7 +121,8 @@ func TestPermitted(t *testing.T) {
 				{"nobody", "IsAlive", true},
 				{"", "ServiceStop", false},
 				{"", "AccountBalance", false},
-				{"", "TopicConfirmation", false},
+				{"", "TopicConfirmation", true}, // as on the Nano node
+				{"nobody", "TopicConfirmation", false},
 				{"", "TopicServiceStop", false},
 				{"", "AccountWeightResponse", false},
 				{"", "EventConfirmation", false},
@@ -177,11 +178,33 @@ func TestPermitted(t *testing.T) {
 		},
 		{
 			name: "topics need their permissions",
-			file: "[[user]]\nid = \"sub\"\nallow = \"api_topic_confirmation\"\n",
+			file: "[[user]]\nid = \"sub\"\nbare = true\nallow = \"api_topic_confirmation\"\n[[user]]\nid = \"none\"\nbare = true\n",
 			checks: []check{
 				{"sub", "TopicConfirmation", true},
 				{"sub", "TopicServiceStop", false},
+				{"none", "TopicConfirmation", false},
+				{"", "TopicConfirmation", true},
+				{"", "TopicServiceStop", false},
+			},
+		},
+		{
+			name: "deny closes confirmations to the default user",
+			file: "[[user]]\nid = \"\"\ndeny = \"api_topic_confirmation\"\n[[user]]\nid = \"k\"\n[[user]]\nid = \"sub\"\nallow = \"api_topic_confirmation\"\n",
+			checks: []check{
 				{"", "TopicConfirmation", false},
+				{"", "AccountWeight", true},
+				{"k", "TopicConfirmation", false},
+				{"sub", "TopicConfirmation", true},
+			},
+		},
+		{
+			name: "a user without id is the default user",
+			file: "[[user]]\nallow = \"unrestricted\"\n[[user]]\nid = \"k\"\ndeny = \"api_reload\"\n",
+			checks: []check{
+				{"", "Reload", true},
+				{"", "ServiceStop", true},
+				{"k", "Reload", false},
+				{"k", "BlockCount", true},
 			},
 		},
 		{
@@ -243,6 +266,7 @@ func TestPermitted(t *testing.T) {
 // TestEffectivePermissions checks the inheritance rule exactly.
 func TestEffectivePermissions(t *testing.T) {
 	all := allPermissions()
+	def := sorted(api.PermAccountWeight, api.PermTopicConfirmation)
 	tests := []struct {
 		name string
 		file string
@@ -251,19 +275,19 @@ func TestEffectivePermissions(t *testing.T) {
 		{
 			name: "empty file",
 			file: "",
-			want: map[string][]api.Permission{"": {api.PermAccountWeight}},
+			want: map[string][]api.Permission{"": def},
 		},
 		{
 			name: "comments only",
 			file: "# nothing\n\n# here\n",
-			want: map[string][]api.Permission{"": {api.PermAccountWeight}},
+			want: map[string][]api.Permission{"": def},
 		},
 		{
 			name: "non-bare user inherits the built-in default",
 			file: "[[user]]\nid = \"k\"\nallow = \"wallet_read\"\n",
 			want: map[string][]api.Permission{
-				"":  {api.PermAccountWeight},
-				"k": sorted(api.PermAccountWeight, api.PermWalletRead),
+				"":  def,
+				"k": sorted(api.PermAccountWeight, api.PermTopicConfirmation, api.PermWalletRead),
 			},
 		},
 		{
@@ -285,14 +309,14 @@ bare = "true"
 allow = "api_block_count"
 `,
 			want: map[string][]api.Permission{
-				"":  sorted(api.PermAccountWeight, api.PermWalletRead, api.PermVersion),
-				"k": sorted(api.PermAccountWeight, api.PermWalletRead, api.PermVersion, api.PermBlockCount),
+				"":  sorted(api.PermAccountWeight, api.PermTopicConfirmation, api.PermWalletRead, api.PermVersion),
+				"k": sorted(api.PermAccountWeight, api.PermTopicConfirmation, api.PermWalletRead, api.PermVersion, api.PermBlockCount),
 				"b": {api.PermBlockCount},
 			},
 		},
 		{
 			name: "a user may allow what the default user denies",
-			file: "[[user]]\nid = \"\"\ndeny = \"api_account_weight\"\n[[user]]\nid = \"k\"\nallow = \"api_account_weight\"\n[[user]]\nid = \"j\"\n",
+			file: "[[user]]\nid = \"\"\ndeny = \"api_account_weight, api_topic_confirmation\"\n[[user]]\nid = \"k\"\nallow = \"api_account_weight\"\n[[user]]\nid = \"j\"\n",
 			want: map[string][]api.Permission{
 				"":  {},
 				"k": {api.PermAccountWeight},
@@ -311,7 +335,7 @@ allow = "api_block_count"
 			name: "unrestricted expands; deny takes unrestricted away",
 			file: "[[user]]\nid = \"root\"\nallow = \"unrestricted\"\n[[user]]\nid = \"k\"\nallow = \"unrestricted\"\ndeny = \"wallet\"\n[[user]]\nid = \"u\"\nallow = \"unrestricted\"\ndeny = \"unrestricted\"\n",
 			want: map[string][]api.Permission{
-				"":     {api.PermAccountWeight},
+				"":     def,
 				"root": all,
 				"k":    without(all, api.PermWallet, api.PermUnrestricted),
 				"u":    without(all, api.PermUnrestricted),
@@ -330,14 +354,37 @@ allow = "api_block_count"
 			file: "[[user]]\nid = \"k\"\nallow = \"unrestricted\"\ndeny = \"\"\n[[user]]\nid = \"j\"\ndeny = \"wallet\"\n",
 			want: map[string][]api.Permission{
 				"k": all,
-				"j": {api.PermAccountWeight},
+				"j": def,
 			},
 		},
 		{
 			name: "roles may follow the users",
 			file: "[[user]]\nid = \"k\"\nroles = \"late\"\n[[role]]\nid = \"late\"\nallow = \"api_receivable\"\n",
 			want: map[string][]api.Permission{
-				"k": sorted(api.PermAccountWeight, api.PermReceivable),
+				"k": sorted(api.PermAccountWeight, api.PermReceivable, api.PermTopicConfirmation),
+			},
+		},
+		{
+			name: "the default user closes confirmations",
+			file: "[[user]]\nid = \"\"\ndeny = \"api_topic_confirmation\"\n[[user]]\nid = \"k\"\n",
+			want: map[string][]api.Permission{
+				"":  {api.PermAccountWeight},
+				"k": {api.PermAccountWeight},
+			},
+		},
+		{
+			name: "a user without id is the default user",
+			file: "[[user]]\nallow = \"wallet\"\n[[user]]\nid = \"k\"\n",
+			want: map[string][]api.Permission{
+				"":  sorted(api.PermAccountWeight, api.PermTopicConfirmation, api.PermWallet),
+				"k": sorted(api.PermAccountWeight, api.PermTopicConfirmation, api.PermWallet),
+			},
+		},
+		{
+			name: "a bare user without id is the bare default user",
+			file: "[[user]]\nbare = true\nallow = \"api_version\"\n",
+			want: map[string][]api.Permission{
+				"": {api.PermVersion},
 			},
 		},
 		{
@@ -421,8 +468,8 @@ bare = true
 allow = ["account_query"]
 `,
 	}
-	want := "\"\"  api_account_weight\n" +
-		"k   api_account_weight, api_block_count, api_version, wallet_read\n" +
+	want := "\"\"  api_account_weight, api_topic_confirmation\n" +
+		"k   api_account_weight, api_block_count, api_topic_confirmation, api_version, wallet_read\n" +
 		"b   account_query\n"
 	for i, form := range forms {
 		got := Describe(mustParse(t, form))
@@ -450,8 +497,8 @@ id = "with space"
 bare = true
 allow = "api_version"
 `)
-	want := `""            api_account_weight
-wallet-admin  api_account_weight, wallet_read, wallet_write
+	want := `""            api_account_weight, api_topic_confirmation
+wallet-admin  api_account_weight, api_topic_confirmation, wallet_read, wallet_write
 root          unrestricted
 none          (none)
 "with space"  api_version
@@ -459,7 +506,7 @@ none          (none)
 	if got := Describe(p); got != want {
 		t.Errorf("Describe:\n%s\nwant:\n%s", got, want)
 	}
-	if got := Describe(Default()); got != "\"\"  api_account_weight\n" {
+	if got := Describe(Default()); got != "\"\"  api_account_weight, api_topic_confirmation\n" {
 		t.Errorf("Describe(Default()) = %q", got)
 	}
 	if got, want := p.Users(), []string{"", "wallet-admin", "root", "none", "with space"}; !slices.Equal(got, want) {

@@ -91,8 +91,8 @@ id = "with space"
 bare = true
 unix_uids = 65534
 `)
-	want := `""            api_account_weight
-ops           api_account_weight, api_version
+	want := `""            api_account_weight, api_topic_confirmation
+ops           api_account_weight, api_topic_confirmation, api_version
 "with space"  (none)
 
 uid 7      ops

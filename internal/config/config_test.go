@@ -78,7 +78,7 @@ func TestDefaults(t *testing.T) {
 		{"process.ipc_path", r.Process.IPCPath, ""},
 		{"process.num_ipc_connections", r.Process.NumIPCConnections, 4},
 		{"process.access_check_file", r.Process.AccessCheckFile, ""},
-		{"logging.log_rpc", r.Logging.LogRPC, true},
+		{"logging.log_rpc", r.Logging.LogRPC, false},
 		{"tls.enable_https", r.TLS.EnableHTTPS, false},
 		{"tls.server_cert_path", r.TLS.ServerCertPath, ""},
 		{"tls.server_key_path", r.TLS.ServerKeyPath, ""},
@@ -264,7 +264,7 @@ num_ipc_connections = 999
 access_check_file = "secret"
 
 [logging]
-log_rpc = false
+log_rpc = true
 
 [tls]
 enable_https = true

@@ -48,7 +48,7 @@ type Process struct {
 
 // RPCLogging is the [logging] table of config-rpc.toml.
 type RPCLogging struct {
-	LogRPC bool `toml:"log_rpc" comment:"Log every HTTP request at info level."`
+	LogRPC bool `toml:"log_rpc" comment:"Log every HTTP request at info level (the node's default is true)."`
 }
 
 // TLS is the [tls] table: HTTPS for the gateway.
@@ -83,7 +83,7 @@ func DefaultRPC() RPC {
 			IPCPort:           7077,
 			NumIPCConnections: 4,
 		},
-		Logging: RPCLogging{LogRPC: true},
+		Logging: RPCLogging{LogRPC: false},
 	}
 }
 

@@ -37,7 +37,10 @@
 // port: subscribe, update, unsubscribe and ping, with acks and the node's
 // message shapes (time as a string, legacy JSON blocks with subtype).
 // Subscribing needs api_topic_confirmation for the credentials given in the
-// upgrade's Nano-Api-Key header or the subscribe message's "api_key".
+// upgrade's Nano-Api-Key header or the subscribe message's "api_key"; the
+// default user (no credentials) holds it unless the access file denies it
+// (without Config.Policy, authz.Default()). A refused subscribe gets the
+// ack with the error when it asked for an ack, and no frame otherwise.
 // Browser pages may open the WebSocket only from the gateway's own host or
 // from an origin that node.websocket.allowed_origins
 // (Config.WebSocket.AllowedOrigins; by default loopback) lists; others get

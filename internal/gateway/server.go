@@ -55,7 +55,7 @@ type Config struct {
 	Backend Backend
 
 	// Broker feeds the WebSocket in-process; Policy authorizes its
-	// subscriptions (nil: rpc.DefaultPolicy); IsLocal tells whether a
+	// subscriptions (nil: authz.Default()); IsLocal tells whether a
 	// wallet holds an account (all_local_accounts). With an IPC backend
 	// leave them nil: the backend relays the node's confirmations.
 	Broker  *broker.Broker

@@ -12,6 +12,7 @@ import (
 
 	"github.com/nipc/nipc/api"
 	"github.com/nipc/nipc/api/fb"
+	"github.com/nipc/nipc/internal/authz"
 	"github.com/nipc/nipc/internal/broker"
 	"github.com/nipc/nipc/internal/ptree"
 	"github.com/nipc/nipc/internal/rpc"
@@ -58,8 +59,12 @@ type brokerSource struct {
 
 var topicConfirmationInfo, _ = api.LookupMessage(fb.MessageTopicConfirmation)
 
+// defaultPolicy authorizes subscriptions when Config.Policy is nil: the
+// built-in default, whose default user holds api_topic_confirmation.
+var defaultPolicy rpc.Authorizer = authz.Default()
+
 func (bs brokerSource) subscribe(_ context.Context, s *wsSession, creds string, local bool) error {
-	var pol rpc.Authorizer = rpc.DefaultPolicy{}
+	var pol rpc.Authorizer = defaultPolicy
 	if bs.policy != nil {
 		pol = bs.policy()
 	}
@@ -370,6 +375,12 @@ func (o *wsOptions) passes(ev *fb.EventConfirmationT, isLocal func(nano.PublicKe
 	return false
 }
 
+// denied reports whether err refuses the credentials (Access denied).
+func denied(err error) bool {
+	e, ok := errors.AsType[*api.Error](err)
+	return ok && e.Code == api.CodeAccessDenied
+}
+
 // wsError is a failed action: the message sent back and its code.
 type wsError struct {
 	code int32
@@ -537,7 +548,8 @@ func (s *wsSession) run() {
 
 // handle answers one client message; nil means no reply. Like the node it
 // acks only on request (ping always), but unlike the node it answers every
-// failure with an error message.
+// failure with an error message, except a subscribe refused for its
+// credentials without an ack asked for: that one gets no frame.
 func (s *wsSession) handle(data []byte) []byte {
 	now := time.Now
 	msg, err := ptree.Parse(data)
@@ -592,6 +604,12 @@ func (s *wsSession) handle(data []byte) []byte {
 			return fail(wsErrorf("Subscriptions are not available on this gateway"))
 		}
 		if err := s.srv.source.subscribe(s.ctx, s, creds, o.allLocal); err != nil {
+			if !ack && denied(err) {
+				// As on the node, a refused subscribe that asked for no
+				// ack gets no frame; one that asked gets the ack with
+				// the error.
+				return nil
+			}
 			return fail(err)
 		}
 		s.mu.Lock()

@@ -76,11 +76,60 @@ func TestSubscribeBinary(t *testing.T) {
 	}
 }
 
-func TestSubscribeNeedsPermission(t *testing.T) {
-	n := startBrokerNode(t)
-	_, err := as(t, n, testenv.Transports[0], "").Subscribe(ctx(t), nil)
-	if !errors.Is(err, api.ErrAccessDenied) {
-		t.Fatalf("anonymous subscribe: %v, want Access denied", err)
+// TestSubscribeAnonymous: as on the Nano node, a fresh data directory (no
+// config-access.toml) serves confirmations to a TopicConfirmation
+// subscriber without credentials, on every transport; once the access file
+// denies api_topic_confirmation to the default user, such a subscriber is
+// refused and gets nothing, while a user that holds it still subscribes.
+func TestSubscribeAnonymous(t *testing.T) {
+	const closed = `
+[[user]]
+id = ""
+deny = "api_topic_confirmation"
+
+[[user]]
+id = "sub"
+allow = "api_topic_confirmation"
+`
+	tests := []struct {
+		name   string
+		access string // "": no access file
+		denied bool
+	}{
+		{"fresh data directory", "", false},
+		{"default user denied api_topic_confirmation", closed, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			n := testenv.Start(t, testenv.Options{Access: tt.access, RPC: func(r *config.RPC) { r.EnableControl = true }})
+			for _, tr := range testenv.Transports {
+				t.Run(tr.Name, func(t *testing.T) {
+					sub, err := as(t, n, tr, "").Subscribe(ctx(t), nil)
+					if tt.denied {
+						if !errors.Is(err, api.ErrAccessDenied) {
+							t.Fatalf("anonymous subscribe: %v, want Access denied", err)
+						}
+						if _, err := as(t, n, tr, "nobody").Subscribe(ctx(t), nil); !errors.Is(err, api.ErrAccessDenied) {
+							t.Fatalf("unknown credentials: %v, want Access denied", err)
+						}
+						// A user holding the permission still subscribes.
+						sub, err = as(t, n, tr, "sub").Subscribe(ctx(t), nil)
+					}
+					if err != nil {
+						t.Fatal(err)
+					}
+					defer sub.Close()
+					hash := sendFromGenesis(t, n, someAccount, "1000")
+					ev, err := sub.Next(ctx(t))
+					if err != nil {
+						t.Fatal(err)
+					}
+					if ev.Hash != hash || ev.Amount != "1000" {
+						t.Fatalf("event %+v, want the send %s", ev, hash)
+					}
+				})
+			}
+		})
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/nipc/nipc/api"
 	"github.com/nipc/nipc/api/fb"
 	"github.com/nipc/nipc/api/fbjson"
+	"github.com/nipc/nipc/internal/authz"
 	"github.com/nipc/nipc/internal/peer"
 	"github.com/nipc/nipc/ipc"
 )
@@ -55,21 +56,10 @@ func principal(ctx context.Context, pol Authorizer, creds string) string {
 	return ""
 }
 
-// DefaultPolicy is the node's built-in access model when there is no access
-// file: the default user (empty credentials) holds api_account_weight, other
-// credentials are unknown, and IsAlive is open to everyone.
-type DefaultPolicy struct{}
-
-// Permitted implements Authorizer.
-func (DefaultPolicy) Permitted(credentials string, m api.MessageInfo) bool {
-	if m.Open() {
-		return true
-	}
-	if credentials != "" {
-		return false
-	}
-	return m.Permitted(func(p api.Permission) bool { return p == api.PermAccountWeight })
-}
+// defaultPolicy is the authorizer of a V2 without Policy: the built-in
+// default (authz owns what the default user holds). A Policy is
+// immutable, so one value serves every request.
+var defaultPolicy Authorizer = authz.Default()
 
 // V2Func answers one v2 request message (a *fb.XxxT value, never nil) with
 // a reply message value, or an error (an *api.Error reaches the client with
@@ -87,7 +77,8 @@ type V2Func func(ctx context.Context, msg any) (any, error)
 type V2 struct {
 	Handlers map[fb.Message]V2Func
 	// Policy returns the authorizer in force; a request uses the one it got
-	// at its start until it ends. Nil means DefaultPolicy.
+	// at its start until it ends. Nil means the built-in default,
+	// authz.Default() (what a node without an access file runs with).
 	Policy func() Authorizer
 	// RejectUnknownFields is !skip_unexpected_fields_in_json.
 	RejectUnknownFields bool
@@ -107,7 +98,7 @@ func (v *V2) now() time.Time {
 
 func (v *V2) policy() Authorizer {
 	if v.Policy == nil {
-		return DefaultPolicy{}
+		return defaultPolicy
 	}
 	return v.Policy()
 }

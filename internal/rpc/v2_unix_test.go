@@ -14,6 +14,9 @@ import (
 // offering the uid mapping V2 looks for.
 var _ UnixUserMapper = (*authz.Policy)(nil)
 
+// noUIDs hides an authorizer's uid mapping: it offers only Permitted.
+type noUIDs struct{ Authorizer }
+
 // TestV2UnixUID: who a v2 request acts as. Credentials in the envelope
 // always win; without them a Unix-socket peer whose uid the policy maps
 // acts as that user, and anything else as the default user.
@@ -58,7 +61,7 @@ allow = "api_block_count"
 		{"TCP peer", pol, &peer.Peer{Transport: peer.TCP}, "", &fb.VersionT{}, true},
 		{"no peer in ctx", pol, nil, "", &fb.VersionT{}, true},
 		{"credentials select the mapped user anywhere", pol, &peer.Peer{Transport: peer.TCP}, "ops", &fb.VersionT{}, false},
-		{"an authorizer without a uid mapping", DefaultPolicy{}, unixPeer(1000), "", &fb.VersionT{}, true},
+		{"an authorizer without a uid mapping", noUIDs{authz.Default()}, unixPeer(1000), "", &fb.VersionT{}, true},
 	}
 	ok := func(ctx context.Context, msg any) (any, error) { return &fb.SuccessT{}, nil }
 	v := &V2{Handlers: map[fb.Message]V2Func{
