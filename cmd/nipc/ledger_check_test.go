@@ -93,7 +93,7 @@ func TestLedgerCheckCLI(t *testing.T) {
 		}, func(dir string) []string { return []string{"--data_path", dir} },
 			exitConfig, "", []string{"no ledger at "}},
 		{"two files", nil, func(dir string) []string { return []string{"a", "b"} },
-			exitUsage, "", []string{"usage: nipc ledger check", "unexpected arguments: b"}},
+			exitUsage, "", []string{"unexpected arguments: b", "Run 'nipc ledger check --help' for usage.", "unexpected arguments: b"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := copyDir(t, d.dir)
@@ -117,10 +117,16 @@ func TestLedgerCheckCLI(t *testing.T) {
 }
 
 func TestLedgerCheckUsage(t *testing.T) {
-	for _, args := range [][]string{{"ledger"}, {"ledger", "verify"}} {
-		_, stderr, code := nipc(t, nil, "", args...)
-		if code != exitUsage || !strings.Contains(stderr, "nipc ledger check") || !strings.Contains(stderr, "Run 'nipc ledger --help' for usage.") {
-			t.Errorf("%v: exit %d, stderr %q", args, code, stderr)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"ledger"}, "check       check the ledger"},
+		{[]string{"ledger", "verify"}, `unknown command "verify"`},
+	} {
+		_, stderr, code := nipc(t, nil, "", tc.args...)
+		if code != exitUsage || !strings.Contains(stderr, tc.want) || !strings.Contains(stderr, "Run 'nipc ledger --help' for usage.") {
+			t.Errorf("%v: exit %d, stderr %q", tc.args, code, stderr)
 		}
 	}
 	stdout, _, code := nipc(t, nil, "", "help", "ledger", "check")
