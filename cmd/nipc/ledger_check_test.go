@@ -93,7 +93,7 @@ func TestLedgerCheckCLI(t *testing.T) {
 		}, func(dir string) []string { return []string{"--data_path", dir} },
 			exitConfig, "", []string{"no ledger at "}},
 		{"two files", nil, func(dir string) []string { return []string{"a", "b"} },
-			exitUsage, "", []string{"unexpected arguments: b", "Run 'nipc ledger check --help' for usage.", "unexpected arguments: b"}},
+			exitUsage, "", []string{"unexpected arguments: b", "Run 'nipc ledger check --help' for usage."}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := copyDir(t, d.dir)
