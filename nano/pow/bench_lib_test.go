@@ -21,8 +21,8 @@ func TestBench(t *testing.T) {
 	if got := r.ExpectedTime(0xfffffff800000000, 2); got != 256*time.Second {
 		t.Errorf("expected time %v, want 4m16s", got)
 	}
-	if got := r.ExpectedTime(0xfffffe0000000000, 1); got != 32*time.Second {
-		t.Errorf("expected time %v, want 32s", got)
+	if got := r.ExpectedTime(0xfffffe0000000000, 1); got != 8*time.Second {
+		t.Errorf("expected time %v, want 8s (2^23 hashes)", got)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
