@@ -73,6 +73,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		"reload":   cmdReload,
 		"access":   cmdAccess,
 		"gateway":  cmdGateway,
+		"work":     cmdWork,
 	}
 	verb := args[0]
 	if verb == "help" || verb == "-h" || verb == "--help" || verb == "-help" {
