@@ -1,7 +1,10 @@
 package pow
 
 import (
+	"context"
+	"slices"
 	"testing"
+	"time"
 
 	"golang.org/x/crypto/blake2b"
 )
@@ -45,4 +48,28 @@ func BenchmarkBlake2b(b *testing.B) {
 		}
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "hashes/s")
 	})
+}
+
+// BenchmarkLiveSend reports the median and mean wall time of 20 searches at
+// the live send threshold (fffffff800000000, 2^29 hashes on average) on
+// every core, with the best kernel. Run it with -benchtime 1x: one
+// iteration is 20 searches, minutes on two cores.
+func BenchmarkLiveSend(b *testing.B) {
+	const n = 20
+	for b.Loop() {
+		ds := make([]time.Duration, n)
+		var sum time.Duration
+		for i := range ds {
+			start := time.Now()
+			if _, err := Search(context.Background(), [32]byte{byte(i), 0x11}, 0xfffffff800000000, 0); err != nil {
+				b.Fatal(err)
+			}
+			ds[i] = time.Since(start)
+			sum += ds[i]
+		}
+		slices.Sort(ds)
+		b.ReportMetric((ds[n/2-1]+ds[n/2]).Seconds()/2, "median-s")
+		b.ReportMetric(sum.Seconds()/n, "mean-s")
+		b.ReportMetric(ds[n-1].Seconds(), "max-s")
+	}
 }
