@@ -82,7 +82,9 @@ func TestWorkStops(t *testing.T) {
 		t.Fatalf("work_generate past its deadline = %v after %v", got, time.Since(start))
 	}
 	done := make(chan map[string]string, 1)
-	go func() { done <- call(l, `{"action":"work_generate","hash":"`+strings.Repeat("2", 64)+`",`+unreachable+`}`) }()
+	go func() {
+		done <- call(l, `{"action":"work_generate","hash":"`+strings.Repeat("2", 64)+`",`+unreachable+`}`)
+	}()
 	time.Sleep(100 * time.Millisecond)
 	w.Close()
 	select {
