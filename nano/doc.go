@@ -29,7 +29,8 @@
 // root, read little-endian; work is valid when its difficulty reaches the
 // threshold. Thresholds holds a network's three thresholds (DevThresholds,
 // LiveThresholds, BetaThresholds, from the node's work_thresholds); Generate
-// searches on every CPU until it finds work or its context ends; Multiplier,
+// searches on every CPU with package pow's engine (nano/pow: AVX-512, AVX2 or
+// portable kernels) until it finds work or its context ends; Multiplier,
 // DifficultyFromMultiplier and FormatMultiplier compute and print
 // multipliers as the node's RPC does.
 //

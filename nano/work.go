@@ -2,15 +2,12 @@ package nano
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/binary"
 	"hash"
 	"math"
-	"runtime"
 	"strconv"
-	"sync"
-	"sync/atomic"
 
+	"github.com/nipc/nipc/nano/pow"
 	"golang.org/x/crypto/blake2b"
 )
 
@@ -109,62 +106,14 @@ func Validate(root Hash, work, threshold uint64) bool {
 	return Difficulty(root, work) >= threshold
 }
 
-// workBatch is how many values a worker tries between looks at the stop flag.
-const workBatch = 128
-
 // Generate searches for a work value on root whose difficulty reaches
-// threshold. It runs runtime.GOMAXPROCS(0) goroutines, each walking its own
+// threshold with package pow's best kernel for this CPU (AVX-512, AVX2 or
+// portable Go) on runtime.GOMAXPROCS(0) goroutines, each walking its own
 // slice of the 64-bit space from a random start, and returns the first value
-// found. It returns ctx.Err() if ctx ends first. Every goroutine it starts
-// has exited when it returns.
+// found. It returns ctx's error (context.Cause) if ctx ends first. Every
+// goroutine it starts has exited when it returns.
 func Generate(ctx context.Context, root Hash, threshold uint64) (uint64, error) {
-	if err := ctx.Err(); err != nil {
-		return 0, err
-	}
-	var seed [8]byte
-	if _, err := rand.Read(seed[:]); err != nil {
-		return 0, err
-	}
-	start := binary.LittleEndian.Uint64(seed[:])
-	workers := runtime.GOMAXPROCS(0)
-	stride := math.MaxUint64/uint64(workers) + 1
-
-	found := make(chan uint64, workers) // never blocks a worker
-	var stop atomic.Bool
-	var wg sync.WaitGroup
-	for i := range workers {
-		first := start + uint64(i)*stride
-		wg.Go(func() {
-			h := newWorkHasher(root)
-			for work := first; !stop.Load(); {
-				for range workBatch {
-					if h.difficulty(work) >= threshold {
-						found <- work
-						stop.Store(true)
-						return
-					}
-					work++
-				}
-			}
-		})
-	}
-
-	var (
-		work uint64
-		err  error
-	)
-	select {
-	case work = <-found:
-	case <-ctx.Done():
-		select {
-		case work = <-found: // a result that raced the cancellation still counts
-		default:
-			err = ctx.Err()
-		}
-	}
-	stop.Store(true)
-	wg.Wait()
-	return work, err
+	return pow.Search(ctx, root, threshold, 0)
 }
 
 // Multiplier returns how many times harder difficulty is than base:

@@ -10,6 +10,7 @@
 //	nipc config generate node|rpc|access   |   nipc config check [--data_path DIR]
 //	nipc access check [--data_path DIR] [FILE]
 //	nipc ledger check [--data_path DIR] [--wait DURATION] [FILE]
+//	nipc work bench [-d DURATION] [--threads N]
 //	nipc call MESSAGE [JSON | @FILE | -] [--encoding json|flatbuffers]
 //	nipc list   |   nipc describe MESSAGE
 //	nipc sub confirmation [--count N] [--accounts A,B] [--all-local] [--no-block] [--no-election]

@@ -50,6 +50,7 @@ func TestDefaults(t *testing.T) {
 		{"node.websocket.port", n.Node.WebSocket.Port, 7078},
 		{"node.websocket.allowed_origins", n.Node.WebSocket.AllowedOrigins, []string{"localhost", "localhost:*", "127.0.0.1", "127.0.0.1:*", "[::1]", "[::1]:*"}},
 		{"node.ledger.work_threshold", n.Node.Ledger.WorkThreshold, "fe00000000000000"},
+		{"node.ledger.work_threads", n.Node.Ledger.WorkThreads, 0},
 		{"node.ledger.enable_genesis_wallet", n.Node.Ledger.EnableGenesisWallet, true},
 		{"node.logging.level", n.Node.Logging.Level, "info"},
 		{"node.logging.format", n.Node.Logging.Format, "text"},
@@ -203,6 +204,7 @@ allowed_origins = ["app.example.com", "https://*.example.org:8443"]
 [node.ledger]
 work_threshold = "fffffff800000000"
 enable_genesis_wallet = false
+work_threads = 3
 
 [node.logging]
 level = "debug"

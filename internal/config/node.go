@@ -148,6 +148,7 @@ func CheckOriginPattern(p string) error {
 type Ledger struct {
 	WorkThreshold       string `toml:"work_threshold" type:"hex string" comment:"Proof-of-work threshold in hex (up to 16 digits); the dev network's base is fe00000000000000."`
 	EnableGenesisWallet bool   `toml:"enable_genesis_wallet" comment:"Create a wallet holding the dev genesis key on first start."`
+	WorkThreads         int    `toml:"work_threads" comment:"Goroutines generating one block's proof of work (work_generate, block_create, wallet sends and receives), 0..1024; 0 means one per CPU the node may use (GOMAXPROCS)."`
 }
 
 // Logging is the [node.logging] table.
@@ -286,6 +287,7 @@ func (n Node) Validate() error {
 	if !hex64.MatchString(n.Node.Ledger.WorkThreshold) {
 		v.add("node.ledger.work_threshold", "%q is not a 64-bit hex number such as \"fe00000000000000\"", n.Node.Ledger.WorkThreshold)
 	}
+	v.between("node.ledger.work_threads", int64(n.Node.Ledger.WorkThreads), 0, MaxWorkThreads)
 
 	v.oneOf("node.logging.level", n.Node.Logging.Level, "debug", "info", "warn", "error")
 	v.oneOf("node.logging.format", n.Node.Logging.Format, "text", "json")
@@ -299,6 +301,9 @@ func (l Local) Mode() fs.FileMode {
 	m, _ := strconv.ParseUint(l.SocketMode, 8, 32)
 	return fs.FileMode(m) & fs.ModePerm
 }
+
+// MaxWorkThreads is the most node.ledger.work_threads may be.
+const MaxWorkThreads = 1024
 
 // Threshold returns the work threshold as a number. The result is meaningful
 // only for a value that passed Validate.

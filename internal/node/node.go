@@ -66,6 +66,7 @@ type Node struct {
 	gw      *gateway.Server // the in-process HTTP/WebSocket gateway, if enabled
 	ledger  *ledger.Ledger
 	wallets *wallet.Store
+	work    *rpc.Work // generates proof of work; closed when shutdown starts
 
 	// GenesisWallet is the wallet holding the dev genesis key that the node
 	// created on this start, if it did (enable_genesis_wallet).
@@ -99,7 +100,8 @@ func New(opts Options) (_ *Node, err error) {
 	if opts.DrainTimeout == 0 {
 		opts.DrainTimeout = 10 * time.Second
 	}
-	n := &Node{opts: opts, log: opts.Log, started: time.Now(), stopc: make(chan struct{})}
+	n := &Node{opts: opts, log: opts.Log, started: time.Now(), stopc: make(chan struct{}),
+		work: rpc.NewWork(opts.Node.Node.Ledger.WorkThreads)}
 	n.setDown("starting")
 	if err := n.openState(); err != nil {
 		return nil, err
@@ -116,7 +118,7 @@ func New(opts Options) (_ *Node, err error) {
 	}
 	reg := rpc.NewRegistry()
 	rpc.RegisterNodeActions(reg, info)
-	rpc.RegisterKeyActions(reg, n.thresholds())
+	rpc.RegisterKeyActionsWork(reg, n.thresholds(), n.work)
 	backend := n.backend()
 	rpc.RegisterLedgerActions(reg, backend)
 	rpc.RegisterWalletActions(reg, backend)
@@ -392,6 +394,7 @@ func (n *Node) Run(ctx context.Context, force <-chan struct{}) error {
 	select {
 	case err := <-served:
 		n.notifyServing(false, "IPC server stopped: "+err.Error())
+		n.work.Close()
 		n.srv.Close()
 		stopGateway(context.Background())
 		stopMetrics(context.Background())
@@ -405,6 +408,9 @@ func (n *Node) Run(ctx context.Context, force <-chan struct{}) error {
 		n.log.Info("shutting down", "reason", "stop action")
 		n.notifyServing(false, "shutting down (stop action)")
 	}
+	// Work generation in flight ends now (work_generate answers its error),
+	// so that draining does not wait out a search.
+	n.work.Close()
 	dctx, cancel := context.WithTimeout(context.Background(), n.opts.DrainTimeout)
 	defer cancel()
 	if force != nil {

@@ -11,8 +11,16 @@ import (
 // RegisterKeyActions adds the actions that work on keys, accounts, amounts
 // and blocks without a ledger: key_create, key_expand, deterministic_key,
 // account_key, account_get, validate_account_number, nano_to_raw,
-// raw_to_nano, block_hash, work_validate and work_generate (control).
+// raw_to_nano, block_hash, work_validate, work_generate and work_cancel
+// (both control), generating with a Work of its own on every core.
 func RegisterKeyActions(r *Registry, thresholds nano.Thresholds) {
+	RegisterKeyActionsWork(r, thresholds, NewWork(0))
+}
+
+// RegisterKeyActionsWork is RegisterKeyActions generating with work, which
+// the node shares with its Backend so that work_cancel and shutdown stop
+// every generation.
+func RegisterKeyActionsWork(r *Registry, thresholds nano.Thresholds, work *Work) {
 	r.Register(Action{Name: "key_create", Func: keyCreate})
 	r.Register(Action{Name: "key_expand", Func: keyExpand})
 	r.Register(Action{Name: "deterministic_key", Func: deterministicKey})
@@ -22,9 +30,10 @@ func RegisterKeyActions(r *Registry, thresholds nano.Thresholds) {
 	r.Register(Action{Name: "nano_to_raw", Func: nanoToRaw})
 	r.Register(Action{Name: "raw_to_nano", Func: rawToNano})
 	r.Register(Action{Name: "block_hash", Func: blockHash})
-	w := workActions{thresholds: thresholds}
+	w := workActions{thresholds: thresholds, work: work}
 	r.Register(Action{Name: "work_validate", Func: w.validate})
 	r.Register(Action{Name: "work_generate", Func: w.generate})
+	r.Register(Action{Name: "work_cancel", Func: w.cancel})
 }
 
 // keyPair renders a private key as the node does.
@@ -182,7 +191,10 @@ func blockHash(ctx context.Context, req *Request) (*ptree.Tree, error) {
 }
 
 // workActions validate and generate proof of work against the dev thresholds.
-type workActions struct{ thresholds nano.Thresholds }
+type workActions struct {
+	thresholds nano.Thresholds
+	work       *Work
+}
 
 // difficultyParam reads "difficulty" (hex) or "multiplier" (of the base),
 // defaulting to the base threshold.
@@ -257,8 +269,8 @@ func (w workActions) generate(ctx context.Context, req *Request) (*ptree.Tree, e
 	if target < w.thresholds.Entry() {
 		return nil, Errorf("Difficulty below publish threshold")
 	}
-	work, err := nano.Generate(ctx, root, target)
-	if err != nil {
+	work, err := w.work.Generate(ctx, root, target)
+	if err != nil { // cancelled by work_cancel, the request's end or shutdown
 		return nil, Errorf("Work generation cancellation or failure")
 	}
 	d := nano.Difficulty(root, work)
@@ -267,6 +279,17 @@ func (w workActions) generate(ctx context.Context, req *Request) (*ptree.Tree, e
 		Put("difficulty", nano.FormatWork(d)).
 		Put("multiplier", nano.FormatMultiplier(nano.Multiplier(d, w.thresholds.Base()))).
 		Put("hash", root.String()), nil
+}
+
+// cancel is work_cancel: it stops every generation running on hash (none
+// is not an error) and answers {"success": ""} as the node does.
+func (w workActions) cancel(ctx context.Context, req *Request) (*ptree.Tree, error) {
+	root, err := req.hashParam("hash")
+	if err != nil {
+		return nil, err
+	}
+	w.work.Cancel(root)
+	return ptree.New().Put("success", ""), nil
 }
 
 func boolText(b bool) string {

@@ -424,7 +424,7 @@ func (l *ledgerRPC) blockCreate(c *ledgerCall) error {
 		if !diffGiven {
 			difficulty = l.b.workThreshold()
 		}
-		if work, err = nano.Generate(c.ctx, blk.Root(), difficulty); err != nil {
+		if work, err = l.b.Work.Generate(c.ctx, blk.Root(), difficulty); err != nil {
 			return Errorf(textWorkFailure)
 		}
 	}
@@ -533,7 +533,7 @@ func (b *Backend) BuildStateBlock(ctx context.Context, priv nano.PrivateKey, kin
 	blk.Sign(priv)
 	blk.Work = p.Work
 	if blk.Work == 0 {
-		if blk.Work, err = nano.Generate(ctx, blk.Root(), b.workThreshold()); err != nil {
+		if blk.Work, err = b.Work.Generate(ctx, blk.Root(), b.workThreshold()); err != nil {
 			return nil, fmt.Errorf("%w: %v", Errorf(textWorkFailure), err)
 		}
 	}

@@ -59,7 +59,7 @@ func (w *walletActions) threshold() uint64 {
 // is in the ledger; retry that it should be rebuilt on a new frontier.
 func (w *walletActions) finish(ctx context.Context, b *nano.Block, work uint64) (done, retry bool, result ledger.Result, err error) {
 	if work == 0 {
-		if work, err = nano.Generate(ctx, b.Root(), w.threshold()); err != nil {
+		if work, err = w.b.Work.Generate(ctx, b.Root(), w.threshold()); err != nil {
 			return false, false, 0, Errorf(walletTextWorkFailure)
 		}
 	}

@@ -14,6 +14,7 @@ type Backend struct {
 	Wallets        *wallet.Store
 	Thresholds     nano.Thresholds // the work thresholds blocks are checked against
 	EnableSignHash bool            // config-node.toml rpc.enable_sign_hash
+	Work           *Work           // generates the work of blocks built without it (nil: every core)
 }
 
 // ReceivableTotal is the sum waiting to be received by an account.
