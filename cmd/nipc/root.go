@@ -76,6 +76,7 @@ ipc-tcp, ipc-unix, rpc or websocket (docs/CONFIG.md, "Running under systemd").`,
 		newConfigCmd(),
 		newAccessCmd(),
 		newLedgerCmd(),
+		newWalletCmd(cf),
 		newVersionCmd(),
 		newCompletionCmd(),
 	)

@@ -70,6 +70,8 @@ type Node struct {
 	// GenesisWallet is the wallet holding the dev genesis key that the node
 	// created on this start, if it did (enable_genesis_wallet).
 	GenesisWallet *wallet.ID
+	// Genesis says which wallets hold the dev genesis key (set by New).
+	Genesis Genesis
 
 	stopOnce sync.Once
 	stopc    chan struct{} // closed when a stop is requested
