@@ -7,7 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"reflect"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -106,8 +106,8 @@ func runNode(cmd *cobra.Command, d *dataFlags) error {
 
 // reloadLogLevel re-reads the configuration files (with the command line's
 // overrides, as at start) and returns what applies node.logging.level;
-// other changed keys are reported as waiting for a restart. A file that no
-// longer loads is an error, and nothing is applied.
+// other changed keys are named in a warning as waiting for a restart. A
+// file that no longer loads is an error, and nothing is applied.
 func reloadLogLevel(d *dataFlags, running config.Node, runningRPC config.RPC, level *slog.LevelVar, log *slog.Logger) (apply func(), err error) {
 	_, nc, rc, err := d.load()
 	if err != nil {
@@ -118,14 +118,14 @@ func reloadLogLevel(d *dataFlags, running config.Node, runningRPC config.RPC, le
 	}
 	l := nc.Node.Logging.SlogLevel()
 	nc.Node.Logging.Level = running.Node.Logging.Level
-	restart := !reflect.DeepEqual(nc, running) || !reflect.DeepEqual(rc, runningRPC)
+	restart := append(changedKeys("", running, nc), changedKeys("", runningRPC, rc)...)
 	return func() {
 		if l != level.Level() {
 			log.Info("log level changed", "from", level.Level().String(), "to", l.String())
 			level.Set(l)
 		}
-		if restart {
-			log.Warn("the configuration files changed in keys that take effect at the next start; only node.logging.level applies now")
+		if len(restart) > 0 {
+			log.Warn("these keys changed and take effect at the next start; only node.logging.level applies now", "restart", strings.Join(restart, ", "))
 		}
 	}, nil
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"maps"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -269,7 +271,11 @@ func (n *Node) reload() error {
 	applyConfig()
 	commitAccess()
 	commitTLS()
-	n.log.Info("reloaded the access configuration", "file", n.access.Path())
+	if _, err := os.Stat(n.access.Path()); errors.Is(err, fs.ErrNotExist) {
+		n.log.Info("reloaded: no access file: the built-in default", "path", n.access.Path())
+	} else {
+		n.log.Info("reloaded the access configuration", "file", n.access.Path())
+	}
 	return nil
 }
 
