@@ -45,7 +45,7 @@ func (c *clientFlags) check(cmd *cobra.Command) error {
 		if f := cmd.Flags().Lookup(name); f != nil && f.Changed {
 			hint := ""
 			if cmd.Name() == "node" || cmd.Name() == "gateway" {
-				hint = " (the node's own addresses are config keys: --config node.ipc.tcp.port=N, --config node.ipc.local.path=PATH)"
+				hint = " (the node's own addresses are config keys: --config node.ipc.tcp.port=N, --config node.ipc.local.path=PATH; --port-base N moves them all)"
 			}
 			return usageError(fmt.Errorf("%s is a client flag, for the verbs that talk to a node; %s takes none%s", flagName(f), cmd.CommandPath(), hint))
 		}

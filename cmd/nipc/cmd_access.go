@@ -1,7 +1,11 @@
 package main
 
 import (
+	"errors"
+	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
@@ -38,7 +42,8 @@ func newAccessCheckCmd() *cobra.Command {
 with file:line:col, exit 78) and prints each user's effective permissions.
 
 Arguments:
-  FILE   the access file (default: config-access.toml in the data directory)`,
+  FILE   the access file; it must exist (default: config-access.toml in the data
+         directory, and the built-in default policy when there is none)`,
 		Example: `  nipc access check
   nipc access check ~/.nipc/config-access.toml
   nipc access check --data_path /tmp/a`,
@@ -46,7 +51,12 @@ Arguments:
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var path string
 			if len(args) == 1 {
+				// A file named on the command line must exist: a misspelt
+				// path is not the built-in default.
 				path = args[0]
+				if _, err := os.Stat(path); err != nil {
+					return exitf(exitConfig, "%s: %v", path, statReason(err))
+				}
 			} else {
 				d := dataFlags{dataPath: dataPath}
 				dir, err := d.dir()
@@ -54,6 +64,9 @@ Arguments:
 					return err
 				}
 				path = filepath.Join(dir, config.AccessFile)
+				if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+					fmt.Fprintf(cmd.ErrOrStderr(), "no %s in %s: the built-in default\n", config.AccessFile, dir)
+				}
 			}
 			p, err := authz.Load(path)
 			if err != nil {
@@ -65,4 +78,12 @@ Arguments:
 	}
 	cmd.Flags().StringVar(&dataPath, "data_path", "", "data directory whose config-access.toml to check (default ~/.nipc)")
 	return cmd
+}
+
+// statReason is a stat error without the "stat PATH:" its message repeats.
+func statReason(err error) error {
+	if pe, ok := errors.AsType[*fs.PathError](err); ok {
+		return pe.Err
+	}
+	return err
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/nipc/nipc/internal/config"
 	"github.com/nipc/nipc/internal/gateway"
 	"github.com/nipc/nipc/internal/metrics"
+	"github.com/nipc/nipc/internal/node"
 	"github.com/nipc/nipc/internal/systemd"
 )
 
@@ -75,19 +76,23 @@ type gatewayOptions struct {
 func gatewayCmd(serve func(*cobra.Command, *gatewayOptions) error) *cobra.Command {
 	var o gatewayOptions
 	cmd := &cobra.Command{
-		Use:   "gateway [--data_path DIR] [--config k=v]... [--rpcconfig k=v]... [--ws_origin PATTERN]...",
+		Use:   "gateway [--data_path DIR] [--port-base N] [--config k=v]... [--rpcconfig k=v]... [--ws_origin PATTERN]...",
 		Short: "run the HTTP(S)/WebSocket gateway as its own process, reaching the node over IPC",
 		Long: `Runs the node's HTTP RPC and WebSocket as a process of its own, reaching the node over IPC
 as config-rpc.toml's [process] table says (ipc_path, or ipc_address and ipc_port). Its
-WebSocket is config-node.toml's [node.websocket]. SIGHUP reloads the TLS certificate; the
+WebSocket is config-node.toml's [node.websocket]. --port-base N serves HTTP on N and the
+WebSocket on N+2 and reaches the node's IPC on 127.0.0.1:N+1: the ports of a node started
+with the same --port-base and its own HTTP and WebSocket off. SIGHUP reloads the TLS certificate; the
 first SIGINT/SIGTERM drains, a second one exits at once (docs/GATEWAY.md).`,
-		Example: `  nipc gateway --rpcconfig process.ipc_path=/tmp/nano
-  nipc gateway --data_path /tmp/gw --rpcconfig port=8076 --ws_origin app.example.com`,
+		Example: `  nipc gateway --rpcconfig process.ipc_path=/tmp/nano --rpcconfig port=8076 --config node.websocket.port=8078
+  nipc gateway --data_path /tmp/gw --port-base 9076
+  nipc gateway --data_path /tmp/gw --rpcconfig port=8076 --config node.websocket.enable=false --ws_origin app.example.com`,
 		GroupID: groupDaemon,
 		Args:    noArgs,
 		RunE:    func(cmd *cobra.Command, _ []string) error { return serve(cmd, &o) },
 	}
 	o.data.register(cmd.Flags())
+	o.data.registerPortBase(cmd.Flags(), roleGateway)
 	cmd.Flags().StringArrayVar(&o.origins, "ws_origin", nil, "also let pages of this origin open the WebSocket, besides node.websocket.allowed_origins: a host[:port] pattern such as app.example.com or *.example.com:8080 (repeatable)")
 	return cmd
 }
@@ -150,6 +155,7 @@ func serveGateway(ctx context.Context, o *gatewayOptions, stdout, stderr io.Writ
 	var health gatewayHealth
 	health.set("starting")
 	cfg := gateway.Config{RPC: rc, WebSocket: ws, Backend: backend, Log: log}
+	metricsAddr := ""
 	if nc.Node.Metrics.Enable {
 		cfg.Metrics = metrics.New()
 		mc := nc.Node.Metrics
@@ -158,6 +164,7 @@ func serveGateway(ctx context.Context, o *gatewayOptions, stdout, stderr io.Writ
 			sockets.Close()
 			return exitf(1, "%v", err)
 		}
+		metricsAddr = ms.Addr().String()
 		go ms.Serve()
 		defer func() {
 			// A scrape in flight gets as long as the gateway's drain.
@@ -183,7 +190,19 @@ func serveGateway(ctx context.Context, o *gatewayOptions, stdout, stderr io.Writ
 	if a := srv.WebSocketAddr(); a != nil {
 		wsAddr = "ws://" + a.String()
 	}
-	fmt.Fprintf(stdout, "nipc gateway %s://%s, WebSocket %s, node at %s %s, data in %s\n", scheme, srv.Addr(), wsAddr, network, addr, dir)
+	nodeKey := "process.ipc_address, process.ipc_port"
+	if network == "unix" {
+		nodeKey = "process.ipc_path"
+	}
+	fmt.Fprintf(stdout, "nipc gateway %s, data in %s\n", node.Version, dir)
+	if a := srv.Addr(); a != nil {
+		fmt.Fprintf(stdout, "  %-16s %s://%s/\n", "HTTP RPC:", scheme, a)
+	}
+	fmt.Fprintf(stdout, "  %-16s %s\n", "WebSocket:", wsAddr)
+	if metricsAddr != "" {
+		fmt.Fprintf(stdout, "  %-16s http://%s/metrics\n", "metrics:", metricsAddr)
+	}
+	fmt.Fprintf(stdout, "  %-16s %s:%s (%s)\n", "node at:", network, addr, nodeKey)
 	if hooks.ready != nil {
 		hooks.ready(srv)
 	}

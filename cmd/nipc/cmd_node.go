@@ -3,12 +3,11 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"os/signal"
-	"reflect"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -16,27 +15,31 @@ import (
 	"github.com/nipc/nipc/internal/config"
 	"github.com/nipc/nipc/internal/node"
 	"github.com/nipc/nipc/internal/systemd"
-	"github.com/nipc/nipc/nano"
 )
 
 func newNodeCmd() *cobra.Command {
 	var d dataFlags
 	cmd := &cobra.Command{
-		Use:   "node [--data_path DIR] [--config key=value]... [--rpcconfig key=value]...",
+		Use:   "node [--data_path DIR] [--port-base N] [--config key=value]... [--rpcconfig key=value]...",
 		Short: "run the daemon (IPC on TCP and a Unix socket, HTTP, WebSocket)",
 		Long: `Runs the node: the IPC port on TCP (127.0.0.1:7077) and a Unix socket, the HTTP RPC
 (127.0.0.1:7076) and WebSocket (127.0.0.1:7078), with its ledger and wallets in the data
 directory. Keys come from config-node.toml and config-rpc.toml there, overridden by
---config (node keys) and --rpcconfig (rpc keys). SIGHUP reloads config-access.toml and the
+--config (node keys) and --rpcconfig (rpc keys). --port-base N moves every port together
+for nodes side by side: HTTP N, IPC N+1, WebSocket N+2, metrics N+3 and the Unix socket
+DATA/nipc.sock (clients: -P N+1, or -S DATA/nipc.sock). On every start it prints each
+listener and the genesis wallet's id (nipc wallet list shows all wallets). SIGHUP reloads config-access.toml and the
 log level; the first SIGINT/SIGTERM drains, a second one exits at once.`,
 		Example: `  nipc node
-  nipc node --data_path /tmp/a --config node.ipc.tcp.port=7177 --config node.ipc.local.path=/tmp/a.sock
+  nipc node --data_path /tmp/a --port-base 7176
+  nipc node --data_path /tmp/b --config node.ipc.tcp.port=7277 --config node.ipc.local.path=/tmp/b.sock --config rpc.enable=false --config node.websocket.enable=false
   nipc node --rpcconfig enable_control=true`,
 		GroupID: groupDaemon,
 		Args:    noArgs,
 		RunE:    func(cmd *cobra.Command, _ []string) error { return runNode(cmd, &d) },
 	}
 	d.register(cmd.Flags())
+	d.registerPortBase(cmd.Flags(), roleNode)
 	cmd.Flags().Bool("dev", true, "run the dev network (the only one nipc has); accepted for the node's command line")
 	return cmd
 }
@@ -94,27 +97,17 @@ func runNode(cmd *cobra.Command, d *dataFlags) error {
 	if err := n.Listen(); err != nil {
 		return exitf(1, "%v", err)
 	}
-	if id := n.GenesisWallet; id != nil {
-		fmt.Fprintf(stdout, "created wallet %s holding the dev genesis account %s (all %s raw)\n", id, nano.DevGenesisAccount, nano.GenesisAmount)
-	}
-	fmt.Fprintf(stdout, "nipc node %s: IPC on tcp %s and unix %s, data in %s\n", node.Version, orNone(n.TCPAddr()), orNone(n.UnixPath()), dir)
+	io.WriteString(stdout, n.Banner())
 	if err := n.Run(ctx, force); err != nil {
 		return exitf(1, "%v", err)
 	}
 	return nil
 }
 
-func orNone(s string) string {
-	if s == "" {
-		return "(off)"
-	}
-	return s
-}
-
 // reloadLogLevel re-reads the configuration files (with the command line's
 // overrides, as at start) and returns what applies node.logging.level;
-// other changed keys are reported as waiting for a restart. A file that no
-// longer loads is an error, and nothing is applied.
+// other changed keys are named in a warning as waiting for a restart. A
+// file that no longer loads is an error, and nothing is applied.
 func reloadLogLevel(d *dataFlags, running config.Node, runningRPC config.RPC, level *slog.LevelVar, log *slog.Logger) (apply func(), err error) {
 	_, nc, rc, err := d.load()
 	if err != nil {
@@ -125,14 +118,14 @@ func reloadLogLevel(d *dataFlags, running config.Node, runningRPC config.RPC, le
 	}
 	l := nc.Node.Logging.SlogLevel()
 	nc.Node.Logging.Level = running.Node.Logging.Level
-	restart := !reflect.DeepEqual(nc, running) || !reflect.DeepEqual(rc, runningRPC)
+	restart := append(changedKeys("", running, nc), changedKeys("", runningRPC, rc)...)
 	return func() {
 		if l != level.Level() {
 			log.Info("log level changed", "from", level.Level().String(), "to", l.String())
 			level.Set(l)
 		}
-		if restart {
-			log.Warn("the configuration files changed in keys that take effect at the next start; only node.logging.level applies now")
+		if len(restart) > 0 {
+			log.Warn("these keys changed and take effect at the next start; only node.logging.level applies now", "restart", strings.Join(restart, ", "))
 		}
 	}, nil
 }

@@ -2,11 +2,15 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/nipc/nipc/client"
+	"github.com/nipc/nipc/internal/rpc"
 	"github.com/nipc/nipc/ipc"
 )
 
@@ -49,7 +53,7 @@ Arguments:
 			if reply != nil {
 				cmd.OutOrStdout().Write(reply)
 			}
-			return err
+			return unsafeHint(err, cf, action, unsafe)
 		},
 	}
 	cmd.Flags().BoolVar(&unsafe, "unsafe", false, "send in encoding 2 (unsafe actions, where the transport allows them)")
@@ -115,4 +119,23 @@ func rpcParams(args []string, stdin io.Reader) (map[string]any, error) {
 		params[k] = v
 	}
 	return params, nil
+}
+
+// unsafeHint adds to the node's "Unsafe RPC not allowed" what lets the
+// action through: encoding 2 (--unsafe) on a transport whose allow_unsafe
+// is on. The reply on stdout stays the node's.
+func unsafeHint(err error, cf *clientFlags, action string, sentUnsafe bool) error {
+	se, ok := errors.AsType[*client.ServerError](err)
+	if !ok || se.Text != rpc.TextUnsafeNotAllow {
+		return err
+	}
+	key := "node.ipc.tcp.allow_unsafe"
+	if cfg, cerr := cf.config(); cerr == nil && cfg.Path != "" {
+		key = "node.ipc.local.allow_unsafe"
+	}
+	hint := fmt.Sprintf("%s is an unsafe action: send it with --unsafe (encoding 2) to a node whose %s = true (config-node.toml)", action, key)
+	if sentUnsafe {
+		hint = fmt.Sprintf("this transport does not allow unsafe actions: start the node with %s = true (config-node.toml, or --config %s=true)", key, key)
+	}
+	return &exitError{code: exitServerError, err: fmt.Errorf("%w (%s)", err, hint)}
 }

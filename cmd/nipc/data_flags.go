@@ -1,6 +1,9 @@
 package main
 
 import (
+	"fmt"
+	"path/filepath"
+
 	"github.com/spf13/pflag"
 
 	"github.com/nipc/nipc/internal/config"
@@ -13,7 +16,58 @@ type dataFlags struct {
 	dataPath  string
 	overrides []string
 	rpcOver   []string
+	// portBase, if not 0, moves every port together (--port-base).
+	portBase int
+	// portRole says which keys --port-base sets: those of a node or of a
+	// separate gateway (portBaseOverrides).
+	portRole string
 }
+
+// The roles of --port-base.
+const (
+	roleNode    = "node"
+	roleGateway = "gateway"
+)
+
+// registerPortBase adds --port-base for a node or a gateway.
+func (d *dataFlags) registerPortBase(fs *pflag.FlagSet, role string) {
+	d.portRole = role
+	usage := "move every port together, for nodes side by side: HTTP N, IPC N+1, WebSocket N+2, metrics N+3, the Unix socket DATA/nipc.sock (--config and --rpcconfig still win)"
+	if role == roleGateway {
+		usage = "move the gateway's ports together: HTTP N, WebSocket N+2, metrics N+3, reaching the node's IPC on 127.0.0.1:N+1 (--config and --rpcconfig still win)"
+	}
+	fs.IntVar(&d.portBase, "port-base", 0, usage)
+}
+
+// portBaseOverrides are the --config and --rpcconfig overrides that
+// --port-base stands for in the data directory dir; they go before the
+// command line's own, which win.
+func (d *dataFlags) portBaseOverrides(dir string) (node, rpc []string, err error) {
+	n := d.portBase
+	if n == 0 {
+		return nil, nil, nil
+	}
+	if n < 1 || n > 65535-3 {
+		return nil, nil, usageError(fmt.Errorf("--port-base %d: want 1..65532 (it uses N to N+3)", n))
+	}
+	node = []string{
+		fmt.Sprintf("node.websocket.port=%d", n+2),
+		fmt.Sprintf("node.metrics.port=%d", n+3),
+	}
+	rpc = []string{fmt.Sprintf("port=%d", n)}
+	if d.portRole == roleGateway {
+		rpc = append(rpc, fmt.Sprintf("process.ipc_port=%d", n+1), `process.ipc_path=""`)
+		return node, rpc, nil
+	}
+	node = append(node,
+		fmt.Sprintf("node.ipc.tcp.port=%d", n+1),
+		"node.ipc.local.path="+filepath.Join(dir, PortBaseSocket))
+	return node, rpc, nil
+}
+
+// PortBaseSocket is the Unix socket's name in the data directory under
+// --port-base.
+const PortBaseSocket = "nipc.sock"
 
 func (d *dataFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&d.dataPath, "data_path", "", "data directory (default ~/.nipc)")
@@ -39,11 +93,15 @@ func (d *dataFlags) load() (string, config.Node, config.RPC, error) {
 	if err != nil {
 		return "", config.Node{}, config.RPC{}, err
 	}
-	nc, err := config.LoadNode(dir, d.overrides)
+	pbNode, pbRPC, err := d.portBaseOverrides(dir)
+	if err != nil {
+		return "", config.Node{}, config.RPC{}, err
+	}
+	nc, err := config.LoadNode(dir, append(pbNode, d.overrides...))
 	if err != nil {
 		return "", config.Node{}, config.RPC{}, &exitError{code: exitConfig, err: err}
 	}
-	rc, err := config.LoadRPC(dir, d.rpcOver)
+	rc, err := config.LoadRPC(dir, append(pbRPC, d.rpcOver...))
 	if err != nil {
 		return "", config.Node{}, config.RPC{}, &exitError{code: exitConfig, err: err}
 	}

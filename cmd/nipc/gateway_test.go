@@ -51,7 +51,7 @@ func TestGatewayVerb(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("gateway did not start")
 	}
-	if out := stdout.String(); !strings.Contains(out, "http://127.0.0.1:"+strconv.Itoa(httpPort)) || !strings.Contains(out, "ws://127.0.0.1:"+strconv.Itoa(wsPort)) || !strings.Contains(out, "unix "+n.UnixPath()) {
+	if out := stdout.String(); !strings.Contains(out, "http://127.0.0.1:"+strconv.Itoa(httpPort)) || !strings.Contains(out, "ws://127.0.0.1:"+strconv.Itoa(wsPort)) || !strings.Contains(out, "node at:         unix:"+n.UnixPath()+" (process.ipc_path)") {
 		t.Errorf("banner: %s", out)
 	}
 	tr := &http.Transport{}

@@ -44,7 +44,20 @@ func TestSIGHUPReloadsLogLevel(t *testing.T) {
 	if strings.Contains(d.stderr.String(), "take effect at the next start") {
 		t.Errorf("the overrides of the command line were taken for changes:\n%s", d.stderr)
 	}
+	// No access file: said so, not "reloaded file=" a file that is not there.
+	waitFor(t, func() bool { return strings.Contains(d.stderr.String(), "no access file: the built-in default") })
+	if strings.Contains(d.stderr.String(), "reloaded the access configuration") {
+		t.Errorf("a reload without an access file claims to have read one:\n%s", d.stderr)
+	}
 	waitFor(t, func() bool { connect(); return strings.Contains(d.stderr.String(), "connection opened") })
+
+	// A key that waits for a restart is named.
+	os.WriteFile(nodeFile, []byte("[node.logging]\nlevel = \"debug\"\n[node.ipc]\nmax_connections = 77\n"), 0o600)
+	d.cmd.Process.Signal(syscall.SIGHUP)
+	waitFor(t, func() bool {
+		return strings.Contains(d.stderr.String(), "take effect at the next start") &&
+			strings.Contains(d.stderr.String(), "restart=node.ipc.max_connections")
+	})
 
 	os.WriteFile(nodeFile, []byte("[node.logging]\nlevel = \"debug\"\nbogus = 1\n"), 0o600)
 	d.cmd.Process.Signal(syscall.SIGHUP)

@@ -3,14 +3,15 @@
 // constructor newXxxCmd that returns the verb's *cobra.Command, with its
 // usage, arguments and examples; root.go puts them together.
 //
-//	nipc node [--data_path DIR] [--config key=value]... [--rpcconfig key=value]...
-//	nipc gateway [--data_path DIR] [--config k=v]... [--rpcconfig k=v]... [--ws_origin PATTERN]...
+//	nipc node [--data_path DIR] [--port-base N] [--config key=value]... [--rpcconfig key=value]...
+//	nipc gateway [--data_path DIR] [--port-base N] [--config k=v]... [--rpcconfig k=v]... [--ws_origin PATTERN]...
 //	nipc rpc ACTION [key=value ... | JSON | -]   |   nipc rpc JSON   |   nipc rpc -
 //	nipc ping | status | stop | reload | version
 //	nipc config generate node|rpc|access   |   nipc config check [--data_path DIR]
 //	nipc access check [--data_path DIR] [FILE]
 //	nipc ledger check [--data_path DIR] [--wait DURATION] [FILE]
 //	nipc work bench [-d DURATION] [--threads N]
+//	nipc wallet list [--data_path DIR] [--json]
 //	nipc call MESSAGE [JSON | @FILE | -] [--encoding json|flatbuffers]
 //	nipc list   |   nipc describe MESSAGE
 //	nipc sub confirmation [--count N] [--accounts A,B] [--all-local] [--no-block] [--no-election]
@@ -28,6 +29,12 @@
 // Completion (nipc completion bash|zsh|fish) completes verbs and flags, the
 // legacy action names for nipc rpc (from the same registry the node serves:
 // complete.go), and the v2 message names for nipc call and nipc describe.
+//
+// --port-base N moves all of a node's ports together (HTTP N, IPC N+1,
+// WebSocket N+2, metrics N+3, the socket DATA/nipc.sock; data_flags.go),
+// under the --config and --rpcconfig overrides. Both daemons print a
+// banner naming each listener; the node's names the genesis wallet on every
+// start.
 //
 // The daemon verbs (node, gateway) speak systemd's notify and
 // socket-activation protocols when NOTIFY_SOCKET and LISTEN_FDS say so

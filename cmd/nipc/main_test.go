@@ -64,6 +64,7 @@ type daemon struct {
 	dir    string
 	port   int
 	sock   string
+	stdout *syncBuffer
 	stderr *syncBuffer
 	done   chan error
 }
@@ -103,15 +104,25 @@ func startNodeIn(t *testing.T, dir string, extra ...string) *daemon {
 // wrap (e.g. a shell setting a limit that then execs its arguments).
 func startNodeVia(t *testing.T, dir string, wrap []string, extra ...string) *daemon {
 	t.Helper()
-	d := &daemon{dir: dir, port: testenv.FreePort(t), stderr: new(syncBuffer), done: make(chan error, 1)}
-	d.sock = filepath.Join(d.dir, "ipc.sock")
-	args := append([]string{"node", "--data_path", d.dir,
-		"--config", fmt.Sprintf("node.ipc.tcp.port=%d", d.port),
-		"--config", "node.ipc.local.path=" + d.sock,
+	port := testenv.FreePort(t)
+	sock := filepath.Join(dir, "ipc.sock")
+	args := append([]string{"node", "--data_path", dir,
+		"--config", fmt.Sprintf("node.ipc.tcp.port=%d", port),
+		"--config", "node.ipc.local.path=" + sock,
 		"--config", "rpc.enable=false", "--config", "node.websocket.enable=false"}, extra...)
+	d := launch(t, wrap, sock, args...)
+	d.dir, d.port = dir, port
+	return d
+}
+
+// launch runs nipc with args (through wrap, if any) and waits until the
+// Unix socket sock answers.
+func launch(t *testing.T, wrap []string, sock string, args ...string) *daemon {
+	t.Helper()
+	d := &daemon{sock: sock, stdout: new(syncBuffer), stderr: new(syncBuffer), done: make(chan error, 1)}
 	argv := append(append(slices.Clone(wrap), nipcBin), args...)
 	d.cmd = exec.Command(argv[0], argv[1:]...)
-	d.cmd.Stderr = d.stderr
+	d.cmd.Stdout, d.cmd.Stderr = d.stdout, d.stderr
 	if err := d.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -128,11 +139,11 @@ func startNodeVia(t *testing.T, dir string, wrap []string, extra ...string) *dae
 		}
 		select {
 		case err := <-d.done:
-			t.Fatalf("nipc node exited early: %v\n%s", err, d.stderr)
+			t.Fatalf("nipc %s exited early: %v\n%s", args[0], err, d.stderr)
 		default:
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("nipc node did not come up\n%s", d.stderr)
+			t.Fatalf("nipc %s did not come up\n%s", args[0], d.stderr)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}

@@ -77,6 +77,7 @@ ipc-tcp, ipc-unix, rpc or websocket (docs/CONFIG.md, "Running under systemd").`,
 		newAccessCmd(),
 		newLedgerCmd(),
 		newWorkCmd(),
+		newWalletCmd(cf),
 		newVersionCmd(),
 		newCompletionCmd(),
 	)

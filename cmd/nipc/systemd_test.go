@@ -263,8 +263,9 @@ func TestSocketActivation(t *testing.T) {
 			expectState(t, c, d, "READY", where)
 			uptimeOnce(t, client.Config{Port: tcpAddr.(*net.TCPAddr).Port})
 			uptimeOnce(t, client.Config{Path: activated})
-			if !strings.Contains(d.stderr.String(), where) {
-				t.Errorf("output lacks %q:\n%s", where, d.stderr)
+			banner := fmt.Sprintf("  IPC TCP:         tcp://%s\n  IPC Unix socket: %s\n", tcpAddr, activated)
+			if !strings.Contains(d.stderr.String(), banner) {
+				t.Errorf("the banner lacks %q:\n%s", banner, d.stderr)
 			}
 			if _, err := os.Lstat(configuredSock); !samePath && !os.IsNotExist(err) {
 				t.Errorf("the configured socket was created too: %v", err)

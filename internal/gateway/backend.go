@@ -2,6 +2,9 @@ package gateway
 
 import (
 	"context"
+	"errors"
+
+	"github.com/nipc/nipc/client"
 
 	"github.com/nipc/nipc/internal/peer"
 	"github.com/nipc/nipc/internal/ptree"
@@ -32,9 +35,22 @@ const (
 type NodeError struct {
 	Text string
 	Err  error
+	// Hint, if set, is what a person reads instead of Text (logs, the
+	// gateway's start): it names the config key that says where the node
+	// is. The client still gets Text.
+	Hint string
 }
 
-func (e *NodeError) Error() string { return "gateway: " + e.Text + ": " + e.Err.Error() }
+func (e *NodeError) Error() string {
+	if e.Hint != "" {
+		cause := e.Err
+		if ue, ok := errors.AsType[*client.UnreachableError](e.Err); ok && ue.Err != nil {
+			cause = ue.Err // its own hint is for CLI users (nipc node, NIPC_IPC_*)
+		}
+		return "gateway: " + e.Hint + " (" + cause.Error() + ")"
+	}
+	return "gateway: " + e.Text + ": " + e.Err.Error()
+}
 func (e *NodeError) Unwrap() error { return e.Err }
 
 // appender is implemented by backends that can append their replies to a

@@ -3,6 +3,7 @@ package gateway
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -101,8 +102,9 @@ func (b *IPC) client(ctx context.Context) (*client.Client, error) {
 	}
 	cl, err := client.Dial(ctx, b.opts.Client)
 	if err != nil {
+		err = nodeError(err, b.opts.Client)
 		b.log.Warn("cannot reach the node", "err", err)
-		return nil, nodeError(err)
+		return nil, err
 	}
 	b.cl = cl
 	return cl, nil
@@ -165,12 +167,12 @@ func (b *IPC) oneShot(ctx context.Context, envelope []byte) ([]byte, error) {
 	cfg.PoolSize = 1
 	cl, err := client.Dial(ctx, cfg)
 	if err != nil {
-		return nil, nodeError(err)
+		return nil, nodeError(err, b.opts.Client)
 	}
 	defer cl.Close()
 	reply, err := cl.Do(ctx, ipc.EncodingFlatbuffersJSON, envelope)
 	if err != nil {
-		return nil, nodeError(err)
+		return nil, nodeError(err, b.opts.Client)
 	}
 	return reply, nil
 }
@@ -194,7 +196,7 @@ func (b *IPC) do(ctx context.Context, enc ipc.Encoding, payload []byte) ([]byte,
 		}
 		if i+1 >= tries || ctx.Err() != nil || !broken(err) {
 			b.log.Warn("request to the node failed", "err", err)
-			return nil, nodeError(err)
+			return nil, nodeError(err, b.opts.Client)
 		}
 	}
 }
@@ -205,10 +207,23 @@ func broken(err error) bool {
 		errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, net.ErrClosed)
 }
 
-// nodeError maps a client error to the text nano_rpc would answer.
-func nodeError(err error) error {
+// nodeError maps a client error to the text nano_rpc would answer, with a
+// hint naming the [process] key that says where the node is.
+func nodeError(err error, cfg client.Config) error {
 	if _, ok := errors.AsType[*client.UnreachableError](err); ok {
-		return &NodeError{Text: TextUnreachable, Err: err}
+		return &NodeError{Text: TextUnreachable, Err: err, Hint: UnreachableHint(cfg)}
 	}
 	return &NodeError{Text: TextConnectionFailed, Err: err}
+}
+
+// UnreachableHint says where the gateway looked for the node, by the
+// config-rpc.toml key that set it: process.ipc_path for a Unix socket,
+// process.ipc_address and process.ipc_port for TCP.
+func UnreachableHint(cfg client.Config) string {
+	network, addr := cfg.Network()
+	if network == "unix" {
+		return fmt.Sprintf("no node answers on the Unix socket %s (process.ipc_path in config-rpc.toml): is the node running with node.ipc.local.path = %q?", addr, addr)
+	}
+	host, port, _ := net.SplitHostPort(addr)
+	return fmt.Sprintf("no node answers on tcp %s (process.ipc_address and process.ipc_port in config-rpc.toml): is the node running with node.ipc.tcp.enable = true and node.ipc.tcp.port = %s on %s?", addr, port, host)
 }

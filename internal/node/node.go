@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"maps"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -71,6 +73,8 @@ type Node struct {
 	// GenesisWallet is the wallet holding the dev genesis key that the node
 	// created on this start, if it did (enable_genesis_wallet).
 	GenesisWallet *wallet.ID
+	// Genesis says which wallets hold the dev genesis key (set by New).
+	Genesis Genesis
 
 	stopOnce sync.Once
 	stopc    chan struct{} // closed when a stop is requested
@@ -269,7 +273,11 @@ func (n *Node) reload() error {
 	applyConfig()
 	commitAccess()
 	commitTLS()
-	n.log.Info("reloaded the access configuration", "file", n.access.Path())
+	if _, err := os.Stat(n.access.Path()); errors.Is(err, fs.ErrNotExist) {
+		n.log.Info("reloaded: no access file: the built-in default", "path", n.access.Path())
+	} else {
+		n.log.Info("reloaded the access configuration", "file", n.access.Path())
+	}
 	return nil
 }
 

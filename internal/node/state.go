@@ -38,20 +38,41 @@ func (n *Node) openState() error {
 		return fmt.Errorf("node: %w", err)
 	}
 	n.ledger, n.wallets = led, ws
-	if n.opts.Node.Node.Ledger.EnableGenesisWallet {
-		if err := n.ensureGenesisWallet(); err != nil {
-			n.closeState()
-			return err
-		}
+	if err := n.ensureGenesisWallet(n.opts.Node.Node.Ledger.EnableGenesisWallet); err != nil {
+		n.closeState()
+		return err
 	}
 	return nil
 }
 
-// ensureGenesisWallet creates a wallet with the dev genesis key unless some
-// wallet already holds it.
-func (n *Node) ensureGenesisWallet() error {
+// Genesis says which wallets hold the dev genesis key, for the banner
+// printed on every start.
+type Genesis struct {
+	// Wallets hold the genesis key now (usually one).
+	Wallets []wallet.ID
+	// Created: the node created Wallets[0] on this start.
+	Created bool
+	// Destroyed is the genesis wallet the node created earlier, if it has
+	// since been destroyed (wallet_destroy).
+	Destroyed *wallet.ID
+}
+
+// ensureGenesisWallet finds the wallets holding the dev genesis key and, if
+// none does and create is set (enable_genesis_wallet), creates one and
+// records it as the genesis wallet.
+func (n *Node) ensureGenesisWallet(create bool) error {
 	genesis := nano.DevGenesisKey()
-	if n.wallets.IsLocal(genesis.PublicKey()) {
+	var g Genesis
+	for _, id := range n.wallets.Wallets() {
+		if ok, _ := n.wallets.Contains(id, genesis.PublicKey()); ok {
+			g.Wallets = append(g.Wallets, id)
+		}
+	}
+	if rec, ok := n.wallets.RecordedGenesis(); ok && !n.wallets.Exists(rec) {
+		g.Destroyed = &rec
+	}
+	if len(g.Wallets) > 0 || !create {
+		n.Genesis = g
 		return nil
 	}
 	id, err := n.wallets.Create(nil, genesis.PublicKey())
@@ -61,6 +82,11 @@ func (n *Node) ensureGenesisWallet() error {
 	if _, err := n.wallets.AddKey(id, genesis); err != nil {
 		return fmt.Errorf("node: add the genesis key: %w", err)
 	}
+	if err := n.wallets.SetGenesis(id); err != nil {
+		return fmt.Errorf("node: record the genesis wallet: %w", err)
+	}
+	g.Wallets, g.Created = []wallet.ID{id}, true
+	n.Genesis = g
 	n.GenesisWallet = &id
 	n.log.Info("created a wallet holding the dev genesis key", "wallet", id.String(), "account", nano.DevGenesisAccount)
 	return nil

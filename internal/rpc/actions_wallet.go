@@ -15,8 +15,8 @@ import (
 
 // RegisterWalletActions adds the legacy wallet actions: wallet_create,
 // wallet_add, wallet_destroy, account_create, accounts_create,
-// wallet_representative_set, send, receive and wallet_seed (control; the
-// last also unsafe), and the read-only account_list, wallet_balances,
+// wallet_representative_set, send, receive, wallet_list (nipc's) and
+// wallet_seed (control; the last also unsafe), and the read-only account_list, wallet_balances,
 // wallet_info, wallet_contains, wallet_frontiers and wallet_representative.
 //
 // Parameters are read in the node's order (json_handler.cpp), so that a
@@ -34,6 +34,7 @@ func (w *walletActions) register(r *Registry) {
 	r.Register(Action{Name: "account_create", Func: w.accountCreate})
 	r.Register(Action{Name: "accounts_create", Func: w.accountsCreate})
 	r.Register(Action{Name: "account_list", Func: w.accountList})
+	r.Register(Action{Name: "wallet_list", Func: w.walletList})
 	r.Register(Action{Name: "wallet_balances", Func: w.walletBalances})
 	r.Register(Action{Name: "wallet_info", Func: w.walletInfo})
 	r.Register(Action{Name: "wallet_contains", Func: w.walletContains})

@@ -12,6 +12,12 @@
 // salt by Argon2id. The password is empty by default, as in the node, so a
 // new wallet is unlocked at once; the derived wallet key lives only in memory.
 //
+// The meta bucket records the genesis wallet the node created
+// (SetGenesis), so that a later start can tell a destroyed one from one never
+// made. ReadList lists wallets and accounts from a file opened read-only
+// (nipc wallet list); a running node holds the file locked, which is
+// ErrInUse.
+//
 // A Store is safe for concurrent use. Writes are bbolt transactions: a wallet
 // and its accounts change all together or not at all.
 package wallet
