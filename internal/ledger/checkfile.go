@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"runtime/debug"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -26,10 +28,13 @@ type FileReport struct {
 }
 
 // CheckFile is the offline check an operator runs after a crash. It opens
-// the ledger file at path read-only (it never creates or writes it) and, in
-// one read transaction, runs bbolt's page check (Tx.Check: every page
-// reachable or free, none twice) and, if the pages are sound, the schema
-// and genesis checks of Open and the invariants of Check.
+// the ledger file at path read-only (it never creates or writes it), walks
+// the page graph itself first (pagegraph.go: bbolt trusts its pages, and a
+// damaged one makes it fault or loop for ever, so page ids, element bounds
+// and key order are checked before bbolt reads them), then, in one read
+// transaction, runs bbolt's page check (Tx.Check: every page reachable or
+// free, none twice) and, if the pages are sound, the schema and genesis
+// checks of Open and the invariants of Check.
 //
 // A running node holds the file's lock: CheckFile waits up to lockWait for
 // it and then returns an error wrapping ErrLocked. A missing file is an
@@ -58,6 +63,20 @@ func CheckFile(ctx context.Context, path string, lockWait time.Duration) (FileRe
 		return rep, fmt.Errorf("check ledger %s: %w", path, err)
 	}
 	defer db.Close()
+	// bbolt trusts its pages; check the graph it will walk first (the
+	// shared lock taken by Open keeps a writer out meanwhile).
+	if err := checkPagesOf(path); err != nil {
+		if !errors.Is(err, errPageGraph) {
+			return rep, fmt.Errorf("check ledger %s: %w", path, err)
+		}
+		rep.Problems = append(rep.Problems, "bbolt: "+err.Error())
+		return rep, nil
+	}
+	// A damaged page can name a page beyond the file: reading it through
+	// the mapping faults (SIGSEGV, SIGBUS), which recover cannot catch
+	// unless the goroutine asked for a panic instead. The transaction's
+	// reads happen in this goroutine (View runs its function here).
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	err = db.View(func(tx *bolt.Tx) error {
 		rep.Pages = uint64(tx.Size()) / uint64(db.Info().PageSize)
 		if err := walkPages(tx); err != nil {
@@ -80,7 +99,7 @@ func CheckFile(ctx context.Context, path string, lockWait time.Duration) (FileRe
 			// Records on damaged pages cannot be trusted, or even read safely.
 			return nil
 		}
-		if err := checkFileRecords(ctx, tx, &rep); err != nil {
+		if err := recovered(func() error { return checkFileRecords(ctx, tx, &rep) }); err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
@@ -115,15 +134,23 @@ func checkFileRecords(ctx context.Context, tx *bolt.Tx, rep *FileReport) error {
 	return check(ctx, tx)
 }
 
-// walkPages reads every key of every bucket, so every branch and leaf page
-// of the tree, and turns the panic bbolt raises on a damaged page into an
-// error.
-func walkPages(tx *bolt.Tx) (err error) {
+// recovered runs f and turns a panic (bbolt's on a damaged page, or a
+// memory fault under SetPanicOnFault) into an error.
+func recovered(f func() error) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("damaged page: %v", r)
 		}
 	}()
+	return f()
+}
+
+// walkPages reads every key of every bucket, so every branch and leaf page
+// of the tree, and turns the panic bbolt raises on a damaged page (or the
+// fault of reading a page beyond the file) into an error.
+func walkPages(tx *bolt.Tx) error { return recovered(func() error { return walkAll(tx) }) }
+
+func walkAll(tx *bolt.Tx) error {
 	var walk func(b *bolt.Bucket) error
 	walk = func(b *bolt.Bucket) error {
 		return b.ForEach(func(k, v []byte) error {
@@ -136,4 +163,18 @@ func walkPages(tx *bolt.Tx) (err error) {
 		})
 	}
 	return tx.ForEach(func(_ []byte, b *bolt.Bucket) error { return walk(b) })
+}
+
+// checkPagesOf runs the page graph check on the file at path.
+func checkPagesOf(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	return checkPageGraph(f, st.Size())
 }
