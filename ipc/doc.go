@@ -17,7 +17,9 @@
 // allocating anything for it, and then grow the payload's buffer as its bytes
 // arrive (from 64 KiB, doubling), so that a declared length costs nothing
 // until the peer sends it; a zero length is a protocol error, as it is for
-// the node. Errors are either framing errors (ErrBadPreamble,
+// the node. ReadFrameCharged and ReadPayloadCharged also tell the caller,
+// through a GrowFunc, before each of those allocations, so that it can
+// charge a memory budget for what arrives and refuse to grow past it. Errors are either framing errors (ErrBadPreamble,
 // ErrUnsupportedEncoding, ErrEmptyFrame, *FrameTooLargeError: the stream is
 // unusable and the connection must be closed) or the reader's own I/O error.
 // The byte-level description with every deviation from the C++ node is in

@@ -103,16 +103,37 @@ func ReadPreamble(r io.Reader) (Encoding, error) {
 // *FrameTooLargeError, both before anything is allocated. A stream that ends
 // inside the frame gives io.ErrUnexpectedEOF.
 func ReadFrame(r io.Reader, max uint32, buf []byte) ([]byte, error) {
-	return readFrame(r, max, buf, FrameChunk)
+	return readFrame(r, max, buf, FrameChunk, nil)
 }
+
+// ReadFrameCharged is ReadFrame that calls grow before each allocation for
+// the payload (see [GrowFunc]), so that a caller can charge a memory budget
+// for what the peer has actually sent rather than for what it declared.
+// An error from grow ends the read with that error, before the allocation.
+func ReadFrameCharged(r io.Reader, max uint32, buf []byte, grow GrowFunc) ([]byte, error) {
+	return readFrame(r, max, buf, FrameChunk, grow)
+}
+
+// GrowFunc is told, before a reader allocates room for a payload, by how
+// many bytes the payload's buffer grows: the new buffer's capacity less
+// that of the one it replaces (the caller's buf, at first). The calls for
+// one payload therefore add up to the capacity of the buffer returned less
+// cap(buf), never more than the payload's length: buf itself is the
+// caller's to account for, and a payload that fits in buf calls nothing.
+// The old buffer becomes garbage at each step (at most a quarter of the
+// length in all, see ReadFrame); it is not counted. If the func returns an
+// error, nothing is allocated and the reader returns that error as is; how
+// much of the stream it consumed is then unknown to the caller unless it
+// counts the reads itself.
+type GrowFunc func(grow int) error
 
 // FrameChunk is the most ReadFrame allocates for a payload before any of it
 // has arrived (64 KiB).
 const FrameChunk = 64 << 10
 
-// readFrame is ReadFrame with the first chunk's size as a parameter, so that
-// tests can make a small frame grow.
-func readFrame(r io.Reader, max uint32, buf []byte, chunk int) ([]byte, error) {
+// readFrame is ReadFrameCharged with the first chunk's size as a
+// parameter, so that tests can make a small frame grow; grow may be nil.
+func readFrame(r io.Reader, max uint32, buf []byte, chunk int, grow GrowFunc) ([]byte, error) {
 	var l [4]byte
 	if _, err := io.ReadFull(r, l[:]); err != nil {
 		return nil, err
@@ -124,14 +145,7 @@ func readFrame(r io.Reader, max uint32, buf []byte, chunk int) ([]byte, error) {
 	case n > max:
 		return nil, &FrameTooLargeError{Length: n, Max: max}
 	}
-	if uint32(cap(buf)) >= n {
-		buf = buf[:n]
-		if _, err := io.ReadFull(r, buf); err != nil {
-			return nil, unexpectedEOF(err)
-		}
-		return buf, nil
-	}
-	return readGrowing(r, int(n), buf[:0], chunk)
+	return readPayload(r, int(n), buf, chunk, grow)
 }
 
 // ReadPayload reads exactly n bytes of a payload whose length was declared
@@ -142,6 +156,16 @@ func readFrame(r io.Reader, max uint32, buf []byte, chunk int) ([]byte, error) {
 // that ends early gives io.ErrUnexpectedEOF; other read errors (a
 // deadline) are returned as they are.
 func ReadPayload(r io.Reader, n int, buf []byte) ([]byte, error) {
+	return readPayload(r, n, buf, FrameChunk, nil)
+}
+
+// ReadPayloadCharged is ReadPayload that calls grow before each allocation,
+// as ReadFrameCharged does.
+func ReadPayloadCharged(r io.Reader, n int, buf []byte, grow GrowFunc) ([]byte, error) {
+	return readPayload(r, n, buf, FrameChunk, grow)
+}
+
+func readPayload(r io.Reader, n int, buf []byte, chunk int, grow GrowFunc) ([]byte, error) {
 	if cap(buf) >= n {
 		buf = buf[:n]
 		if _, err := io.ReadFull(r, buf); err != nil {
@@ -149,13 +173,19 @@ func ReadPayload(r io.Reader, n int, buf []byte) ([]byte, error) {
 		}
 		return buf, nil
 	}
-	return readGrowing(r, n, buf[:0], FrameChunk)
+	return readGrowing(r, n, buf[:0], chunk, grow)
 }
 
 // readGrowing reads n bytes into buf (len 0, cap < n), starting with at
-// least min(n, chunk) bytes of room and growing as described at ReadFrame.
-func readGrowing(r io.Reader, n int, buf []byte, chunk int) ([]byte, error) {
+// least min(n, chunk) bytes of room and growing as described at ReadFrame,
+// telling grow (if not nil) before each allocation.
+func readGrowing(r io.Reader, n int, buf []byte, chunk int, grow GrowFunc) ([]byte, error) {
 	if first := min(n, chunk); cap(buf) < first {
+		if grow != nil {
+			if err := grow(first - cap(buf)); err != nil {
+				return nil, err
+			}
+		}
 		buf = make([]byte, 0, first)
 	}
 	for len(buf) < n {
@@ -164,7 +194,13 @@ func readGrowing(r io.Reader, n int, buf []byte, chunk int) ([]byte, error) {
 			if len(buf) >= n/16 {
 				next = n // enough has arrived: room for the rest at once
 			}
-			grown := make([]byte, len(buf), min(n, next))
+			next = min(n, next)
+			if grow != nil {
+				if err := grow(next - cap(buf)); err != nil {
+					return nil, err
+				}
+			}
+			grown := make([]byte, len(buf), next)
 			copy(grown, buf)
 			buf = grown
 		}

@@ -96,3 +96,86 @@ func TestReadFrameReadError(t *testing.T) {
 		t.Fatalf("err = %v, want %v", err, boom)
 	}
 }
+
+// TestReadChargedTellsGrow: the charged readers tell grow, before each
+// allocation, by how much the payload's buffer grows: the calls add up to
+// the buffer returned less the caller's buf, and a staller's to one chunk.
+func TestReadChargedTellsGrow(t *testing.T) {
+	const MiB = 1 << 20
+	tests := []struct {
+		name     string
+		declared uint32
+		sent     int
+		bufCap   int
+		want     []int // the grow calls, in order
+	}{
+		{"fits in buf: nothing", 100, 100, 4096, nil},
+		{"small, no buf: one call", 100, 100, 0, []int{100}},
+		{"staller declaring 32 MiB: one chunk", 32 * MiB, 1, 0, []int{FrameChunk}},
+		{"staller with a small buf: the rest of a chunk", 32 * MiB, 1, 4096, []int{FrameChunk - 4096}},
+		{"staller with a large buf: nothing", 32 * MiB, 1, 2 * FrameChunk, nil},
+		{"1 MiB whole: a chunk, then the rest (a sixteenth arrived)", MiB, MiB, 0, []int{FrameChunk, MiB - FrameChunk}},
+		{"2 MiB + 1 of 32 MiB sent: up to the jump", 32 * MiB, 2*MiB + 1, 0,
+			[]int{FrameChunk, FrameChunk, 2 * FrameChunk, 4 * FrameChunk, 8 * FrameChunk, 16 * FrameChunk, 32*MiB - 2*MiB}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []int
+			grow := func(n int) error { got = append(got, n); return nil }
+			in := frameOf(tt.declared, tt.sent)
+			p, err := ReadFrameCharged(bytes.NewReader(in), 32*MiB, make([]byte, 0, tt.bufCap), grow)
+			if tt.sent == int(tt.declared) && (err != nil || !bytes.Equal(p, in[4:])) {
+				t.Fatalf("read %d bytes, %v", len(p), err)
+			}
+			if len(got) != len(tt.want) {
+				t.Fatalf("grow calls %v, want %v", got, tt.want)
+			}
+			for i := range got {
+				if got[i] != tt.want[i] {
+					t.Fatalf("grow calls %v, want %v", got, tt.want)
+				}
+			}
+			// ReadPayloadCharged tells the same.
+			var again []int
+			ReadPayloadCharged(bytes.NewReader(in[4:]), int(tt.declared), make([]byte, 0, tt.bufCap), func(n int) error { again = append(again, n); return nil })
+			if len(again) != len(got) {
+				t.Fatalf("ReadPayloadCharged: grow calls %v, ReadFrameCharged %v", again, got)
+			}
+		})
+	}
+}
+
+// TestReadChargedRefused: an error from grow ends the read with that
+// error, before the allocation it was asked about.
+func TestReadChargedRefused(t *testing.T) {
+	full := errors.New("budget full")
+	tests := []struct {
+		name    string
+		allowed int // calls that succeed before the refusal
+		maxHeap uint64
+	}{
+		{"first chunk refused", 0, 4 << 10},
+		{"the jump refused", 2, 3*FrameChunk + 4<<10},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := frameOf(32<<20, 2<<20)
+			calls := 0
+			var err error
+			n := allocated(func() {
+				_, err = ReadFrameCharged(bytes.NewReader(in), 32<<20, nil, func(int) error {
+					if calls++; calls > tt.allowed {
+						return full
+					}
+					return nil
+				})
+			})
+			if !errors.Is(err, full) {
+				t.Fatalf("err = %v, want %v", err, full)
+			}
+			if n > tt.maxHeap {
+				t.Fatalf("allocated %d bytes, want at most %d", n, tt.maxHeap)
+			}
+		})
+	}
+}

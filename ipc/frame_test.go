@@ -2,6 +2,7 @@ package ipc
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"io"
 	"testing"
@@ -150,11 +151,25 @@ func FuzzReadFrame(f *testing.F) {
 		if e1 != e2 || !bytes.Equal(p1, p2) || (err1 == nil) != (err2 == nil) {
 			t.Fatalf("whole and split reads disagree: %v %q %v / %v %q %v", e1, p1, err1, e2, p2, err2)
 		}
-		// The growing buffer, from a chunk of 1..8 bytes, reads the same.
+		// The growing buffer, from a chunk of 1..8 bytes, reads the same,
+		// and what it tells grow adds up to the buffer it returns.
 		if _, err := ReadPreamble(bytes.NewReader(in)); err == nil {
-			p3, err3 := readFrame(iotest.OneByteReader(bytes.NewReader(in[4:])), max, nil, 1+int(cut%8))
+			charged := 0
+			p3, err3 := readFrame(iotest.OneByteReader(bytes.NewReader(in[4:])), max, nil, 1+int(cut%8), func(n int) error {
+				if n <= 0 {
+					t.Fatalf("grow(%d)", n)
+				}
+				charged += n
+				return nil
+			})
 			if !bytes.Equal(p1, p3) || (err1 == nil) != (err3 == nil) {
 				t.Fatalf("growing read disagrees: %q %v / %q %v", p1, err1, p3, err3)
+			}
+			if err3 == nil && charged != cap(p3) {
+				t.Fatalf("charged %d bytes for a buffer of %d", charged, cap(p3))
+			}
+			if len(in) >= 8 && charged > int(binary.BigEndian.Uint32(in[4:8])) {
+				t.Fatalf("charged %d bytes, more than the declared length", charged)
 			}
 		}
 	})

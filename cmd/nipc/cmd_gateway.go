@@ -19,6 +19,7 @@ import (
 	"github.com/nipc/nipc/client"
 	"github.com/nipc/nipc/internal/config"
 	"github.com/nipc/nipc/internal/gateway"
+	"github.com/nipc/nipc/internal/membudget"
 	"github.com/nipc/nipc/internal/metrics"
 	"github.com/nipc/nipc/internal/node"
 	"github.com/nipc/nipc/internal/systemd"
@@ -154,7 +155,8 @@ func serveGateway(ctx context.Context, o *gatewayOptions, stdout, stderr io.Writ
 	}
 	var health gatewayHealth
 	health.set("starting")
-	cfg := gateway.Config{RPC: rc, WebSocket: ws, Backend: backend, Log: log}
+	// Its own request budget, from the node's key: it holds the bodies it reads.
+	cfg := gateway.Config{RPC: rc, WebSocket: ws, Backend: backend, Log: log, Budget: membudget.New(nc.Node.IPC.MaxRequestBytesInFlight)}
 	metricsAddr := ""
 	if nc.Node.Metrics.Enable {
 		cfg.Metrics = metrics.New()

@@ -28,6 +28,7 @@ import (
 	"github.com/nipc/nipc/internal/config"
 	"github.com/nipc/nipc/internal/gateway"
 	"github.com/nipc/nipc/internal/ledger"
+	"github.com/nipc/nipc/internal/membudget"
 	"github.com/nipc/nipc/internal/metrics"
 	"github.com/nipc/nipc/internal/rpc"
 	"github.com/nipc/nipc/internal/testenv"
@@ -234,6 +235,7 @@ type envOptions struct {
 	noWebSocket   bool
 	events        bool // the test waits for confirmations: warm the node's feed (ipc)
 	metrics       *metrics.Metrics
+	budget        *membudget.Budget // the request budget, if any
 }
 
 // env is a running gateway in some mode, with what tests need around it.
@@ -269,7 +271,7 @@ func startEnv(t testing.TB, m mode, o envOptions) *env {
 	if o.rpc != nil {
 		o.rpc(&rc)
 	}
-	cfg := gateway.Config{RPC: rc, Metrics: o.metrics}
+	cfg := gateway.Config{RPC: rc, Metrics: o.metrics, Budget: o.budget}
 	if m.ipc {
 		e.node = testenv.Start(t, nodeOptions(""))
 		if o.events {

@@ -18,7 +18,6 @@ import (
 	"github.com/nipc/nipc/internal/peer"
 	"github.com/nipc/nipc/internal/ptree"
 	"github.com/nipc/nipc/internal/rpc"
-	"github.com/nipc/nipc/ipc"
 )
 
 // The HTTP layer's own error texts (spec §5.2).
@@ -53,12 +52,10 @@ func setFixedHeaders(h http.Header) {
 	h["Access-Control-Allow-Headers"] = valueAllowHeaders
 }
 
-// bodyPool holds request body buffers, bufPool the byte slices replies
-// and /api/v2/<Name> envelopes are built in; neither keeps one over 1 MiB.
-var (
-	bodyPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-	bufPool  = sync.Pool{New: func() any { return new([]byte) }}
-)
+// bufPool holds the byte slices replies and /api/v2/<Name> envelopes are
+// built in; it keeps none over 1 MiB. Request bodies are not pooled: each
+// is allocated as it arrives and charged to the request budget (budget.go).
+var bufPool = sync.Pool{New: func() any { return new([]byte) }}
 
 const maxPooled = 1 << 20
 
@@ -128,29 +125,18 @@ func (s *Server) serveRPC(w http.ResponseWriter, r *http.Request) (api, outcome 
 		s.reply(w, ptree.ErrorReply(TextBodyLimit))
 		return "", httpRefused
 	}
-	buf := bodyPool.Get().(*bytes.Buffer)
-	buf.Reset()
-	defer func() {
-		if buf.Cap() <= maxPooled {
-			bodyPool.Put(buf)
-		}
-	}()
-	var data []byte
-	var err error
-	if r.ContentLength >= 0 {
-		// A declared length (checked above): read exactly that, the
-		// buffer growing as bytes arrive (a declared body never sent
-		// costs nothing), and in at most about 2x its size in all.
-		data, err = ipc.ReadPayload(body, int(r.ContentLength), buf.AvailableBuffer())
-		if errors.Is(err, io.ErrUnexpectedEOF) {
-			return "", httpClientGone
-		}
-	} else {
-		// Chunked: bounded by max_request_size as it arrives.
-		_, err = buf.ReadFrom(http.MaxBytesReader(w, io.NopCloser(body), max))
-		data = buf.Bytes()
+	// The body is charged to the node's request budget as its buffer
+	// grows (budget.go); what it holds is given back after the reply.
+	charge := s.bodyCharge(rc, r)
+	defer charge.Release()
+	data, err := readBody(w, body, r.ContentLength, max, charge)
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return "", httpClientGone
 	}
 	if err != nil {
+		if s.refuseBudget(w, r, err) {
+			return "", httpRefused
+		}
 		// The deadline stays: net/http reads on to discard the rest of the
 		// body after the reply, and must not wait for it either.
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
@@ -239,7 +225,7 @@ func (s *Server) legacy(ctx context.Context, w http.ResponseWriter, r *http.Requ
 		return httpRefused
 	}
 	if page && rpc.IsControl(action, params) {
-		s.log.Info("refused a control action from a web page", "action", action, "origin", r.Header.Get("Origin"), "remote", r.RemoteAddr)
+		s.originLog.Info(s.log, "refused a control action from a web page", "action", action, "origin", r.Header.Get("Origin"), "remote", r.RemoteAddr)
 		s.reply(w, ptree.ErrorReply(TextForeignOrigin))
 		return httpRefused
 	}

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/nipc/nipc/internal/logthrottle"
 )
 
 // capListener caps the connections open at once on one port. A connection
@@ -22,12 +24,12 @@ import (
 // moment, not a goroutine.
 type capListener struct {
 	net.Listener
-	max    int64
-	open   atomic.Int64
-	reply  []byte // written to a refused connection; nil (TLS) writes nothing
-	log    *slog.Logger
-	port   string
-	logged atomic.Int64 // unix time of the last warning
+	max   int64
+	open  atomic.Int64
+	reply []byte // written to a refused connection; nil (TLS) writes nothing
+	log   *slog.Logger
+	port  string
+	warn  *logthrottle.Throttle
 }
 
 // TextTooManyConnections is the body of the 503 a plain-HTTP client over
@@ -41,7 +43,7 @@ func newCapListener(l net.Listener, max int, plain bool, log *slog.Logger, port 
 	if max <= 0 {
 		return l
 	}
-	cl := &capListener{Listener: l, max: int64(max), log: log, port: port}
+	cl := &capListener{Listener: l, max: int64(max), log: log, port: port, warn: logthrottle.New(logthrottle.Every)}
 	if plain {
 		cl.reply = refusedReply
 	}
@@ -64,17 +66,15 @@ func (l *capListener) Accept() (net.Conn, error) {
 
 // refuse answers and closes a connection over the cap without waiting for
 // it: the reply fits a fresh socket's send buffer, and a peer that reads
-// nothing meets the write deadline. One warning a minute at most.
+// nothing meets the write deadline. One warning a second at most, the next
+// carrying the count of those held back.
 func (l *capListener) refuse(c net.Conn) {
 	if l.reply != nil {
 		c.SetWriteDeadline(time.Now().Add(100 * time.Millisecond))
 		c.Write(l.reply)
 	}
 	c.Close()
-	now := time.Now().Unix()
-	if last := l.logged.Load(); now-last >= 60 && l.logged.CompareAndSwap(last, now) {
-		l.log.Warn("refusing connections over max_connections", "port", l.port, "max_connections", l.max)
-	}
+	l.warn.Warn(l.log, "refusing connections over max_connections", "port", l.port, "max_connections", l.max)
 }
 
 // cappedConn gives its place back when closed (once, however often).

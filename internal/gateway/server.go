@@ -17,6 +17,8 @@ import (
 
 	"github.com/nipc/nipc/internal/broker"
 	"github.com/nipc/nipc/internal/config"
+	"github.com/nipc/nipc/internal/logthrottle"
+	"github.com/nipc/nipc/internal/membudget"
 	"github.com/nipc/nipc/internal/metrics"
 	"github.com/nipc/nipc/internal/rpc"
 	"github.com/nipc/nipc/nano"
@@ -65,9 +67,16 @@ type Config struct {
 	// Metrics, if set, counts HTTP requests and WebSocket sessions.
 	Metrics *metrics.Metrics
 
+	// Budget, if set, bounds the request bodies being read, handled or
+	// answered (node.ipc.max_request_bytes_in_flight): the node gives its
+	// IPC server the same one. A body is charged for its buffer as it
+	// grows; one that finds no room within body_timeout is answered 503
+	// with Retry-After. Nil: no bound.
+	Budget *membudget.Budget
+
 	// Timeouts; zero means the default.
 	ReadHeaderTimeout time.Duration // 10 s
-	IdleTimeout       time.Duration // RPC.IdleTimeout (120 s): keep-alive connections idle longer are closed, on both ports
+	IdleTimeout       time.Duration // RPC.IdleTimeout, or config.DefaultRPC's: keep-alive connections idle longer are closed, on both ports
 	WriteTimeout      time.Duration // 10 s: each WebSocket message
 
 	Log *slog.Logger
@@ -87,6 +96,12 @@ type Server struct {
 	hosts   hostPolicy
 	body    bodyDeadline
 	metrics *metrics.Metrics
+	budget  *membudget.Budget
+
+	// Lines a client can cause at will, at most one a second each.
+	originLog *logthrottle.Throttle // control action from a foreign page
+	wsLog     *logthrottle.Throttle // WebSocket upgrade refused
+	busyLog   *logthrottle.Throttle // body refused for the budget
 
 	httpSrv *http.Server
 	wsSrv   *http.Server
@@ -128,21 +143,27 @@ func New(cfg Config) (*Server, error) {
 	if pages == nil {
 		pages = DefaultOriginPatterns
 	}
+	// Zero values (a Config built by hand) take config-rpc.toml's defaults.
+	defaults := config.DefaultRPC()
 	if cfg.IdleTimeout <= 0 {
 		cfg.IdleTimeout = cfg.RPC.IdleTimeout.Duration()
 	}
 	if cfg.IdleTimeout <= 0 {
-		cfg.IdleTimeout = 120 * time.Second
+		cfg.IdleTimeout = defaults.IdleTimeout.Duration()
 	}
 	if cfg.WriteTimeout <= 0 {
 		cfg.WriteTimeout = 10 * time.Second
 	}
 	s := &Server{cfg: cfg, log: cfg.Log, backend: cfg.Backend, origins: acceptPatterns(origins), metrics: cfg.Metrics, sessions: make(map[*wsSession]struct{})}
 	s.pages = acceptPatterns(pages)
+	s.budget = cfg.Budget
+	s.originLog = logthrottle.New(logthrottle.Every)
+	s.wsLog = logthrottle.New(logthrottle.Every)
+	s.busyLog = logthrottle.New(logthrottle.Every)
 	s.hosts = newHostPolicy([]string{cfg.RPC.Address, cfg.WebSocket.Address}, cfg.RPC.AllowedHosts)
 	s.body = bodyDeadline{floor: int64(cfg.RPC.BodyTimeout), perMiB: int64(cfg.RPC.BodyTimeoutPerMiB)}
 	if s.body.floor <= 0 {
-		s.body.floor = 10
+		s.body.floor = int64(defaults.BodyTimeout)
 	}
 	if ce, ok := cfg.Backend.(controlEnforcer); !ok || !ce.enforcesControl() {
 		s.control = true

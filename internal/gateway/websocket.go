@@ -473,14 +473,14 @@ func addAccounts(set map[nano.PublicKey]bool, list *ptree.Tree, add bool) map[na
 // serveWebSocket upgrades r and runs the session until it ends.
 func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 	if !originAllowed(r, s.origins) {
-		s.log.Info("WebSocket upgrade refused", "remote", r.RemoteAddr, "origin", r.Header.Get("Origin"))
+		s.wsLog.Info(s.log, "WebSocket upgrade refused", "remote", r.RemoteAddr, "origin", r.Header.Get("Origin"))
 		http.Error(w, "request Origin "+quoteHeader(r.Header.Get("Origin"))+" is not authorized (node.websocket.allowed_origins)", http.StatusForbidden)
 		return
 	}
 	// The Origin is checked above, by the gateway's one matcher.
 	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true})
 	if err != nil {
-		s.log.Info("WebSocket upgrade refused", "remote", r.RemoteAddr, "err", err)
+		s.wsLog.Info(s.log, "WebSocket upgrade refused", "remote", r.RemoteAddr, "err", err)
 		return // Accept has answered
 	}
 	c.SetReadLimit(wsReadLimit)

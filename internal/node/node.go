@@ -20,6 +20,7 @@ import (
 	"github.com/nipc/nipc/internal/config"
 	"github.com/nipc/nipc/internal/gateway"
 	"github.com/nipc/nipc/internal/ledger"
+	"github.com/nipc/nipc/internal/membudget"
 	"github.com/nipc/nipc/internal/metrics"
 	"github.com/nipc/nipc/internal/rpc"
 	"github.com/nipc/nipc/internal/server"
@@ -149,6 +150,8 @@ func New(opts Options) (_ *Node, err error) {
 		n.v2.Observer = n.metrics
 	}
 
+	// One request budget for the IPC port and the gateway's HTTP bodies.
+	budget := membudget.New(opts.Node.Node.IPC.MaxRequestBytesInFlight)
 	httpOn := opts.Node.RPC.Enable || opts.Listeners.RPC != nil
 	if httpOn || opts.Node.Node.WebSocket.Enable || opts.Listeners.WebSocket != nil {
 		gw, err := gateway.New(gateway.Config{
@@ -160,6 +163,7 @@ func New(opts Options) (_ *Node, err error) {
 			Policy:      func() rpc.Authorizer { return n.access.Current() },
 			IsLocal:     n.wallets.IsLocal,
 			Metrics:     n.metrics,
+			Budget:      budget,
 			Log:         opts.Log,
 		})
 		if err != nil {
@@ -169,6 +173,7 @@ func New(opts Options) (_ *Node, err error) {
 		n.gw = gw
 	}
 	scfg := serverConfig(opts)
+	scfg.Budget = budget
 	if n.metrics != nil {
 		scfg.Observer = n.metrics
 	}

@@ -53,7 +53,7 @@ func (ss *session) accessCheck(log sessionLog) bool {
 		ss.write([]byte{ipc.AccessNotEnabled})
 		return false
 	case ss.peer.AccessChecked:
-		ss.srv.accessWarn.warn(log, "access check failed; closing connection", "remote", ss.peer.Remote, "reason", "second access check on one connection")
+		ss.srv.accessWarn.Warn(log, "access check failed; closing connection", "remote", ss.peer.Remote, "reason", "second access check on one connection")
 		ss.write([]byte{ipc.AccessRejected})
 		return false
 	}
@@ -63,7 +63,7 @@ func (ss *session) accessCheck(log sessionLog) bool {
 		if isClosed(err) || errors.Is(err, io.ErrUnexpectedEOF) {
 			log.Debug("access check not completed; closing connection", "remote", ss.peer.Remote, "reason", err)
 		} else {
-			ss.srv.accessWarn.warn(log, "access check failed; closing connection", "remote", ss.peer.Remote, "reason", err)
+			ss.srv.accessWarn.Warn(log, "access check failed; closing connection", "remote", ss.peer.Remote, "reason", err)
 		}
 		if o := ss.srv.cfg.Observer; o != nil {
 			o.AccessCheckFailed()
@@ -98,7 +98,7 @@ func (ss *session) refuseUnchecked(enc ipc.Encoding, log sessionLog) {
 		log.Debug("closing connection", "encoding", enc, "reason", err)
 		return
 	}
-	ss.srv.accessWarn.warn(log, "request without the access check; closing connection", "remote", ss.peer.Remote, "encoding", enc)
+	ss.srv.accessWarn.Warn(log, "request without the access check; closing connection", "remote", ss.peer.Remote, "encoding", enc)
 	reply, err := accessRequiredReply(enc, time.Now())
 	if err != nil {
 		log.Warn("cannot render the access-check reply", "err", err)

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nipc/nipc/internal/logthrottle"
 	"github.com/nipc/nipc/ipc"
 )
 
@@ -60,7 +61,7 @@ func TestAccessCheckWarningsThrottled(t *testing.T) {
 	}
 	var now atomic.Int64 // nanoseconds after t0
 	t0 := time.Now()
-	s.accessWarn.now = func() time.Time { return t0.Add(time.Duration(now.Load())) }
+	s.accessWarn.Now = func() time.Time { return t0.Add(time.Duration(now.Load())) }
 	serve(t, s)
 
 	wrong := func() {
@@ -84,7 +85,7 @@ func TestAccessCheckWarningsThrottled(t *testing.T) {
 		t.Fatalf("after a burst of 5: warnings %q (suppressed %v), want the first alone", msgs, n)
 	}
 
-	now.Store(int64(warnEvery))
+	now.Store(int64(logthrottle.Every))
 	wrong()
 	msgs, n = rec.warnings()
 	if len(msgs) != 2 || n[1] != 4 {

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"time"
 
+	"github.com/nipc/nipc/internal/membudget"
 	"github.com/nipc/nipc/internal/peer"
 )
 
@@ -25,6 +26,10 @@ type Config struct {
 	// (node.ipc.max_request_bytes_in_flight); 0: no bound. It must be at
 	// least MaxFrameSize. See the package doc for what counts.
 	MaxRequestBytesInFlight int64
+	// Budget, if set, is the budget itself, shared with others (the node
+	// gives its HTTP gateway the same one); its limit should be
+	// MaxRequestBytesInFlight. Nil: New makes one of that size.
+	Budget *membudget.Budget
 
 	// AccessSecret turns the shared-secret access check on for both
 	// transports (docs/PROTOCOL.md §3); nil leaves it off. When it is nil

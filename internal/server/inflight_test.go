@@ -53,7 +53,7 @@ func TestBusyRefusal(t *testing.T) {
 	})
 	staller := dial(t, "tcp", s.TCPAddr().String())
 	staller.Write([]byte{'N', 1, 0, 0, 0, 1, 0, 0, 'x'}) // declares 64 KiB, sends 1 byte
-	waitFor(t, func() bool { return s.budget.used.Load() == frame })
+	waitFor(t, func() bool { return s.budget.Used() == frame })
 
 	c := dial(t, "unix", s.UnixPath())
 	big := make([]byte, 10<<10) // more than arrives with a preamble: it needs room
@@ -71,11 +71,11 @@ func TestBusyRefusal(t *testing.T) {
 			}
 		})
 	}
-	if s.budget.used.Load() != frame {
-		t.Fatalf("budget used %d; refusals must take nothing", s.budget.used.Load())
+	if s.budget.Used() != frame {
+		t.Fatalf("budget used %d; refusals must take nothing", s.budget.Used())
 	}
 	staller.Close()
-	waitFor(t, func() bool { return s.budget.used.Load() == 0 })
+	waitFor(t, func() bool { return s.budget.Used() == 0 })
 	c.Write(ipc.AppendRequest(nil, ipc.EncodingJSON, big))
 	if got := readReply(t, c); len(got) != 2+len(big) {
 		t.Fatalf("with room again: a reply of %d bytes, want the echo", len(got))

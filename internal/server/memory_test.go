@@ -44,8 +44,9 @@ var stalled = []byte{0x4E, 0x01, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x7B}
 
 // TestStalledFramesHoldLittle: 100 connections that each declare a 32 MiB
 // frame and send one byte cost the node a few MiB, not 100 × 32 MiB, with
-// the default frame size and budget. While they stall, a small request on
-// another connection is still answered.
+// the default frame size and budget: each holds its first chunk, and the
+// budget is charged for that, not for what was declared. While they stall,
+// a small request on another connection is still answered.
 func TestStalledFramesHoldLittle(t *testing.T) {
 	const conns = 100
 	s := startServer(t, smallHandler, func(c *Config) {
@@ -58,14 +59,10 @@ func TestStalledFramesHoldLittle(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// 8 frames of 32 MiB fill the 256 MiB budget; the other 92 wait for room.
-	fit := int(s.cfg.MaxRequestBytesInFlight / (32 * MiB))
-	waitFor(t, func() bool {
-		return s.budget.used.Load() == int64(fit)*32*MiB && int(s.budget.waiting.Load()) == conns-fit
-	})
+	waitFor(t, func() bool { return s.budget.Used() == conns*ipc.FrameChunk && s.budget.Waiting() == 0 })
 	grown := liveBytes() - base
-	t.Logf("%d connections stalled inside 32 MiB frames: heap and stacks grew by %.1f MiB (%d frames reading, %d waiting for the budget)",
-		conns, float64(grown)/MiB, fit, conns-fit)
+	t.Logf("%d connections stalled inside 32 MiB frames: heap and stacks grew by %.1f MiB (the budget holds %.1f MiB)",
+		conns, float64(grown)/MiB, float64(s.budget.Used())/MiB)
 	if limit := int64(conns) * 256 << 10; grown > limit {
 		t.Errorf("heap and stacks grew by %d bytes, want under %d (100 × 256 KiB; declaring would have been %d)", grown, limit, int64(conns)*32*MiB)
 	}
@@ -73,7 +70,41 @@ func TestStalledFramesHoldLittle(t *testing.T) {
 	c := dial(t, "tcp", s.TCPAddr().String())
 	c.Write(ipc.AppendRequest(nil, ipc.EncodingJSON, []byte(`{"action":"version"}`)))
 	if got := readReply(t, c); got != "ok" {
-		t.Fatalf("a small request while the budget is full: %q", got)
+		t.Fatalf("a small request while they stall: %q", got)
+	}
+}
+
+// TestStallersDoNotBlockRequests: the 8 connections that each declare
+// 32 MiB (9 bytes) and stall, which filled the 256 MiB budget when it was
+// charged for declared lengths, hold 8 chunks of it: a 5,000-byte request
+// (too large to arrive with its preamble, so it is charged) is answered at
+// once, not after io_timeout.
+func TestStallersDoNotBlockRequests(t *testing.T) {
+	s := startServer(t, smallHandler, func(c *Config) {
+		c.TCP.IOTimeout = 10 * time.Second
+	})
+	for range 8 {
+		c := dial(t, "tcp", s.TCPAddr().String())
+		if _, err := c.Write(stalled); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, func() bool { return s.budget.Used() == 8*ipc.FrameChunk })
+	c := dial(t, "tcp", s.TCPAddr().String())
+	start := time.Now()
+	req := ipc.AppendRequest(nil, ipc.EncodingJSON, []byte(`{"action":"block_count","pad":"`+strings.Repeat("x", 5000-33)+`"}`))
+	// Preamble first, then the rest: the frame does not arrive whole.
+	c.Write(req[:4])
+	time.Sleep(10 * time.Millisecond)
+	c.Write(req[4:])
+	if got := readReply(t, c); got != "ok" {
+		t.Fatalf("reply %q", got)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Fatalf("a 5,000-byte request behind 8 stallers took %v", d)
+	}
+	if p := s.budget.Peak(); p > 8*ipc.FrameChunk+5000 {
+		t.Fatalf("the budget peaked at %d bytes, want at most 8 chunks and the request", p)
 	}
 }
 
@@ -175,8 +206,8 @@ func fullFrames(t *testing.T, conns int, frame uint32) {
 		}
 	}
 	t.Logf("%d × %d bytes in %v: %d answered, %d refused busy; the budget's peak %.1f of %d MiB; heap and stacks peaked %.1f MiB above the start",
-		conns, size, time.Since(start).Round(time.Millisecond), ok, busy, float64(s.budget.peak.Load())/MiB, budget/MiB, float64(peak)/MiB)
-	if p := s.budget.peak.Load(); p > budget {
+		conns, size, time.Since(start).Round(time.Millisecond), ok, busy, float64(s.budget.Peak())/MiB, budget/MiB, float64(peak)/MiB)
+	if p := s.budget.Peak(); p > budget {
 		t.Errorf("the budget's count peaked at %d bytes, above its %d", p, budget)
 	}
 	// A frame's buffer is briefly 1.5 times its size while it grows (the

@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/nipc/nipc/internal/logthrottle"
+	"github.com/nipc/nipc/internal/membudget"
 	"github.com/nipc/nipc/internal/peer"
 	"github.com/nipc/nipc/ipc"
 )
@@ -42,10 +44,10 @@ type Server struct {
 	cancel  context.CancelFunc
 	stop    chan struct{} // closed when Shutdown or Close begins
 
-	budget     *budget      // request bytes in flight
-	accessWarn *logThrottle // failed access checks
-	busyWarn   *logThrottle // requests refused for the budget
-	limitWarn  *logThrottle // connections closed for MaxConnections
+	budget     *membudget.Budget     // request bytes in flight (shared with the gateway)
+	accessWarn *logthrottle.Throttle // failed access checks
+	busyWarn   *logthrottle.Throttle // requests refused for the budget
+	limitWarn  *logthrottle.Throttle // connections closed for MaxConnections
 }
 
 // New validates cfg and returns a server that will pass requests to h.
@@ -63,6 +65,10 @@ func New(cfg Config, h Handler, log *slog.Logger) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	budget := cfg.Budget
+	if budget == nil {
+		budget = membudget.New(cfg.MaxRequestBytesInFlight)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Server{
 		cfg:        cfg,
@@ -73,10 +79,10 @@ func New(cfg Config, h Handler, log *slog.Logger) (*Server, error) {
 		baseCtx:    ctx,
 		cancel:     cancel,
 		stop:       make(chan struct{}),
-		budget:     newBudget(cfg.MaxRequestBytesInFlight),
-		accessWarn: newLogThrottle(warnEvery),
-		busyWarn:   newLogThrottle(warnEvery),
-		limitWarn:  newLogThrottle(warnEvery),
+		budget:     budget,
+		accessWarn: logthrottle.New(logthrottle.Every),
+		busyWarn:   logthrottle.New(logthrottle.Every),
+		limitWarn:  logthrottle.New(logthrottle.Every),
 	}, nil
 }
 
@@ -169,7 +175,7 @@ func (s *Server) acceptLoop(l net.Listener, t peer.Transport, ioTimeout time.Dur
 		}
 		backoff = 0
 		if max := s.cfg.MaxConnections; max > 0 && s.active.Load() >= int64(max) {
-			s.limitWarn.warn(s.log, "connection limit reached; closing new connection", "transport", t, "limit", max)
+			s.limitWarn.Warn(s.log, "connection limit reached; closing new connection", "transport", t, "limit", max)
 			c.Close()
 			continue
 		}

@@ -204,7 +204,7 @@ func (ss *session) serveOne(ctx context.Context, log sessionLog) bool {
 		return !ss.srv.closing.Load()
 	}
 	*in = payload
-	defer ss.srv.budget.give(held)
+	defer ss.srv.budget.Give(held)
 	if enc == ipc.EncodingFlatbuffers || enc == ipc.EncodingFlatbuffersJSON {
 		ss.eventEnc.Store(uint32(enc))
 	}

@@ -1,4 +1,4 @@
-package server
+package logthrottle
 
 import (
 	"testing"
@@ -28,11 +28,11 @@ func TestLogThrottle(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var now time.Time
-			th := newLogThrottle(time.Second)
-			th.now = func() time.Time { return now }
+			th := New(time.Second)
+			th.Now = func() time.Time { return now }
 			for i, at := range tt.at {
 				now = t0.Add(at)
-				ok, n, since := th.allow()
+				ok, n, since := th.Allow()
 				w := tt.want[i]
 				if ok != w.ok || n != w.suppressed || (n > 0 && !since.Equal(t0.Add(w.since))) {
 					t.Fatalf("warning %d at %v: allow() = %v, %d, %v; want %v, %d, %v", i, at, ok, n, since, w.ok, w.suppressed, t0.Add(w.since))

@@ -1,4 +1,4 @@
-package server
+package membudget
 
 import (
 	"errors"
@@ -22,10 +22,10 @@ func TestBudgetTryTake(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b := newBudget(tt.limit)
+			b := New(tt.limit)
 			var sum int64
 			for i, n := range tt.takes {
-				if got := b.tryTake(n); got != tt.want[i] {
+				if got := b.TryTake(n); got != tt.want[i] {
 					t.Fatalf("take %d of %d: %v, want %v", i, n, got, tt.want[i])
 				}
 				if tt.want[i] {
@@ -35,7 +35,7 @@ func TestBudgetTryTake(t *testing.T) {
 			if b.used.Load() != sum || b.peak.Load() != sum {
 				t.Fatalf("used %d, peak %d; want %d", b.used.Load(), b.peak.Load(), sum)
 			}
-			b.give(sum)
+			b.Give(sum)
 			if b.used.Load() != 0 {
 				t.Fatalf("used %d after giving everything back", b.used.Load())
 			}
@@ -52,24 +52,24 @@ func TestBudgetTakeWaits(t *testing.T) {
 		want    error
 	}{
 		{"room comes back", 20 * time.Millisecond, 0, 5 * time.Second, nil},
-		{"deadline passes", 0, 0, 50 * time.Millisecond, errBudgetTimeout},
-		{"server stops", 0, 20 * time.Millisecond, 5 * time.Second, ErrServerClosed},
+		{"deadline passes", 0, 0, 50 * time.Millisecond, ErrTimeout},
+		{"server stops", 0, 20 * time.Millisecond, 5 * time.Second, ErrStopped},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b := newBudget(100)
-			if !b.tryTake(80) {
+			b := New(100)
+			if !b.TryTake(80) {
 				t.Fatal("first take failed")
 			}
 			stop := make(chan struct{})
 			if tt.giveAt > 0 {
-				time.AfterFunc(tt.giveAt, func() { b.give(80) })
+				time.AfterFunc(tt.giveAt, func() { b.Give(80) })
 			}
 			if tt.stopAt > 0 {
 				time.AfterFunc(tt.stopAt, func() { close(stop) })
 			}
 			start := time.Now()
-			err := b.take(50, start.Add(tt.timeout), stop)
+			err := b.Take(50, start.Add(tt.timeout), stop)
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("take = %v, want %v", err, tt.want)
 			}
@@ -91,7 +91,7 @@ func TestBudgetTakeWaits(t *testing.T) {
 // together, and every one gets through once the others give back.
 func TestBudgetConcurrent(t *testing.T) {
 	const limit, takers = 1000, 64
-	b := newBudget(limit)
+	b := New(limit)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var held, maxHeld int64
@@ -99,7 +99,7 @@ func TestBudgetConcurrent(t *testing.T) {
 		wg.Go(func() {
 			n := int64(100 + 37*i%400)
 			for range 20 {
-				if err := b.take(n, time.Now().Add(10*time.Second), nil); err != nil {
+				if err := b.Take(n, time.Now().Add(10*time.Second), nil); err != nil {
 					t.Error(err)
 					return
 				}
@@ -111,7 +111,7 @@ func TestBudgetConcurrent(t *testing.T) {
 				mu.Lock()
 				held -= n
 				mu.Unlock()
-				b.give(n)
+				b.Give(n)
 			}
 		})
 	}
