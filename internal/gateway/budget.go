@@ -73,7 +73,7 @@ func readChunked(r io.Reader, grow ipc.GrowFunc) ([]byte, error) {
 func (s *Server) refuseBudget(w http.ResponseWriter, r *http.Request, err error) bool {
 	h := w.Header()
 	switch {
-	case errors.Is(err, membudget.ErrTimeout), errors.Is(err, membudget.ErrStopped):
+	case errors.Is(err, membudget.ErrTimeout), errors.Is(err, membudget.ErrBusy), errors.Is(err, membudget.ErrStopped):
 		s.busyLog.Warn(s.log, "HTTP request refused: request bytes in flight at the limit", "remote", r.RemoteAddr, "length", r.ContentLength, "limit", s.budget.Limit())
 		h.Set("Connection", "close")
 		h.Set("Retry-After", retryAfter)

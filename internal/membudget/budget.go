@@ -12,6 +12,7 @@ var (
 	ErrTimeout  = errors.New("membudget: request bytes in flight stayed at the limit")
 	ErrStopped  = errors.New("membudget: stopped while waiting for room")
 	ErrTooLarge = errors.New("membudget: one request would need more than the whole budget")
+	ErrBusy     = errors.New("membudget: no room for a request that already holds part of the budget")
 )
 
 // Budget is a limit on request bytes in flight. Its methods are safe for

@@ -17,10 +17,14 @@ type Charge struct {
 	held int64
 }
 
-// Grow takes n more bytes, waiting up to Wait for room. It fails with
-// ErrTooLarge at once when the request would hold more than the whole
-// budget, and with ErrTimeout or ErrStopped as Budget.Take does; on failure
-// the bytes held so far stay held until Release.
+// Grow takes n more bytes. A charge that holds nothing yet (a payload's
+// first chunk) waits up to Wait for room; one that already holds part of
+// the budget never waits: requests that each hold a part and wait for
+// more would hold one another up until their time-outs, so it fails at
+// once with ErrBusy and its request is refused (the client may retry). It
+// fails with ErrTooLarge at once when the request would hold more than the
+// whole budget, and with ErrTimeout or ErrStopped as Budget.Take does; on
+// failure the bytes held so far stay held until Release.
 func (c *Charge) Grow(n int) error {
 	if c.Budget.TryTake(int64(n)) {
 		c.held += int64(n)
@@ -28,6 +32,9 @@ func (c *Charge) Grow(n int) error {
 	}
 	if l := c.Budget.Limit(); c.held+int64(n) > l {
 		return ErrTooLarge
+	}
+	if c.held > 0 {
+		return ErrBusy
 	}
 	if err := c.Budget.Take(int64(n), time.Now().Add(c.Wait), c.Stop); err != nil {
 		return err

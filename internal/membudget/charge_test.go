@@ -8,7 +8,8 @@ import (
 
 // TestChargeGrow: a charge holds what its steps took, fails at once for a
 // request beyond the whole budget, waits (and says so) for room that comes
-// back, and Release gives everything back.
+// back while it holds nothing, never waits once it holds a part, and
+// Release gives everything back.
 func TestChargeGrow(t *testing.T) {
 	tests := []struct {
 		name     string
@@ -22,8 +23,9 @@ func TestChargeGrow(t *testing.T) {
 		{"fits", 100, 0, false, []int{10, 20, 30}, nil, false},
 		{"the whole budget", 100, 0, false, []int{64, 36}, nil, false},
 		{"beyond the whole budget: at once", 100, 0, false, []int{64, 37}, ErrTooLarge, false},
-		{"room comes back", 100, 90, true, []int{10, 20}, nil, true},
-		{"room does not come back", 100, 90, false, []int{10, 20}, ErrTimeout, false},
+		{"first step: room comes back", 100, 95, true, []int{10}, nil, true},
+		{"first step: room does not come back", 100, 95, false, []int{10}, ErrTimeout, false},
+		{"holding a part: no waiting", 100, 90, true, []int{10, 20}, ErrBusy, false},
 		{"no budget", 0, 0, false, []int{1 << 40}, nil, false},
 	}
 	for _, tt := range tests {

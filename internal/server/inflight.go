@@ -74,7 +74,7 @@ func (ss *session) readPayload(enc ipc.Encoding, buf []byte, log sessionLog) (pa
 	switch {
 	case err == nil:
 		return payload, charge.Held(), true
-	case errors.Is(err, membudget.ErrTimeout), errors.Is(err, membudget.ErrTooLarge):
+	case errors.Is(err, membudget.ErrTimeout), errors.Is(err, membudget.ErrBusy), errors.Is(err, membudget.ErrTooLarge):
 		charge.Release()
 		return nil, 0, ss.refuseBusy(enc, n, ipc.FrameHeaderSize+int64(n)-cr.n, log)
 	}
