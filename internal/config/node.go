@@ -44,7 +44,7 @@ type Metrics struct {
 // the access check, and the limits both transports share (nipc extensions).
 type IPC struct {
 	MaxFrameSize            int64   `toml:"max_frame_size" comment:"Largest request frame in bytes (1024..2147483648); a larger frame closes the connection unread."`
-	MaxRequestBytesInFlight int64   `toml:"max_request_bytes_in_flight" comment:"Request bytes all IPC connections together may have in flight (at least max_frame_size); a request beyond it waits up to io_timeout, then is refused."`
+	MaxRequestBytesInFlight int64   `toml:"max_request_bytes_in_flight" comment:"Request bytes all IPC connections and the node's HTTP gateway together may have in flight (at least max_frame_size), charged as payloads arrive; a request that finds no room is refused busy."`
 	IdleTimeout             Seconds `toml:"idle_timeout" comment:"Close a connection idle this long (seconds) between requests; 0 never does, like the node."`
 	MaxConnections          int     `toml:"max_connections" comment:"Most IPC connections open at once, both transports together; 0 means unlimited. Beyond it new connections are closed at once."`
 

@@ -21,12 +21,15 @@
 // Memory, which the node does not bound: a payload's buffer grows as its
 // bytes arrive (ipc.ReadFrame). The payloads being read, handled and
 // answered on all connections together are bounded by
-// Config.MaxRequestBytesInFlight: a session takes its frame's declared
-// length from that budget before reading the payload and gives it back once
-// the reply is written. A frame that arrived whole with its preamble (at most
-// the 4 KiB read buffer) is not counted. A request that finds no room within
-// io_timeout is read and dropped, never stored, and answered "Server busy"
-// in its encoding; the connection stays open. Request and reply buffers come
+// Config.Budget (a membudget.Budget the node shares with its HTTP gateway):
+// a session charges it for what its payload's buffer takes as it grows
+// (ipc.ReadFrameCharged), before each allocation, and gives it back once the
+// reply is written. A frame that arrived whole with its preamble (at most
+// the 4 KiB read buffer) is not counted. A payload's first chunk waits up to
+// io_timeout for room; a request that already holds part of the budget
+// never waits (membudget.Charge). A refused request is read and dropped,
+// never stored, and answered "Server busy" in its encoding; the connection
+// stays open. Request and reply buffers come
 // from a pool shared by all sessions, so an idle connection holds only its
 // goroutine and read buffer; Config.MaxConnections caps how many there are.
 //
