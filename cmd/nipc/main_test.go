@@ -119,8 +119,14 @@ func startNodeVia(t *testing.T, dir string, wrap []string, extra ...string) *dae
 // Unix socket sock answers.
 func launch(t *testing.T, wrap []string, sock string, args ...string) *daemon {
 	t.Helper()
+	return launchBin(t, nipcBin, wrap, sock, args...)
+}
+
+// launchBin is launch with another nipc binary (plainBin's).
+func launchBin(t *testing.T, bin string, wrap []string, sock string, args ...string) *daemon {
+	t.Helper()
 	d := &daemon{sock: sock, stdout: new(syncBuffer), stderr: new(syncBuffer), done: make(chan error, 1)}
-	argv := append(append(slices.Clone(wrap), nipcBin), args...)
+	argv := append(append(slices.Clone(wrap), bin), args...)
 	d.cmd = exec.Command(argv[0], argv[1:]...)
 	d.cmd.Stdout, d.cmd.Stderr = d.stdout, d.stderr
 	if err := d.cmd.Start(); err != nil {

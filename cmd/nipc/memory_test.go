@@ -5,11 +5,56 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/nipc/nipc/internal/testenv"
 )
+
+// plainBin is nipc built without the race detector, for the tests that
+// measure resident memory: the race detector's shadow memory grows with
+// every heap byte ever touched and is never given back, so a race-built
+// node's resident size says nothing about what nipc holds. Built once, on
+// first use, beside nipcBin.
+func plainBin(t *testing.T) string {
+	t.Helper()
+	plainOnce.Do(func() {
+		plainPath = filepath.Join(filepath.Dir(nipcBin), "nipc-plain")
+		if out, err := exec.Command("go", "build", "-o", plainPath, ".").CombinedOutput(); err != nil {
+			plainErr = fmt.Errorf("building nipc without -race: %v\n%s", err, out)
+		}
+	})
+	if plainErr != nil {
+		t.Fatal(plainErr)
+	}
+	return plainPath
+}
+
+var (
+	plainOnce sync.Once
+	plainPath string
+	plainErr  error
+)
+
+// startPlainNode is startNode with plainBin.
+func startPlainNode(t *testing.T, extra ...string) *daemon {
+	t.Helper()
+	dir := tempDir(t)
+	port := testenv.FreePort(t)
+	sock := filepath.Join(dir, "ipc.sock")
+	args := append([]string{"node", "--data_path", dir,
+		"--config", fmt.Sprintf("node.ipc.tcp.port=%d", port),
+		"--config", "node.ipc.local.path=" + sock,
+		"--config", "rpc.enable=false", "--config", "node.websocket.enable=false"}, extra...)
+	d := launchBin(t, plainBin(t), nil, sock, args...)
+	d.dir, d.port = dir, port
+	return d
+}
 
 // vmRSS is the resident memory of process pid in bytes, from
 // /proc/PID/status.
@@ -42,7 +87,7 @@ func vmRSS(t *testing.T, pid int) int64 {
 // for declared frames, so resident memory grows by far less than one
 // budget (256 MiB).
 func TestStalledFramesResidentMemory(t *testing.T) {
-	d := startNode(t)
+	d := startPlainNode(t)
 	pid := d.cmd.Process.Pid
 	before := vmRSS(t, pid)
 	stall := []byte{0x4E, 0x01, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x7B}
