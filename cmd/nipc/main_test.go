@@ -19,7 +19,6 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/nipc/nipc/internal/testenv"
-	"github.com/nipc/nipc/ipc"
 )
 
 // nipcBin is the real binary, built once for these tests.
@@ -464,12 +463,13 @@ func TestConfigGenerate(t *testing.T) {
 // the second SIGTERM ends the node at once.
 func TestSecondSignalForcesExit(t *testing.T) {
 	d := startNode(t, "--rpcconfig", "enable_control=true")
-	// Work at the highest difficulty does not finish in any test's
-	// lifetime. The request is written from here, not by a child process
-	// whose start a loaded machine may delay past the first signal.
+	// A request whose payload is still arriving holds the drain (up to
+	// io_timeout, 15 s): its preamble, a length of 100 and 10 bytes. (Work
+	// generation no longer does: shutdown cancels it.) The request is
+	// written from here, not by a child process whose start a loaded
+	// machine may delay past the first signal.
 	hold := mustDial(t, d)
-	if _, err := hold.Write(ipc.AppendRequest(nil, ipc.EncodingJSON,
-		[]byte(`{"action":"work_generate","hash":"B0311EA55708D6A53C75CDBF88300259C6D018522FE3D4D0A242E431F9E8B6D0","difficulty":"ffffffffffffffff"}`))); err != nil {
+	if _, err := hold.Write([]byte{'N', 1, 0, 0, 0, 0, 0, 100, '{', '"', 'a', 'c', 't', 'i', 'o', 'n', '"', ':'}); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(300 * time.Millisecond)

@@ -63,7 +63,9 @@ func TestSearchStops(t *testing.T) {
 			if !errors.Is(err, c.want) {
 				t.Errorf("%s %s: err = %v, want %v", c.name, k.Name, err, c.want)
 			}
-			if d := time.Since(start); d > time.Second {
+			// Generous: a loaded 2-core machine under -race delays timers
+			// by seconds; the point is that the search stops, not how fast.
+			if d := time.Since(start); d > 10*time.Second {
 				t.Errorf("%s %s: stopped after %v", c.name, k.Name, d)
 			}
 		}
