@@ -206,8 +206,8 @@ func (p *parser) table(t *schema.TableDef) (flatbuffers.UOffsetT, error) {
 		if p.isIdent("null") && !f.Kind.Scalar() {
 			return p.next() // null for a non-scalar is absent
 		}
-		if p.dry && p.depth == 1 && f.Kind == schema.String && p.tok == tokString {
-			p.sc.header(f, p.attr, p.start, p.cursor)
+		if p.depth == 1 && f.Kind == schema.String && p.tok == tokString {
+			p.sc.header(f, p.attr, p.start, p.cursor, p.dry)
 		}
 		e, err := p.value(t, f, fieldn)
 		if err != nil {

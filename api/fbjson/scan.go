@@ -17,10 +17,10 @@ import (
 // parsing, before anything large is allocated.
 const BuildFactor = 1.25
 
-// fastPath is the largest text parsed in one pass, building as it goes:
+// onePass is the largest text parsed in one pass, building as it goes:
 // below it the bounds are checked after the build, which costs at most a
 // few times api.DecodeSlack. Larger texts are scanned first.
-const fastPath = api.DecodeSlack
+const onePass = api.DecodeSlack
 
 // scanned counts what a parse would build (schema's cost model), and, in a
 // scan, the envelope's header.
@@ -60,15 +60,20 @@ func (s *scanned) table(t *schema.TableDef, fields int) {
 
 func (s *scanned) union() { s.cost += schema.UnionCost }
 
-// header keeps a string field of the root table: credentials or
-// correlation_id, whose token is src[start:end].
-func (s *scanned) header(f *schema.Field, text []byte, start, end int) {
+// header notes a string field of the root table, whose token is
+// src[start:end]: where credentials is, and, in a scan (keep), the values
+// of credentials and correlation_id.
+func (s *scanned) header(f *schema.Field, text []byte, start, end int, keep bool) {
 	switch f.Name {
 	case "credentials":
-		s.creds = string(text)
 		s.credSpan, s.haveCredSpan = [2]int{start, end}, true
+		if keep {
+			s.creds = string(text)
+		}
 	case "correlation_id":
-		s.corr = string(text)
+		if keep {
+			s.corr = string(text)
+		}
 	}
 }
 
@@ -95,7 +100,12 @@ type Request struct {
 // verifier's table limit would be passed, all without building anything
 // for a text above 64 KiB: a request refused afterwards (unknown type,
 // access denied) has cost no more than this scan. The Request keeps text.
-func Scan(text []byte, opts Options) (req *Request, err error) {
+func Scan(text []byte, opts Options) (*Request, error) {
+	return scan(text, opts, onePass)
+}
+
+// scan is Scan with the one-pass threshold given (tests scan small texts).
+func scan(text []byte, opts Options, onePass int) (req *Request, err error) {
 	p := parsers.Get().(*parser)
 	defer func() {
 		if recover() != nil {
@@ -105,7 +115,7 @@ func Scan(text []byte, opts Options) (req *Request, err error) {
 		p.release()
 	}()
 	p.reset(text, opts)
-	if len(text) <= fastPath {
+	if len(text) <= onePass {
 		if err := p.document(); err != nil {
 			return nil, err
 		}
@@ -116,7 +126,7 @@ func Scan(text []byte, opts Options) (req *Request, err error) {
 		if err != nil {
 			return nil, err
 		}
-		return &Request{text: text, opts: opts, env: env}, nil
+		return &Request{text: text, opts: opts, env: env, sc: scanned{credSpan: p.sc.credSpan, haveCredSpan: p.sc.haveCredSpan}}, nil
 	}
 	p.dry = true
 	if err := p.document(); err != nil {
@@ -141,8 +151,8 @@ func (r *Request) Header() api.Header {
 }
 
 // CredentialsSpan is where the credentials string token (quotes included)
-// is in the text of a scanned (large) request; ok is false when the text
-// has none or was small enough to be built at once.
+// is in the text: text[start:end] is that token; ok is false when the text
+// sets no credentials (or sets them to null).
 func (r *Request) CredentialsSpan() (start, end int, ok bool) {
 	return r.sc.credSpan[0], r.sc.credSpan[1], r.sc.haveCredSpan
 }

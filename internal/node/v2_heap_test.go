@@ -18,7 +18,9 @@ import (
 // shape goes through the real Unix socket as encoding 4 and as encoding 3
 // (the same envelope built by fbjson.Parse before measuring); the whole
 // process must allocate at most 4 times the request while the node reads,
-// checks and answers it.
+// checks and answers it. Under the race detector, whose sync.Pool drops a
+// quarter of the pooled checksum digests, that bound is checked only for
+// requests refused before their message is built.
 func TestLargeV2RequestHeap(t *testing.T) {
 	const size, campaign = 4 << 20, 31 << 20
 	const topic = `{"message_type":"TopicConfirmation",`
@@ -76,10 +78,15 @@ func TestLargeV2RequestHeap(t *testing.T) {
 				if enc.e == ipc.EncodingFlatbuffersJSON && !strings.Contains(string(out), tt.reply) {
 					t.Errorf("reply %q, want %q in it", out, tt.reply)
 				}
-				if ratio > 4 {
+				if ratio > 4 && !(admitted(tt.reply) && raceEnabled) {
 					t.Errorf("allocated %.2fx the request, want <= 4x", ratio)
 				}
 			})
 		}
 	}
+}
+
+// admitted reports a reply to a request whose message was built.
+func admitted(reply string) bool {
+	return reply != "did not pass verifier" && reply != "Access denied"
 }
