@@ -36,14 +36,29 @@ type Header struct {
 type Opened struct {
 	buf []byte
 	hdr Header
+	env *fb.EnvelopeT // unpacked already (small buffers), or by Envelope
 }
 
 // OpenWithin verifies buf as Decode does, with limit the allowance for its
-// Go objects (ErrVerify past it), and reads its header. It allocates only
-// the credentials and correlation id strings.
+// Go objects (ErrVerify past it), and reads its header. A buffer of up to
+// DecodeSlack bytes is unpacked at once (its header taken from the result,
+// as cheap as Decode); a larger one allocates only the credentials and
+// correlation id strings until Envelope is called.
 func OpenWithin(buf []byte, limit uint64) (*Opened, error) {
 	if _, ok := verifyCost(buf, schema.Nano.Root, limit); !ok {
 		return nil, ErrVerify
+	}
+	if len(buf) <= DecodeSlack {
+		env, err := unpackSafe(buf)
+		if err != nil {
+			return nil, err
+		}
+		o := &Opened{env: env}
+		o.hdr = Header{Time: env.Time, Credentials: env.Credentials, CorrelationID: env.CorrelationId}
+		if m := env.Message; m != nil {
+			o.hdr.Type, o.hdr.HasMessage = m.Type, m.Value != nil
+		}
+		return o, nil
 	}
 	o := &Opened{buf: buf}
 	b := schema.Buf(buf)
@@ -76,4 +91,9 @@ func OpenWithin(buf []byte, limit uint64) (*Opened, error) {
 func (o *Opened) Header() Header { return o.hdr }
 
 // Envelope unpacks the whole envelope (Decode's result).
-func (o *Opened) Envelope() (*fb.EnvelopeT, error) { return unpackSafe(o.buf) }
+func (o *Opened) Envelope() (*fb.EnvelopeT, error) {
+	if o.env != nil {
+		return o.env, nil
+	}
+	return unpackSafe(o.buf)
+}

@@ -30,11 +30,10 @@ func Decode(buf []byte) (*fb.EnvelopeT, error) {
 // a buffer that would take more than limit bytes of them is ErrVerify,
 // found before anything is unpacked.
 func DecodeWithin(buf []byte, limit uint64) (*fb.EnvelopeT, error) {
-	o, err := OpenWithin(buf, limit)
-	if err != nil {
-		return nil, err
+	if _, ok := verifyCost(buf, schema.Nano.Root, limit); !ok {
+		return nil, ErrVerify
 	}
-	return o.Envelope()
+	return unpackSafe(buf)
 }
 
 // unpackSafe is unpack under recover.
