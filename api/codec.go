@@ -13,17 +13,31 @@ import (
 	"github.com/nipc/nipc/api/internal/schema"
 )
 
-// Decode verifies buf (see Verify) and unpacks it. Failure is ErrVerify.
+// Decode verifies buf (see Verify) and unpacks it. Failure is ErrVerify,
+// also for a buffer whose Go objects would take more than DecodeLimit of
+// its length (see DecodeWithin).
 //
 // In the result, Message is nil when message_type is NONE. Otherwise
 // Message.Type is message_type as sent, even for ids this schema does not
 // know, and Message.Value is the table (*fb.AccountWeightT, ...) or nil when
 // the buffer has none or the type is unknown: a handled type with a nil Value
 // is ErrInvalidMessage. Decode never panics; unpacking runs under recover.
-func Decode(buf []byte) (env *fb.EnvelopeT, err error) {
-	if err := Verify(buf); err != nil {
-		return nil, err
+func Decode(buf []byte) (*fb.EnvelopeT, error) {
+	return DecodeWithin(buf, DecodeLimit(len(buf)))
+}
+
+// DecodeWithin is Decode with the allowance for its Go objects given:
+// a buffer that would take more than limit bytes of them is ErrVerify,
+// found before anything is unpacked.
+func DecodeWithin(buf []byte, limit uint64) (*fb.EnvelopeT, error) {
+	if _, ok := verifyCost(buf, schema.Nano.Root, limit); !ok {
+		return nil, ErrVerify
 	}
+	return unpackSafe(buf)
+}
+
+// unpackSafe is unpack under recover.
+func unpackSafe(buf []byte) (env *fb.EnvelopeT, err error) {
 	defer func() {
 		if recover() != nil {
 			env, err = nil, ErrVerify
@@ -188,6 +202,9 @@ func buildCodecs() *codecTables {
 	}
 	for t, ptr := range types {
 		plan(t, ptr)
+	}
+	for t, p := range c.plans {
+		t.GoSize = uint64(p.ptr.Elem().Size())
 	}
 	for _, t := range schema.Nano.Tables {
 		if c.plans[t] == nil {

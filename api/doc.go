@@ -36,7 +36,14 @@
 // this schema from the C++ Verifier's rules (bounds and alignment of every
 // offset, vtable, scalar, string and vector; required fields; depth 64 and
 // 1,000,000 tables). Decode = Verify + unpack under recover: it never panics
-// on any input. Encode writes an *fb.EnvelopeT the way the node's C++ object
+// on any input. Decoding is bounded (issue 11): the verifier adds up what
+// the Go objects would take, and Decode refuses with ErrVerify a buffer
+// past DecodeLimit (DecodeFactor 1.5 times its length plus DecodeSlack,
+// 64 KiB), before unpacking anything; DecodeWithin takes the limit.
+// OpenWithin verifies the same way and gives the envelope's Header
+// (message type, credentials, correlation id) before the message is
+// unpacked (Opened.Envelope), so a request can be authorized first; a
+// buffer of up to 64 KiB is unpacked at once. Encode writes an *fb.EnvelopeT the way the node's C++ object
 // API does (empty optional strings omitted), which fb's generated Pack does
 // not; use Encode, not Pack. Build unions with MessageOf or NewEnvelope.
 //

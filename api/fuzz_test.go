@@ -1,7 +1,10 @@
 package api
 
 import (
+	"math"
 	"testing"
+
+	flatbuffers "github.com/google/flatbuffers/go"
 
 	"github.com/nipc/nipc/api/fb"
 )
@@ -21,9 +24,10 @@ func seedEnvelopes() []*fb.EnvelopeT {
 	}
 }
 
-// FuzzVerifyDecode: Verify and Decode never panic; whatever verifies also
-// unpacks without recover, re-encodes to a verified buffer and decodes to
-// the same envelope.
+// FuzzVerifyDecode: Verify and Decode never panic; Decode fails only with
+// ErrVerify, on what Verify refuses or on a buffer past DecodeLimit, which
+// then decodes without the limit; whatever decodes also unpacks without
+// recover, re-encodes to a verified buffer and decodes to the same envelope.
 func FuzzVerifyDecode(f *testing.F) {
 	for _, v := range vectors() {
 		f.Add(v)
@@ -35,14 +39,43 @@ func FuzzVerifyDecode(f *testing.F) {
 		}
 		f.Add(b)
 	}
+	f.Add(aliasedAccounts(64, 4096))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		env, err := Decode(b)
 		if err != nil {
-			if err != ErrVerify || env != nil || Verify(b) == nil {
+			if err != ErrVerify || env != nil {
 				t.Fatalf("Decode = %v, %v", env, err)
+			}
+			if Verify(b) == nil { // past the limit
+				if _, err := DecodeWithin(b, math.MaxUint64); err != nil {
+					t.Fatalf("verified, past DecodeLimit, then %v without it", err)
+				}
 			}
 			return
 		}
 		checkInvariant(t, b)
 	})
+}
+
+// aliasedAccounts is a TopicConfirmation whose n accounts all point at one
+// string of size bytes: it verifies, but its Go objects take n*size bytes.
+func aliasedAccounts(n, size int) []byte {
+	b := flatbuffers.NewBuilder(0)
+	s := b.CreateByteString(make([]byte, size))
+	b.StartVector(4, n, 4)
+	for range n {
+		b.PrependUOffsetT(s)
+	}
+	vec := b.EndVector(n)
+	fb.TopicConfirmationOptionsStart(b)
+	fb.TopicConfirmationOptionsAddAccounts(b, vec)
+	opts := fb.TopicConfirmationOptionsEnd(b)
+	fb.TopicConfirmationStart(b)
+	fb.TopicConfirmationAddOptions(b, opts)
+	msg := fb.TopicConfirmationEnd(b)
+	fb.EnvelopeStart(b)
+	fb.EnvelopeAddMessageType(b, fb.MessageTopicConfirmation)
+	fb.EnvelopeAddMessage(b, msg)
+	b.Finish(fb.EnvelopeEnd(b))
+	return b.FinishedBytes()
 }

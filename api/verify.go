@@ -19,20 +19,27 @@ const (
 // is at most MaxDepth and at most MaxTables tables are visited. It returns
 // nil or ErrVerify. Verify never panics and does not retain buf.
 func Verify(buf []byte) error {
-	if !verifyRoot(buf, schema.Nano.Root) {
+	if _, ok := verifyCost(buf, schema.Nano.Root, ^uint64(0)); !ok {
 		return ErrVerify
 	}
 	return nil
 }
 
 func verifyRoot(buf []byte, root *schema.TableDef) bool {
+	_, ok := verifyCost(buf, root, ^uint64(0))
+	return ok
+}
+
+// verifyCost verifies buf and adds up what its Go objects cost
+// (schema.Cost); it fails as soon as that passes limit.
+func verifyCost(buf []byte, root *schema.TableDef, limit uint64) (uint64, bool) {
 	n := uint64(len(buf))
 	if n < minBuffer || n >= schema.MaxBufferSize {
-		return false
+		return 0, false
 	}
-	v := verifier{b: buf, size: n}
+	v := verifier{b: buf, size: n, limit: limit}
 	t, ok := v.offset(0)
-	return ok && v.table(root, t)
+	return v.cost, ok && v.table(root, t)
 }
 
 type verifier struct {
@@ -40,6 +47,15 @@ type verifier struct {
 	size   uint64
 	depth  int
 	tables int
+	// cost is what the Go objects of the tables visited so far take; the
+	// walk fails once it passes limit.
+	cost, limit uint64
+}
+
+// spend adds c to the cost and reports whether it is still within limit.
+func (v *verifier) spend(c uint64) bool {
+	v.cost += c // c < 2^40 and the walk stops at limit: no overflow
+	return v.cost <= v.limit
 }
 
 // in is Verifier::Verify(elem, len): [elem, elem+len) inside the buffer
@@ -81,8 +97,8 @@ func (v *verifier) vecOrString(pos, elem uint64) (n, end uint64, ok bool) {
 // str is Verifier::VerifyString: a byte vector followed by a NUL inside the
 // buffer.
 func (v *verifier) str(pos uint64) bool {
-	_, end, ok := v.vecOrString(pos, 1)
-	return ok && v.in(end, 1) && v.b[end] == 0
+	n, end, ok := v.vecOrString(pos, 1)
+	return ok && v.in(end, 1) && v.b[end] == 0 && v.spend(schema.StringCost(n))
 }
 
 // table is T::Verify for table t at pos: VerifyTableStart, then every field.
@@ -94,7 +110,7 @@ func (v *verifier) table(t *schema.TableDef, pos uint64) bool {
 	vt := pos - uint64(int64(int32(v.b.U32(pos))))
 	v.depth++
 	v.tables++
-	if v.depth > MaxDepth || v.tables > MaxTables || !v.scalar(vt, 2) {
+	if v.depth > MaxDepth || v.tables > MaxTables || !v.scalar(vt, 2) || !v.spend(t.Cost()) {
 		return false
 	}
 	vsize := uint64(v.b.U16(vt))
@@ -151,7 +167,7 @@ func (v *verifier) table(t *schema.TableDef, pos uint64) bool {
 				return false
 			}
 			n, _, ok := v.vecOrString(p, 4)
-			if !ok {
+			if !ok || !v.spend(schema.VectorCost(n, f.Elem)) {
 				return false
 			}
 			// Elements are followed without VerifyOffset, as the C++
@@ -170,7 +186,7 @@ func (v *verifier) table(t *schema.TableDef, pos uint64) bool {
 				return false
 			}
 			// NONE and unknown types pass, whatever the offset points at.
-			if ev := f.Enum.ByValue(int64(tag), true); ev != nil && !v.table(ev.Table, p) {
+			if ev := f.Enum.ByValue(int64(tag), true); ev != nil && (!v.spend(schema.UnionCost) || !v.table(ev.Table, p)) {
 				return false
 			}
 		default:

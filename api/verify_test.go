@@ -307,3 +307,29 @@ func TestVerifierLimits(t *testing.T) {
 		t.Errorf("%d tables accepted", MaxTables+1)
 	}
 }
+
+// TestDecodeLimit: a buffer whose vector entries all point at one string
+// verifies, but Decode refuses it once its Go objects pass DecodeLimit.
+func TestDecodeLimit(t *testing.T) {
+	tests := []struct {
+		name    string
+		n, size int
+		ok      bool
+	}{
+		{"within", 16, 1024, true},
+		{"past the limit", 64, 4096, false},
+	}
+	for _, tt := range tests {
+		b := aliasedAccounts(tt.n, tt.size)
+		if err := Verify(b); err != nil {
+			t.Fatalf("%s: Verify: %v", tt.name, err)
+		}
+		env, err := Decode(b)
+		if (err == nil) != tt.ok || !tt.ok && err != ErrVerify {
+			t.Errorf("%s: Decode = %v", tt.name, err)
+		}
+		if tt.ok && len(env.Message.Value.(*fb.TopicConfirmationT).Options.Accounts) != tt.n {
+			t.Errorf("%s: accounts lost", tt.name)
+		}
+	}
+}

@@ -3,8 +3,7 @@
 // binary FlatBuffers of api/nanoapi.fbs that behaves like the flatbuffers
 // v23.3.3 IDL parser and text generator the Nano node uses.
 //
-// Parse turns JSON into a finished binary Envelope (ParseEnvelope also
-// decodes it). It accepts what the node's parser accepts with strict_json:
+// Parse turns JSON into a finished binary Envelope (unbounded; see Scan). It accepts what the node's parser accepts with strict_json:
 // quoted keys; single-quoted strings; // and /* */ comments; union types by
 // name, by number or as quoted numbers, before the union value or as the
 // very next key after it; quoted numbers and bools, integers for bools;
@@ -17,6 +16,17 @@
 // text "Invalid message format: ..." and ErrorLine / ErrorReply the one-line
 // reply. Values are converted and range-checked when their table is closed,
 // as flatbuffers does, so such errors point after the table.
+//
+// Scan is Parse bounded and in two steps (issue 11): it fails with
+// Parse's *ParseError, or with api.ErrVerify when the FlatBuffer would take
+// more than BuildFactor (1.25) times the text plus api.DecodeSlack (64 KiB)
+// to build or its Go objects more than api.DecodeLimit of the text (the
+// node's reply to a buffer its verifier refuses). A text of up to 64 KiB is
+// parsed and built in one pass; a larger one is scanned, building nothing,
+// and the returned Request gives its Header (type, credentials,
+// correlation id) and CredentialsSpan (where the credentials token is)
+// before Envelope builds it, in a builder sized from the scan.
+// ParseEnvelope is Scan then Envelope.
 //
 // Render prints a binary Envelope the way GenerateText does (pretty, 2-space
 // indent, schema order, defaults omitted, ASCII-only with \uXXXX escapes);

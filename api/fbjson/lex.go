@@ -28,6 +28,7 @@ func tokenString(t int) string {
 // ParserState).
 type lexState struct {
 	cursor, lineStart, line int
+	start                   int
 	tok                     int
 	trivial                 bool
 	attr                    []byte
@@ -37,6 +38,7 @@ type lexer struct {
 	src       []byte
 	cursor    int // index of the next byte to read
 	lineStart int // index where the current line starts
+	start     int // index of the current token's first byte
 	line      int
 	tok       int
 	attr      []byte // token text: identifier, number, or decoded string
@@ -53,11 +55,11 @@ func (l *lexer) at(i int) byte {
 }
 
 func (l *lexer) save() lexState {
-	return lexState{l.cursor, l.lineStart, l.line, l.tok, l.trivial, append([]byte(nil), l.attr...)}
+	return lexState{l.cursor, l.lineStart, l.line, l.start, l.tok, l.trivial, append([]byte(nil), l.attr...)}
 }
 
 func (l *lexer) restore(s lexState) {
-	l.cursor, l.lineStart, l.line, l.tok, l.trivial = s.cursor, s.lineStart, s.line, s.tok, s.trivial
+	l.cursor, l.lineStart, l.line, l.start, l.tok, l.trivial = s.cursor, s.lineStart, s.line, s.start, s.tok, s.trivial
 	l.attr = append(l.attr[:0], s.attr...)
 }
 
@@ -98,6 +100,7 @@ func (l *lexer) next() error {
 	seenNewline := l.cursor == 0
 	for {
 		c := l.at(l.cursor)
+		l.start = l.cursor
 		l.cursor++
 		l.tok = int(c)
 		switch c {

@@ -35,10 +35,7 @@ func Parse(text []byte, opts Options) (buf []byte, err error) {
 			buf, err = nil, api.ErrUnknownException
 			return // and drop p
 		}
-		p.src = nil // do not keep the caller's text alive
-		if cap(p.b.Bytes) <= 1<<20 && cap(p.attr) <= 1<<20 {
-			parsers.Put(p)
-		}
+		p.release()
 	}()
 	p.reset(text, opts)
 	if err := p.document(); err != nil {
@@ -47,13 +44,22 @@ func Parse(text []byte, opts Options) (buf []byte, err error) {
 	return append([]byte(nil), p.b.FinishedBytes()...), nil
 }
 
-// ParseEnvelope is Parse then api.Decode.
+// ParseEnvelope is Parse then api.Decode, within the bounds of Scan: it is
+// Scan then Request.Envelope.
 func ParseEnvelope(text []byte, opts Options) (*fb.EnvelopeT, error) {
-	buf, err := Parse(text, opts)
+	r, err := Scan(text, opts)
 	if err != nil {
 		return nil, err
 	}
-	return api.Decode(buf)
+	return r.Envelope()
+}
+
+// release returns p to the pool unless it grew large.
+func (p *parser) release() {
+	p.src = nil // do not keep the caller's text alive
+	if cap(p.b.Bytes) <= 1<<20 && cap(p.attr) <= 1<<20 && cap(p.elems) <= 1<<18 {
+		parsers.Put(p)
+	}
 }
 
 var parsers = sync.Pool{New: func() any { return &parser{b: flatbuffers.NewBuilder(512)} }}
@@ -68,8 +74,11 @@ type entry struct {
 
 type parser struct {
 	lexer
-	opts   Options
-	depth  int
+	opts  Options
+	depth int
+	// dry is a scan: every check of a build, nothing built (see scan.go).
+	dry    bool
+	sc     scanned
 	b      *flatbuffers.Builder
 	stack  []entry
 	consts []byte
@@ -81,6 +90,7 @@ func (p *parser) reset(text []byte, opts Options) {
 	p.lexer = lexer{src: text, line: 1, attr: p.attr[:0]}
 	p.opts = opts
 	p.depth = 0
+	p.dry, p.sc = false, scanned{}
 	p.b.Reset()
 	p.stack, p.consts, p.elems = p.stack[:0], p.consts[:0], p.elems[:0]
 }
@@ -181,6 +191,7 @@ func (p *parser) table(t *schema.TableDef) (flatbuffers.UOffsetT, error) {
 		return 0, err
 	}
 	fieldn := 0
+	cs0 := len(p.consts)
 	err := p.delimited(t, &fieldn, func(name []byte) error {
 		if string(name) == "$schema" {
 			return p.expect(tokString)
@@ -194,6 +205,9 @@ func (p *parser) table(t *schema.TableDef) (flatbuffers.UOffsetT, error) {
 		}
 		if p.isIdent("null") && !f.Kind.Scalar() {
 			return p.next() // null for a non-scalar is absent
+		}
+		if p.depth == 1 && f.Kind == schema.String && p.tok == tokString {
+			p.sc.header(f, p.attr, p.start, p.cursor, p.dry)
 		}
 		e, err := p.value(t, f, fieldn)
 		if err != nil {
@@ -233,7 +247,10 @@ func (p *parser) table(t *schema.TableDef) (flatbuffers.UOffsetT, error) {
 		}
 	}
 	b := p.b
-	b.StartObject(len(t.Fields))
+	p.sc.table(t, fieldn)
+	if !p.dry {
+		b.StartObject(len(t.Fields))
+	}
 	for _, size := range [...]int{8, 4, 2, 1} {
 		for i := len(entries) - 1; i >= 0; i-- {
 			e := entries[i]
@@ -242,12 +259,22 @@ func (p *parser) table(t *schema.TableDef) (flatbuffers.UOffsetT, error) {
 				continue
 			}
 			if !f.Kind.Scalar() {
-				b.PrependUOffsetTSlot(f.Slot, e.off, 0)
+				if p.dry {
+					p.sc.hasMessage = p.sc.hasMessage || p.depth == 1 && f.Kind == schema.Union
+				} else {
+					b.PrependUOffsetTSlot(f.Slot, e.off, 0)
+				}
 				continue
 			}
 			v, msg := atot(f.Kind, p.consts[e.cs:e.ce])
 			if msg != "" {
 				return 0, p.error(msg)
+			}
+			if p.dry {
+				if p.depth == 1 && f.Kind == schema.UnionType {
+					p.sc.typ = fb.Message(v)
+				}
+				continue
 			}
 			switch f.Kind {
 			case schema.Bool: // the byte as given (2 stays 2), as flatbuffers does
@@ -264,6 +291,10 @@ func (p *parser) table(t *schema.TableDef) (flatbuffers.UOffsetT, error) {
 		}
 	}
 	p.stack = p.stack[:len(p.stack)-fieldn]
+	p.consts = p.consts[:cs0] // this table's constants are written
+	if p.dry {
+		return 0, nil
+	}
 	return b.EndObject(), nil
 }
 
@@ -293,6 +324,10 @@ func (p *parser) string() (flatbuffers.UOffsetT, error) {
 	if p.tok != tokString {
 		return 0, p.expect(tokString)
 	}
+	p.sc.str(len(p.attr))
+	if p.dry {
+		return 0, p.next()
+	}
 	off := p.b.CreateByteString(p.attr)
 	return off, p.next()
 }
@@ -317,7 +352,10 @@ func (p *parser) vector(f *schema.Field) (flatbuffers.UOffsetT, error) {
 		if err != nil {
 			return 0, err
 		}
-		p.elems = append(p.elems, off)
+		p.sc.elem()
+		if !p.dry {
+			p.elems = append(p.elems, off)
+		}
 		count++
 		if p.tok == ']' {
 			break
@@ -328,6 +366,10 @@ func (p *parser) vector(f *schema.Field) (flatbuffers.UOffsetT, error) {
 	}
 	if err := p.next(); err != nil {
 		return 0, err
+	}
+	p.sc.vector(f, count)
+	if p.dry {
+		return 0, nil
 	}
 	p.b.StartVector(4, count, 4)
 	for i := count - 1; i >= 0; i-- {
@@ -395,6 +437,7 @@ func (p *parser) union(t *schema.TableDef, f *schema.Field, fieldn int) (entry, 
 	if ev == nil {
 		return entry{}, p.error("illegal type id for: " + f.Name)
 	}
+	p.sc.union()
 	off, err := p.table(ev.Table)
 	return entry{f: f, off: off}, err
 }

@@ -143,6 +143,8 @@ func TestForeignOrigin(t *testing.T) {
 			counter := map[string]string{"Nano-Api-Key": "counter"}
 			evilCounter := map[string]string{"Nano-Api-Key": "counter", "Origin": "http://evil.example"}
 			envelope := `{"credentials": "counter", "correlation_id": "c9", "message_type": "BlockCount", "message": {}}`
+			// Over 64 KiB: scanned before it is built.
+			large := `{"x": "` + strings.Repeat("a", 80<<10) + `", "credentials": "counter", "message_type": "BlockCount", "message": {}}`
 			v2 := []struct {
 				name, path, body string
 				header           map[string]string
@@ -155,6 +157,9 @@ func TestForeignOrigin(t *testing.T) {
 				{"envelope, foreign page, correlation kept", "/api/v2", envelope, evil, `"correlation_id": "c9"`},
 				{"default user's message, foreign page", "/api/v2/AccountWeight", weigh, evilCounter, `"message_type": "AccountWeightResponse"`},
 				{"unparsable envelope, foreign page", "/api/v2", `{"message_type": "BlockCount", "message": {`, evil, `"message_type": "Error"`},
+				{"single-quoted credentials, foreign page", "/api/v2", `{'credentials': 'counter', "message_type": "BlockCount", "message": {}}`, evil, `"message": "Access denied"`},
+				{"large envelope", "/api/v2", large, nil, `"message_type": "BlockCountResponse"`},
+				{"large envelope, foreign page", "/api/v2", large, evil, `"message": "Access denied"`},
 			}
 			for _, tt := range v2 {
 				if got := e.post(tt.path, tt.body, tt.header); !strings.Contains(got, tt.want) {

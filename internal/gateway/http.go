@@ -377,21 +377,26 @@ func headerHasToken(h http.Header, key, token string) bool {
 
 // asDefaultUser is the envelope of POST /api/v2 from a foreign page with
 // its credentials taken out, so that the node authorizes it as the default
-// user, or, if it does not parse, the parse error to reply with (the
-// gateway cannot take out what it cannot find, so such a body never
-// reaches the node). An envelope without credentials passes as it is.
+// user, or, if it does not scan, the error to reply with (the gateway
+// cannot take out what it cannot find, so such a body never reaches the
+// node). The envelope is scanned, not built (fbjson.Scan), and the
+// credentials string is blanked in place: its token becomes "" padded with
+// spaces, so the rest of the text and its positions stay as sent (the body
+// is the gateway's own buffer). An envelope without credentials passes as
+// it is.
 func asDefaultUser(envelope []byte) (out, refused []byte) {
-	env, err := fbjson.ParseEnvelope(envelope, fbjson.Options{})
+	req, err := fbjson.Scan(envelope, fbjson.Options{})
 	if err != nil {
 		return nil, fbjson.ErrorReply(err)
 	}
-	if env.Credentials == "" {
+	start, end, ok := req.CredentialsSpan()
+	if !ok {
 		return envelope, nil
 	}
-	env.Credentials = ""
-	out, err = fbjson.RenderEnvelope(env)
-	if err != nil {
-		return nil, fbjson.ErrorLine(TextUnableToParse)
+	blank := envelope[start:end]
+	blank[0], blank[1] = '"', '"'
+	for i := 2; i < len(blank); i++ {
+		blank[i] = ' '
 	}
-	return out, nil
+	return envelope, nil
 }

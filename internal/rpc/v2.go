@@ -113,13 +113,13 @@ func (v *V2) Handle(ctx context.Context, enc ipc.Encoding, payload, dst []byte) 
 
 // HandleBinary answers a binary Envelope.
 func (v *V2) HandleBinary(ctx context.Context, payload, dst []byte) []byte {
-	env, err := api.Decode(payload)
+	req, err := api.OpenWithin(payload, api.DecodeLimit(len(payload)))
 	var reply *fb.EnvelopeT
 	if err != nil {
 		v.observeUnparsed(ctx, ipc.EncodingFlatbuffers)
 		reply = api.ErrorEnvelope(api.ErrVerify, "", v.now())
 	} else {
-		reply = v.observedDispatch(ctx, ipc.EncodingFlatbuffers, env)
+		reply = v.observedDispatch(ctx, ipc.EncodingFlatbuffers, req)
 	}
 	out, err := api.Encode(reply)
 	if err != nil {
@@ -133,12 +133,12 @@ func (v *V2) HandleBinary(ctx context.Context, payload, dst []byte) []byte {
 // gets the node's one-line error; everything else is rendered the
 // flatbuffers way (pretty, 2-space, schema order, ASCII only).
 func (v *V2) HandleJSON(ctx context.Context, payload, dst []byte) []byte {
-	env, err := fbjson.ParseEnvelope(payload, fbjson.Options{RejectUnknownFields: v.RejectUnknownFields})
+	req, err := fbjson.Scan(payload, fbjson.Options{RejectUnknownFields: v.RejectUnknownFields})
 	if err != nil {
 		v.observeUnparsed(ctx, ipc.EncodingFlatbuffersJSON)
 		return append(dst, fbjson.ErrorReply(err)...)
 	}
-	out, err := fbjson.RenderEnvelope(v.observedDispatch(ctx, ipc.EncodingFlatbuffersJSON, env))
+	out, err := fbjson.RenderEnvelope(v.observedDispatch(ctx, ipc.EncodingFlatbuffersJSON, req))
 	if err != nil {
 		v.log().Error("rendering a v2 reply", "err", err)
 		return append(dst, fbjson.ErrorLine("Couldn't serialize response to JSON")...)
@@ -146,19 +146,41 @@ func (v *V2) HandleJSON(ctx context.Context, payload, dst []byte) []byte {
 	return append(dst, out...)
 }
 
+// request is a parsed request whose header is read first and whose
+// message is built only once the request is admitted (*api.Opened,
+// *fbjson.Request, decoded).
+type request interface {
+	Header() api.Header
+	Envelope() (*fb.EnvelopeT, error)
+}
+
+// decoded is an envelope already built.
+type decoded struct{ env *fb.EnvelopeT }
+
+func (d decoded) Header() api.Header {
+	h := api.Header{Time: d.env.Time, Credentials: d.env.Credentials, CorrelationID: d.env.CorrelationId}
+	if m := d.env.Message; m != nil {
+		h.Type, h.HasMessage = m.Type, m.Value != nil
+	}
+	return h
+}
+
+func (d decoded) Envelope() (*fb.EnvelopeT, error) { return d.env, nil }
+
 // Dispatch answers a decoded request envelope.
 func (v *V2) Dispatch(ctx context.Context, env *fb.EnvelopeT) *fb.EnvelopeT {
-	reply, _, _ := v.dispatch(ctx, env)
+	reply, _, _ := v.dispatch(ctx, decoded{env})
 	return reply
 }
 
 // observedDispatch is Dispatch, told to the Observer.
-func (v *V2) observedDispatch(ctx context.Context, enc ipc.Encoding, env *fb.EnvelopeT) *fb.EnvelopeT {
+func (v *V2) observedDispatch(ctx context.Context, enc ipc.Encoding, req request) *fb.EnvelopeT {
 	if v.Observer == nil {
-		return v.Dispatch(ctx, env)
+		reply, _, _ := v.dispatch(ctx, req)
+		return reply
 	}
 	start := time.Now()
-	reply, name, outcome := v.dispatch(ctx, env)
+	reply, name, outcome := v.dispatch(ctx, req)
 	v.Observer.Observe(ctx, "v2", name, enc, outcome, time.Since(start))
 	return reply
 }
@@ -170,28 +192,32 @@ func (v *V2) observeUnparsed(ctx context.Context, enc ipc.Encoding) {
 }
 
 // dispatch is Dispatch, also saying which message it was (Unknown for a
-// type without a handler) and how it ended.
-func (v *V2) dispatch(ctx context.Context, env *fb.EnvelopeT) (reply *fb.EnvelopeT, name string, outcome Outcome) {
+// type without a handler) and how it ended. The type and the permission
+// are checked on the header; the message is built only after (issue 11: a
+// request the caller may not make costs no more than its scan).
+func (v *V2) dispatch(ctx context.Context, req request) (reply *fb.EnvelopeT, name string, outcome Outcome) {
 	now := v.now()
-	var typ fb.Message
-	var body any
-	if env.Message != nil {
-		typ, body = env.Message.Type, env.Message.Value
-	}
-	info, known := api.LookupMessage(typ)
-	h, handled := v.Handlers[typ]
+	hdr := req.Header()
+	info, known := api.LookupMessage(hdr.Type)
+	h, handled := v.Handlers[hdr.Type]
 	if !known || !handled || info.Kind != api.KindRequest {
 		return api.ErrorEnvelope(api.ErrUnknownMessageType, "", now), Unknown, Failed
 	}
-	corr := env.CorrelationId
+	corr := hdr.CorrelationID
 	pol := v.policy() // one policy per request: the uid mapping and the check agree
-	if !pol.Permitted(principal(ctx, pol, env.Credentials), info) {
+	if !pol.Permitted(principal(ctx, pol, hdr.Credentials), info) {
 		return api.ErrorEnvelope(api.ErrAccessDenied, corr, now), info.Name, Denied
 	}
-	if body == nil {
+	if !hdr.HasMessage {
 		return api.ErrorEnvelope(api.ErrInvalidMessage, corr, now), info.Name, Failed
 	}
-	msg, err := v.call(ctx, info, h, body)
+	env, err := req.Envelope()
+	if err != nil || env.Message == nil || env.Message.Value == nil {
+		// Scan and OpenWithin checked everything a build can fail on.
+		v.log().Error("building an admitted v2 request", "message", info.Name, "err", err)
+		return api.ErrorEnvelope(api.ErrUnknownException, corr, v.now()), info.Name, Failed
+	}
+	msg, err := v.call(ctx, info, h, env.Message.Value)
 	if err != nil {
 		return api.ErrorEnvelope(err, corr, v.now()), info.Name, Failed
 	}

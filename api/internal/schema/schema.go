@@ -101,6 +101,9 @@ func (f *Field) VOffset() uint16 { return uint16(4 + 2*f.Slot) }
 type TableDef struct {
 	Name   string
 	Fields []*Field // in slot order
+	// GoSize is the size of the generated object-API struct (XxxT), set by
+	// package api when it starts; Cost uses it.
+	GoSize uint64
 	byName map[string]*Field
 }
 
