@@ -39,7 +39,8 @@ import (
 //	selfcert DIR          write a self-signed test.crt and test.key to DIR
 //	jsonfield FIELD VAR   set VAR to the string FIELD of the JSON on stdout
 //
-// HOME is $WORK/home, so ~/.nipc in a script is a fresh data directory.
+// HOME is $WORK/home, so ~/.nipc in a script is a fresh data directory;
+// REPO is the repository's root (for its testdata).
 func TestScripts(t *testing.T) {
 	if _, err := exec.LookPath("curl"); err != nil {
 		t.Fatal("curl is not installed (apt-get install -y curl): the scripts run the docs' curl examples")
@@ -51,6 +52,11 @@ func TestScripts(t *testing.T) {
 		Setup: func(e *testscript.Env) error {
 			home := filepath.Join(e.WorkDir, "home")
 			e.Setenv("HOME", home)
+			repo, err := filepath.Abs("../..")
+			if err != nil {
+				return err
+			}
+			e.Setenv("REPO", repo)
 			e.Setenv("PATH", filepath.Dir(nipcBin)+string(os.PathListSeparator)+os.Getenv("PATH"))
 			return os.MkdirAll(home, 0o755)
 		},
@@ -178,6 +184,7 @@ func cmdNipcNode(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	cmd := exec.Command(nipcBin, argv...)
 	cmd.Stdout, cmd.Stderr = stdout, stderr
+	cmd.Dir = ts.MkAbs(".")
 	cmd.Env = os.Environ()[:0]
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "NIPC_") {
