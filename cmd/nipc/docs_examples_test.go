@@ -35,15 +35,15 @@ var docAllowlist = map[string]string{
 	"nipc node --config 'node.ipc.local.path=\"/tmp/nano 2\"' --config node.logging.level=debug": "fixed default ports",
 	"nipc node --config 'node.ipc.tcp={port = 7078, address = \"::1\"}'":                         "fixed port on ::1",
 	// The side-by-side example on fixed ports; first_contact_test.go's
-	// TestPortBase runs it on free ones.
-	"nipc node --data_path /tmp/a --port-base 7176": "fixed ports (TestPortBase runs it on free ones)",
-	"nipc rpc -P 7177 uptime":                       "fixed ports (TestPortBase)",
+	// TestTwoNodesPortBase runs it on free ones.
+	"nipc node --data_path /tmp/a --port-base 7176": "fixed ports (TestTwoNodesPortBase runs it on free ones)",
+	"nipc rpc -P 7177 uptime":                       "fixed ports (TestTwoNodesPortBase)",
 	"nipc wallet list --data_path /tmp/a":           "fixed path (TestPortBase)",
-	// nipc gateway's synopsis and fixed-port examples (gateway_test.go).
+	// nipc gateway's synopsis and fixed-port examples (TestGatewayPortBase, TestGatewayVerb).
 	"nipc gateway [--data_path DIR] [--port-base N] [--config key=value]... [--rpcconfig key=value]... [--ws_origin PATTERN]...": "a synopsis, not a command",
-	"nipc gateway --rpcconfig process.ipc_path=/tmp/nano --rpcconfig port=8076 --config node.websocket.port=8078":                "fixed ports (gateway_test.go)",
-	"nipc node --data_path /tmp/n --port-base 9076 --config rpc.enable=false --config node.websocket.enable=false":               "fixed ports (gateway_test.go)",
-	"nipc gateway --data_path /tmp/gw --port-base 9076":                                                                          "fixed ports (gateway_test.go)",
+	"nipc gateway --rpcconfig process.ipc_path=/tmp/nano --rpcconfig port=8076 --config node.websocket.port=8078":                "fixed ports (TestGatewayPortBase, TestGatewayVerb)",
+	"nipc node --data_path /tmp/n --port-base 9076 --config rpc.enable=false --config node.websocket.enable=false":               "fixed ports (TestGatewayPortBase, TestGatewayVerb)",
+	"nipc gateway --data_path /tmp/gw --port-base 9076":                                                                          "fixed ports (TestGatewayPortBase, TestGatewayVerb)",
 	// The raw protocol from bash: needs bash's /dev/tcp on the default port.
 	"exec 3<>/dev/tcp/127.0.0.1/7077":                               "bash /dev/tcp on the fixed default port",
 	`printf 'N\x01\x00\x00\x00\x00\x00\x13{"action":"uptime"}' >&3`: "part of the /dev/tcp example",
