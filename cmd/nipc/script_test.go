@@ -33,7 +33,8 @@ import (
 //	nipc-node [FLAGS...]  start `nipc node --port-base <free> FLAGS...` in the
 //	                      background, wait for its banner, and set DATA,
 //	                      NIPC_IPC_PATH, NIPC_IPC_PORT, HTTP_PORT, WS_PORT,
-//	                      METRICS_PORT, WALLET, NODE_OUT, NODE_ERR and NODE_PID;
+//	                      METRICS_PORT, WALLET, NODE_OUT, NODE_ERR, NODE_PID and
+//	                      PORT_BASE (the --port-base it chose, for a gateway);
 //	                      the node is stopped (SIGTERM) when the script ends
 //	sleep DURATION        wait (for a background subscriber to subscribe)
 //	selfcert DIR          write a self-signed test.crt and test.key to DIR
@@ -231,6 +232,7 @@ func cmdNipcNode(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Setenv("NODE_OUT", outFile)
 	ts.Setenv("NODE_ERR", errFile)
 	ts.Setenv("NODE_PID", strconv.Itoa(cmd.Process.Pid))
+	ts.Setenv("PORT_BASE", strconv.Itoa(base))
 	for _, k := range []string{"NIPC_IPC_PATH", "NIPC_IPC_PORT", "HTTP_PORT", "WS_PORT", "METRICS_PORT", "WALLET"} {
 		ts.Setenv(k, "")
 	}
