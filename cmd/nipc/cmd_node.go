@@ -64,7 +64,7 @@ func runNode(cmd *cobra.Command, d *dataFlags) error {
 	if err != nil {
 		return exitf(exitConfig, "socket activation: %v", err)
 	}
-	reloadConfig := func() (func(), error) { return reloadLogLevel(d, nc, rc, level, log) }
+	reloadConfig := func() (func(), []string, error) { return reloadLogLevel(d, nc, rc, level, log) }
 	n, err := node.New(node.Options{DataDir: dir, Node: nc, RPC: rc, Log: log, Listeners: sockets, Notify: notify, ReloadConfig: reloadConfig})
 	if err != nil {
 		return exitf(exitConfig, "%v", err)
@@ -106,19 +106,20 @@ func runNode(cmd *cobra.Command, d *dataFlags) error {
 
 // reloadLogLevel re-reads the configuration files (with the command line's
 // overrides, as at start) and returns what applies node.logging.level;
-// other changed keys are named in a warning as waiting for a restart. A
-// file that no longer loads is an error, and nothing is applied.
-func reloadLogLevel(d *dataFlags, running config.Node, runningRPC config.RPC, level *slog.LevelVar, log *slog.Logger) (apply func(), err error) {
+// other changed keys wait for a restart: they are returned (for the
+// Reload reply) and named in a warning. A file that no longer loads is an
+// error, and nothing is applied.
+func reloadLogLevel(d *dataFlags, running config.Node, runningRPC config.RPC, level *slog.LevelVar, log *slog.Logger) (apply func(), restart []string, err error) {
 	_, nc, rc, err := d.load()
 	if err != nil {
 		if ee, ok := errors.AsType[*exitError](err); ok {
-			return nil, ee.err
+			return nil, nil, ee.err
 		}
-		return nil, err
+		return nil, nil, err
 	}
 	l := nc.Node.Logging.SlogLevel()
 	nc.Node.Logging.Level = running.Node.Logging.Level
-	restart := append(changedKeys("", running, nc), changedKeys("", runningRPC, rc)...)
+	restart = append(changedKeys("", running, nc), changedKeys("", runningRPC, rc)...)
 	return func() {
 		if l != level.Level() {
 			log.Info("log level changed", "from", level.Level().String(), "to", l.String())
@@ -127,7 +128,7 @@ func reloadLogLevel(d *dataFlags, running config.Node, runningRPC config.RPC, le
 		if len(restart) > 0 {
 			log.Warn("these keys changed and take effect at the next start; only node.logging.level applies now", "restart", strings.Join(restart, ", "))
 		}
-	}, nil
+	}, restart, nil
 }
 
 // newLogger writes c.Format to w at the level level holds (nil: c.Level).

@@ -19,7 +19,9 @@ func newReloadCmd(cf *clientFlags) *cobra.Command {
 		Short: "reload the node's access file and log level (needs api_reload; SIGHUP does the same)",
 		Long: `Sends the v2 Reload message: the node re-reads config-access.toml, the config files' log level
 and its TLS certificate, all or nothing. A refused reload (a broken file) exits 78 and
-changes nothing. Needs api_reload (credentials from NIPC_API_KEY).`,
+changes nothing. Keys of the config files that changed but wait for a restart are named on
+stderr ("reloaded; waiting for a restart: KEYS"). Needs api_reload (credentials from
+NIPC_API_KEY).`,
 		Example: `  nipc reload
   NIPC_API_KEY=admin nipc reload -S /tmp/nano`,
 		Args: noArgs,
@@ -29,7 +31,7 @@ changes nothing. Needs api_reload (credentials from NIPC_API_KEY).`,
 				return err
 			}
 			defer done()
-			_, err = cl.Call(ctx, &fb.ReloadT{})
+			reply, err := cl.Call(ctx, &fb.ReloadT{})
 			if e, ok := err.(*api.Error); ok {
 				code := exitServerError
 				switch {
@@ -42,6 +44,9 @@ changes nothing. Needs api_reload (credentials from NIPC_API_KEY).`,
 			}
 			if err != nil {
 				return err
+			}
+			if ok, _ := reply.(*fb.SuccessT); ok != nil && ok.Message != "" {
+				fmt.Fprintf(cmd.ErrOrStderr(), "nipc reload: reloaded; %s\n", ok.Message)
 			}
 			_, err = fmt.Fprintln(cmd.OutOrStdout(), `{"reloaded": true}`)
 			return err

@@ -33,8 +33,12 @@ import (
 //	nipc-node [FLAGS...]  start `nipc node --port-base <free> FLAGS...` in the
 //	                      background, wait for its banner, and set DATA,
 //	                      NIPC_IPC_PATH, NIPC_IPC_PORT, HTTP_PORT, WS_PORT,
-//	                      METRICS_PORT, WALLET, NODE_OUT, NODE_ERR and NODE_PID;
+//	                      METRICS_PORT, WALLET, NODE_OUT, NODE_ERR, NODE_PID and
+//	                      PORT_BASE (the --port-base it chose, for a gateway);
 //	                      the node is stopped (SIGTERM) when the script ends
+//	freeports VAR...      set each VAR (at most four) to one of consecutive
+//	                      ports that were free a moment ago, for explicit
+//	                      --config/--rpcconfig port overrides
 //	sleep DURATION        wait (for a background subscriber to subscribe)
 //	selfcert DIR          write a self-signed test.crt and test.key to DIR
 //	jsonfield FIELD VAR   set VAR to the string FIELD of the JSON on stdout
@@ -64,6 +68,7 @@ func TestScripts(t *testing.T) {
 			"nipc":      cmdNipc,
 			"status":    cmdStatus,
 			"nipc-node": cmdNipcNode,
+			"freeports": cmdFreePorts,
 			"sleep":     cmdSleep,
 			"selfcert":  cmdSelfcert,
 			"jsonfield": cmdJSONField,
@@ -104,6 +109,16 @@ func cmdStatus(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if got := ts.Getenv("STATUS"); got != args[0] {
 		ts.Fatalf("nipc exited %s, want %s", got, args[0])
+	}
+}
+
+func cmdFreePorts(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) == 0 || len(args) > 4 {
+		ts.Fatalf("usage: freeports VAR... (one to four)")
+	}
+	base := scriptPortBase(ts)
+	for i, v := range args {
+		ts.Setenv(v, strconv.Itoa(base+i))
 	}
 }
 
@@ -231,6 +246,7 @@ func cmdNipcNode(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Setenv("NODE_OUT", outFile)
 	ts.Setenv("NODE_ERR", errFile)
 	ts.Setenv("NODE_PID", strconv.Itoa(cmd.Process.Pid))
+	ts.Setenv("PORT_BASE", strconv.Itoa(base))
 	for _, k := range []string{"NIPC_IPC_PATH", "NIPC_IPC_PORT", "HTTP_PORT", "WS_PORT", "METRICS_PORT", "WALLET"} {
 		ts.Setenv(k, "")
 	}

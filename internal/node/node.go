@@ -51,9 +51,11 @@ type Options struct {
 	Notify *systemd.Notifier
 	// ReloadConfig, if set, runs first in every reload: it re-reads the
 	// configuration files and returns what applies the part that can change
-	// while the node runs (the log level). An error fails the reload; apply
-	// runs only once everything else reloaded has loaded too.
-	ReloadConfig func() (apply func(), err error)
+	// while the node runs (the log level), and the changed keys that wait
+	// for a restart (the Reload message's reply names them). An error fails
+	// the reload; apply runs only once everything else reloaded has loaded
+	// too.
+	ReloadConfig func() (apply func(), restart []string, err error)
 }
 
 // Node is a running nipc daemon.
@@ -137,7 +139,7 @@ func New(opts Options) (_ *Node, err error) {
 	n.broker = broker.New(opts.Log, n.wallets.IsLocal, 0)
 	handlers := rpc.V2Handlers(backend, info)
 	maps.Copy(handlers, rpc.TopicHandlers(n.broker, n.RequestStop))
-	handlers[fb.MessageReload] = rpc.ReloadHandler(n.Reload)
+	handlers[fb.MessageReload] = rpc.ReloadHandler(n.ReloadReport)
 	n.v2 = &rpc.V2{
 		Handlers:            handlers,
 		Policy:              func() rpc.Authorizer { return n.access.Current() },
@@ -233,46 +235,55 @@ func (n *Node) handle(ctx context.Context, enc ipc.Encoding, payload, dst []byte
 // why. Once the node serves, the service manager hears RELOADING=1 before
 // and READY=1 after, with a STATUS= line saying how it went.
 func (n *Node) Reload() error {
+	_, err := n.ReloadReport()
+	return err
+}
+
+// ReloadReport is Reload that also returns the keys of the configuration
+// files that changed and wait for a restart (none without
+// Options.ReloadConfig).
+func (n *Node) ReloadReport() (restart []string, err error) {
 	n.stateMu.Lock()
 	defer n.stateMu.Unlock()
 	if !n.serving {
-		err := n.reload()
+		restart, err = n.reload()
 		n.metrics.Reloaded(err)
-		return err
+		return restart, err
 	}
 	n.opts.Notify.Reloading("reloading " + config.AccessFile)
-	err := n.reload()
+	restart, err = n.reload()
 	n.metrics.Reloaded(err)
 	status := "reloaded " + config.AccessFile
 	if err != nil {
 		status = "reload failed, the previous configuration stays: " + err.Error()
 	}
 	n.opts.Notify.Ready(status + "; " + n.where())
-	return err
+	return restart, err
 }
 
-func (n *Node) reload() error {
+func (n *Node) reload() (restart []string, err error) {
 	// Load and check everything, then swap everything: a reload changes
 	// all it covers or nothing.
 	applyConfig := func() {}
 	if f := n.opts.ReloadConfig; f != nil {
-		apply, err := f()
+		apply, keys, err := f()
 		if err != nil {
 			n.log.Error("reload failed; the running configuration stays", "err", err)
-			return err
+			return nil, err
 		}
+		restart = keys
 		applyConfig = apply
 	}
 	commitAccess, err := n.access.Prepare()
 	if err != nil {
 		n.log.Error("reload failed; nothing changed (the previous access policy stays in force)", "err", err)
-		return err
+		return nil, err
 	}
 	commitTLS := func() {}
 	if n.gw != nil {
 		if commitTLS, err = n.gw.PrepareReload(); err != nil {
 			n.log.Error("reload failed; nothing changed (log level, access policy and certificate stay)", "err", err)
-			return err
+			return nil, err
 		}
 	}
 	applyConfig()
@@ -283,7 +294,7 @@ func (n *Node) reload() error {
 	} else {
 		n.log.Info("reloaded the access configuration", "file", n.access.Path())
 	}
-	return nil
+	return restart, nil
 }
 
 // Listen binds the IPC transports and the gateway's, or takes the sockets
