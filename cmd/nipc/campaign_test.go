@@ -40,14 +40,7 @@ func TestCampaignManyConnections(t *testing.T) {
 	var wg sync.WaitGroup
 	errs := make(chan error, conns)
 	for i := range conns {
-		network, addr := "tcp", fmt.Sprintf("127.0.0.1:%d", d.port)
-		if i%2 == 1 {
-			network, addr = "unix", d.sock
-		}
-		c, err := net.Dial(network, addr)
-		if err != nil {
-			t.Fatalf("connection %d: %v", i, err)
-		}
+		c, network := d.dialAlternating(t, i)
 		defer c.Close()
 		wg.Go(func() {
 			var buf []byte
@@ -83,14 +76,7 @@ func TestCampaignIdleConnections(t *testing.T) {
 		}
 	}()
 	for i := range conns {
-		network, addr := "tcp", fmt.Sprintf("127.0.0.1:%d", d.port)
-		if i%2 == 1 {
-			network, addr = "unix", d.sock
-		}
-		c, err := net.Dial(network, addr)
-		if err != nil {
-			t.Fatalf("connection %d: %v", i, err)
-		}
+		c, _ := d.dialAlternating(t, i)
 		cs = append(cs, c)
 	}
 	time.Sleep(500 * time.Millisecond) // idle: nothing sent
@@ -113,4 +99,19 @@ func TestCampaignIdleConnections(t *testing.T) {
 	if n := failed.Load(); n > 0 {
 		t.Fatalf("%d of %d idle connections not answered\n%s", n, conns, d.stderr)
 	}
+}
+
+// dialAlternating opens connection i to d: over TCP when i is even, over
+// the Unix socket when it is odd. It returns the connection and its network.
+func (d *daemon) dialAlternating(t *testing.T, i int) (net.Conn, string) {
+	t.Helper()
+	network, addr := "tcp", fmt.Sprintf("127.0.0.1:%d", d.port)
+	if i%2 == 1 {
+		network, addr = "unix", d.sock
+	}
+	c, err := net.Dial(network, addr)
+	if err != nil {
+		t.Fatalf("%s connection %d: %v", network, i, err)
+	}
+	return c, network
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,37 +14,19 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+
+	"github.com/nipc/nipc/internal/testenv"
 )
 
 // freePortBase returns N such that N..N+3 were free a moment ago, for
 // --port-base.
 func freePortBase(t *testing.T) int {
 	t.Helper()
-	for range 50 {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		base := l.Addr().(*net.TCPAddr).Port
-		ls := []net.Listener{l}
-		ok := base+3 <= 65535
-		for i := 1; ok && i <= 3; i++ {
-			li, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(base+i))
-			if err != nil {
-				ok = false
-				break
-			}
-			ls = append(ls, li)
-		}
-		for _, li := range ls {
-			li.Close()
-		}
-		if ok {
-			return base
-		}
+	base, err := testenv.FreePortBase()
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Fatal("no four consecutive free ports")
-	return 0
+	return base
 }
 
 // startPortBase runs nipc node --port-base base on dir, as a person types it.

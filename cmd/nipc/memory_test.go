@@ -92,17 +92,10 @@ func TestStalledFramesResidentMemory(t *testing.T) {
 	before := vmRSS(t, pid)
 	stall := []byte{0x4E, 0x01, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x7B}
 	var peak int64
-	for wave := range 3 {
+	for range 3 { // waves
 		conns := make([]net.Conn, 0, 100)
 		for i := range 100 {
-			network, addr := "tcp", fmt.Sprintf("127.0.0.1:%d", d.port)
-			if i%2 == 1 {
-				network, addr = "unix", d.sock
-			}
-			c, err := net.Dial(network, addr)
-			if err != nil {
-				t.Fatalf("wave %d connection %d: %v", wave, i, err)
-			}
+			c, _ := d.dialAlternating(t, i)
 			if _, err := c.Write(stall); err != nil {
 				t.Fatal(err)
 			}

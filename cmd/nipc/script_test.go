@@ -22,6 +22,8 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/nipc/nipc/internal/testenv"
 )
 
 // TestScripts runs testdata/script/*.txtar: terminal sessions of the real
@@ -282,27 +284,7 @@ func portOf(ts *testscript.TestScript, addr string) string {
 // scriptPortBase is freePortBase for a script: N such that N..N+3 were
 // free a moment ago.
 func scriptPortBase(ts *testscript.TestScript) int {
-	for range 50 {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		ts.Check(err)
-		base := l.Addr().(*net.TCPAddr).Port
-		ls := []net.Listener{l}
-		ok := base+3 <= 65535
-		for i := 1; ok && i <= 3; i++ {
-			li, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(base+i))
-			if err != nil {
-				ok = false
-				break
-			}
-			ls = append(ls, li)
-		}
-		for _, li := range ls {
-			li.Close()
-		}
-		if ok {
-			return base
-		}
-	}
-	ts.Fatalf("no four consecutive free ports")
-	return 0
+	base, err := testenv.FreePortBase()
+	ts.Check(err)
+	return base
 }

@@ -2,10 +2,8 @@ package node_test
 
 import (
 	"net"
-	"runtime"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/nipc/nipc/api/fbjson"
 	"github.com/nipc/nipc/internal/config"
@@ -59,20 +57,7 @@ func TestLargeV2RequestHeap(t *testing.T) {
 					t.Fatal(err)
 				}
 				defer c.Close()
-				frame := ipc.AppendRequest(nil, enc.e, enc.payload)
-				c.SetDeadline(time.Now().Add(60 * time.Second))
-				var before, after runtime.MemStats
-				runtime.GC()
-				runtime.ReadMemStats(&before)
-				if _, err := c.Write(frame); err != nil {
-					t.Fatal(err)
-				}
-				out, err := ipc.ReadFrame(c, 1<<20, reply[:0])
-				if err != nil {
-					t.Fatal(err)
-				}
-				runtime.ReadMemStats(&after)
-				grew := after.TotalAlloc - before.TotalAlloc
+				out, grew := allocatedByRequest(t, c, enc.e, enc.payload, reply[:0])
 				ratio := float64(grew) / float64(len(enc.payload))
 				t.Logf("%d bytes: allocated %d (%.2fx): %.80q", len(enc.payload), grew, ratio, out)
 				if enc.e == ipc.EncodingFlatbuffersJSON && !strings.Contains(string(out), tt.reply) {

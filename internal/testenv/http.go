@@ -1,9 +1,11 @@
 package testenv
 
 import (
+	"errors"
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -33,4 +35,34 @@ func FreePort(t testing.TB) int {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
+}
+
+// FreePortBase returns N such that the ports N..N+3 were free a moment
+// ago on 127.0.0.1, for nipc's --port-base (HTTP N, IPC N+1, WebSocket
+// N+2, metrics N+3).
+func FreePortBase() (int, error) {
+	for range 50 {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return 0, err
+		}
+		base := l.Addr().(*net.TCPAddr).Port
+		ls := []net.Listener{l}
+		ok := base+3 <= 65535
+		for i := 1; ok && i <= 3; i++ {
+			li, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(base+i)))
+			if err != nil {
+				ok = false
+				break
+			}
+			ls = append(ls, li)
+		}
+		for _, li := range ls {
+			li.Close()
+		}
+		if ok {
+			return base, nil
+		}
+	}
+	return 0, errors.New("no four consecutive free ports on 127.0.0.1")
 }
