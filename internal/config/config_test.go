@@ -72,7 +72,7 @@ func TestDefaults(t *testing.T) {
 		{"idle_timeout", r.IdleTimeout, Seconds(120)},
 		{"max_connections", r.MaxConnections, 16384},
 		{"allowed_hosts", r.AllowedHosts, []string{}},
-		{"allowed_origins", r.AllowedOrigins, []string{"localhost", "localhost:*", "127.0.0.1", "127.0.0.1:*", "[::1]", "[::1]:*"}},
+		{"allowed_origins", r.AllowedOrigins, []string{}},
 		{"process.io_threads", r.Process.IOThreads, -1},
 		{"process.ipc_address", r.Process.IPCAddress, "127.0.0.1"},
 		{"process.ipc_port", r.Process.IPCPort, 7077},

@@ -75,7 +75,7 @@ func DefaultRPC() RPC {
 		IdleTimeout:       120,
 		MaxConnections:    16384,
 		AllowedHosts:      []string{},
-		AllowedOrigins:    DefaultAllowedOrigins(),
+		AllowedOrigins:    []string{},
 
 		Process: Process{
 			IOThreads:         -1,

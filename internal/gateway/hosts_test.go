@@ -127,13 +127,25 @@ func TestForeignOrigin(t *testing.T) {
 					t.Errorf("%s from a foreign page: %q", action, got)
 				}
 			}
-			if got := e.post("/", `{"action": "wallet_create"}`, map[string]string{"Origin": "null"}); got != legacyErr(gateway.TextForeignOrigin) {
-				t.Errorf("wallet_create from Origin null: %q", got)
+			// By default only the gateway's own pages are not foreign: a
+			// page of another local server (a dev server on :3000) is.
+			for _, o := range []string{"null", "http://localhost:3000", "http://[::1]"} {
+				if got := e.post("/", `{"action": "wallet_create"}`, map[string]string{"Origin": o}); got != legacyErr(gateway.TextForeignOrigin) {
+					t.Errorf("wallet_create from Origin %s: %q", o, got)
+				}
 			}
-			for _, h := range []map[string]string{nil, {"Origin": "http://localhost:3000"}, {"Origin": "http://[::1]"}, own} {
+			for _, h := range []map[string]string{nil, own} {
 				if got := e.post("/", `{"action": "wallet_create"}`, h); !strings.Contains(got, `"wallet"`) {
 					t.Errorf("wallet_create with %v: %q", h, got)
 				}
+			}
+			// allowed_origins lets a listed page in.
+			listed := startEnv(t, m, envOptions{enableControl: true, rpc: func(r *config.RPC) { r.AllowedOrigins = []string{"localhost:3000"} }})
+			if got := listed.post("/", `{"action": "wallet_create"}`, map[string]string{"Origin": "http://localhost:3000"}); !strings.Contains(got, `"wallet"`) {
+				t.Errorf("wallet_create from a listed page: %q", got)
+			}
+			if got := listed.post("/", `{"action": "wallet_create"}`, map[string]string{"Origin": "http://localhost:3001"}); got != legacyErr(gateway.TextForeignOrigin) {
+				t.Errorf("wallet_create from a page not listed: %q", got)
 			}
 			status, hdr, got := e.do("POST", "/", `{"action": "block_count"}`, evil)
 			if status != http.StatusOK || !strings.Contains(got, `"count"`) || hdr.Get("Access-Control-Allow-Origin") != "*" {

@@ -139,10 +139,10 @@ func New(cfg Config) (*Server, error) {
 	if cfg.ReadHeaderTimeout <= 0 {
 		cfg.ReadHeaderTimeout = 10 * time.Second
 	}
+	// No page but the gateway's own may call control actions or use
+	// credentials unless config-rpc.toml lists it (a local dev server's
+	// page is foreign too).
 	pages := cfg.RPC.AllowedOrigins
-	if pages == nil {
-		pages = DefaultOriginPatterns
-	}
 	// Zero values (a Config built by hand) take config-rpc.toml's defaults.
 	defaults := config.DefaultRPC()
 	if cfg.IdleTimeout <= 0 {
