@@ -27,9 +27,9 @@ var docPlaceholders = []struct {
 // docAllowlist: documented lines no script runs, each with the reason.
 var docAllowlist = map[string]string{
 	// Runs forever on the fixed default ports, and builds into GOPATH.
-	"go install ./cmd/nipc && nipc node": "a daemon on fixed ports; nipc-node starts the same node on free ports",
-	"scripts/test":                       "the whole suite: it runs this test",
-	"FUZZTIME=3m scripts/fuzz":           "minutes of fuzzing",
+	`go install ./cmd/nipc && export PATH="$(go env GOPATH)/bin:$PATH" && nipc node`: "a daemon on fixed ports; nipc-node starts the same node on free ports",
+	"scripts/test":             "the whole suite: it runs this test",
+	"FUZZTIME=3m scripts/fuzz": "minutes of fuzzing",
 	// Fixed ports and addresses a test cannot take (7078 collides with the
 	// default WebSocket port; ::1 may be absent).
 	"nipc node --config node.ipc.tcp.port=7078 --config node.ipc.local.path=/tmp/nano-2":         "fixed port and socket path",
