@@ -1,7 +1,6 @@
 package config
 
 import (
-	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -124,17 +123,30 @@ func CheckOriginPattern(p string) error {
 		}
 		host = rest
 	}
+	if err := checkPatternText(p, "page", "pattern"); err != nil {
+		return err
+	}
 	switch {
-	case p == "":
-		return errors.New("an empty pattern matches no page; remove it")
-	case strings.ContainsAny(p, " \t\r\n\f\v"):
-		return fmt.Errorf("%q contains white space", p)
-	case strings.Contains(p, ","):
-		return fmt.Errorf("%q contains a comma: give each pattern as its own string, e.g. [\"a.example\", \"b.example\"]", p)
 	case strings.Contains(host, "/"):
 		return fmt.Errorf("%q has a path: an origin is host[:port] (or scheme://host[:port]), e.g. \"app.example.com\"", p)
 	case strings.Contains(p, "\\"):
 		return fmt.Errorf("%q contains a backslash", p)
+	}
+	return nil
+}
+
+// checkPatternText is what every list of name patterns (allowed_origins,
+// allowed_hosts) asks of an item: not blank, no white space, no comma (one
+// item per string), no control character. matches and item name what the
+// list holds in the messages ("page"/"pattern", "host"/"name").
+func checkPatternText(p, matches, item string) error {
+	switch {
+	case p == "":
+		return fmt.Errorf("an empty pattern matches no %s; remove it", matches)
+	case strings.ContainsAny(p, " \t\r\n\f\v"):
+		return fmt.Errorf("%q contains white space", p)
+	case strings.Contains(p, ","):
+		return fmt.Errorf("%q contains a comma: give each %s as its own string, e.g. [\"a.example\", \"b.example\"]", p, item)
 	}
 	for _, r := range p {
 		if r < 0x20 || r == 0x7f {
