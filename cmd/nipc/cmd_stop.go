@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nipc/nipc/client"
+	"github.com/nipc/nipc/internal/rpc"
 )
 
 func newStopCmd(cf *clientFlags) *cobra.Command {
@@ -25,7 +26,7 @@ It needs enable_control = true in config-rpc.toml (or --rpcconfig enable_control
 			}
 			defer done()
 			reply, err := cl.Legacy(ctx, "stop", nil)
-			if se, ok := errors.AsType[*client.ServerError](err); ok && se.Text == "RPC control is disabled" {
+			if se, ok := errors.AsType[*client.ServerError](err); ok && se.Text == rpc.TextControlDisabled {
 				return &exitError{code: exitNoPerm, err: fmt.Errorf("%w (start the node with enable_control = true in config-rpc.toml, or --rpcconfig enable_control=true)", err)}
 			}
 			if err != nil {
