@@ -13,7 +13,7 @@ import (
 
 // TextBusy is the error in the 503 reply to a body that found no room in
 // the node's request budget.
-const TextBusy = "Server busy: too many request bytes in flight (node.ipc.max_request_bytes_in_flight); try again"
+const TextBusy = membudget.TextBusy
 
 // retryAfter is the Retry-After of that reply, in seconds.
 const retryAfter = "1"

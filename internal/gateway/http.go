@@ -73,9 +73,7 @@ func putBuf(b *[]byte, used []byte) {
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if !s.hosts.allows(r) {
 		refuseHost(w, r)
-		if s.metrics != nil {
-			s.metrics.HTTPRequest("", httpRefused, 0)
-		}
+		s.metrics.HTTPRequest("", httpRefused, 0)
 		return
 	}
 	if r.URL.Path == wsPath && r.Method == http.MethodGet && headerHasToken(r.Header, "Upgrade", "websocket") {
@@ -224,12 +222,13 @@ func (s *Server) legacy(ctx context.Context, w http.ResponseWriter, r *http.Requ
 		s.reply(w, ptree.ErrorReply(TextUnableToParse))
 		return httpRefused
 	}
-	if page && rpc.IsControl(action, params) {
+	control := rpc.IsControl(action, params)
+	if page && control {
 		s.originLog.Info(s.log, "refused a control action from a web page", "action", action, "origin", r.Header.Get("Origin"), "remote", r.RemoteAddr)
 		s.reply(w, ptree.ErrorReply(TextForeignOrigin))
 		return httpRefused
 	}
-	if s.control && !s.cfg.RPC.EnableControl && rpc.IsControl(action, params) {
+	if s.control && !s.cfg.RPC.EnableControl && control {
 		s.reply(w, ptree.ErrorReply(TextControlDisabled))
 		return httpRefused
 	}

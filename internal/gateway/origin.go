@@ -5,6 +5,7 @@ import (
 	"net/http"
 	neturl "net/url"
 	"path"
+	"slices"
 	"strings"
 )
 
@@ -31,6 +32,7 @@ import (
 // connection's own address.
 type hostPolicy struct {
 	names    []string // lower case: the configured addresses of both ports
+	ips      []net.IP // those of them that are IP addresses, parsed once
 	patterns []string // allowed_hosts, lower case
 }
 
@@ -39,6 +41,9 @@ func newHostPolicy(addresses, allowed []string) hostPolicy {
 	for _, a := range addresses {
 		if a != "" {
 			p.names = append(p.names, strings.ToLower(a))
+			if ip := net.ParseIP(a); ip != nil {
+				p.ips = append(p.ips, ip)
+			}
 		}
 	}
 	for _, a := range allowed {
@@ -57,16 +62,11 @@ func (p hostPolicy) allows(r *http.Request) bool {
 		return true // a Unix socket (or a test without a connection)
 	}
 	host := strings.ToLower(hostOnly(r.Host))
-	if host == "localhost" {
+	if isLoopback(host) || slices.Contains(p.names, host) {
 		return true
 	}
 	if ip := net.ParseIP(host); ip != nil {
-		if ip.IsLoopback() || ip.Equal(local.IP) {
-			return true
-		}
-	}
-	for _, n := range p.names {
-		if host == n || net.ParseIP(n) != nil && net.ParseIP(n).Equal(net.ParseIP(host)) {
+		if ip.Equal(local.IP) || slices.ContainsFunc(p.ips, ip.Equal) {
 			return true
 		}
 	}
@@ -119,7 +119,7 @@ func quoteHeader(s string) string {
 // (acceptPatterns' form) matches: case-insensitively, against the Origin's
 // host[:port], or its scheme://host[:port] when the pattern has "://".
 // "null" and other Origins without a host are foreign.
-func originAllowed(r *http.Request, patterns []string) bool {
+func originAllowed(r *http.Request, patterns []originPattern) bool {
 	origin := r.Header.Get("Origin")
 	if origin == "" {
 		return true
@@ -131,12 +131,14 @@ func originAllowed(r *http.Request, patterns []string) bool {
 	if strings.EqualFold(r.Host, u.Host) {
 		return true
 	}
+	host := strings.ToLower(u.Host)
+	withScheme := strings.ToLower(u.Scheme) + "://" + host
 	for _, p := range patterns {
-		target := u.Host
-		if strings.Contains(p, "://") {
-			target = u.Scheme + "://" + u.Host
+		target := host
+		if p.scheme {
+			target = withScheme
 		}
-		if ok, _ := path.Match(strings.ToLower(p), strings.ToLower(target)); ok {
+		if ok, _ := path.Match(p.match, target); ok {
 			return true
 		}
 	}

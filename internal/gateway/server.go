@@ -38,8 +38,8 @@ type Config struct {
 	// RPC is config-rpc.toml: listen address and port, enable_control,
 	// max_json_depth, max_request_size, the body, idle and connection
 	// limits (for both ports), allowed_hosts (both ports), allowed_origins
-	// (HTTP: who may call control actions; nil means
-	// DefaultOriginPatterns), logging and [tls].
+	// (HTTP: which pages besides the gateway's own may call control
+	// actions; nil or empty, none), logging and [tls].
 	RPC config.RPC
 	// WebSocket is config-node.toml's [node.websocket]: when enabled, the
 	// WebSocket API also listens on its own address and port. Its
@@ -89,10 +89,10 @@ type Server struct {
 	log     *slog.Logger
 	backend Backend
 	source  confirmationSource
-	certs   *certStore // nil without HTTPS
-	control bool       // the HTTP layer enforces enable_control
-	origins []string   // WebSocket allowed origins, acceptPatterns' form
-	pages   []string   // HTTP allowed_origins, acceptPatterns' form
+	certs   *certStore      // nil without HTTPS
+	control bool            // the HTTP layer enforces enable_control
+	origins []originPattern // WebSocket allowed origins
+	pages   []originPattern // HTTP allowed_origins
 	hosts   hostPolicy
 	body    bodyDeadline
 	metrics *metrics.Metrics
@@ -278,15 +278,22 @@ func (s *Server) Listen(pre ...Listeners) error {
 	return nil
 }
 
-// acceptPatterns turns allowed_origins patterns into the path.Match
-// patterns websocket.AcceptOptions wants: '[' and ']' stand for themselves
-// (CheckOriginPattern refuses a backslash, the only other escape).
-func acceptPatterns(patterns []string) []string {
-	out := make([]string, len(patterns))
+// acceptPatterns turns allowed_origins patterns into the lower-case
+// path.Match patterns originAllowed matches, once: '[' and ']' stand for
+// themselves (CheckOriginPattern refuses a backslash, the only other
+// escape).
+func acceptPatterns(patterns []string) []originPattern {
+	out := make([]originPattern, len(patterns))
 	for i, p := range patterns {
-		out[i] = bracketEscaper.Replace(p)
+		out[i] = originPattern{match: strings.ToLower(bracketEscaper.Replace(p)), scheme: strings.Contains(p, "://")}
 	}
 	return out
+}
+
+// originPattern is one allowed_origins pattern as originAllowed matches it.
+type originPattern struct {
+	match  string // lower case, path.Match syntax
+	scheme bool   // matched against scheme://host[:port], not host[:port]
 }
 
 var bracketEscaper = strings.NewReplacer("[", `\[`, "]", `\]`)

@@ -8,6 +8,10 @@ import (
 )
 
 // Why a take failed.
+// TextBusy is what a request the budget refused is told, by the IPC port
+// and the HTTP gateway alike.
+const TextBusy = "Server busy: too many request bytes in flight (node.ipc.max_request_bytes_in_flight); try again"
+
 var (
 	ErrTimeout  = errors.New("membudget: request bytes in flight stayed at the limit")
 	ErrStopped  = errors.New("membudget: stopped while waiting for room")

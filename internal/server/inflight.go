@@ -12,7 +12,7 @@ import (
 )
 
 // busyText is what a request refused for the budget is told.
-const busyText = "Server busy: too many request bytes in flight (node.ipc.max_request_bytes_in_flight); try again"
+const busyText = membudget.TextBusy
 
 // busyLegacy is the legacy reply to a refused request, laid out as the
 // node lays out its {"error": ...} replies.
