@@ -34,7 +34,7 @@ func newAccessCmd() *cobra.Command {
 // (default: the data directory's config-access.toml) and prints each
 // user's effective permissions.
 func newAccessCheckCmd() *cobra.Command {
-	var dataPath string
+	var d dataFlags
 	cmd := &cobra.Command{
 		Use:   "check [--data_path DIR] [FILE]",
 		Short: "validate an access file and print each user's effective permissions",
@@ -58,7 +58,6 @@ Arguments:
 					return exitf(exitConfig, "%s: %v", path, statReason(err))
 				}
 			} else {
-				d := dataFlags{dataPath: dataPath}
 				dir, err := d.dir()
 				if err != nil {
 					return err
@@ -76,7 +75,7 @@ Arguments:
 			return err
 		},
 	}
-	cmd.Flags().StringVar(&dataPath, "data_path", "", "data directory whose config-access.toml to check (default ~/.nipc)")
+	cmd.Flags().StringVar(&d.dataPath, "data_path", "", "data directory whose config-access.toml to check (default ~/.nipc)")
 	return cmd
 }
 

@@ -73,17 +73,12 @@ func runCall(cmd *cobra.Command, cf *clientFlags, args []string, encName, corr s
 			return exitf(exitUsage, "reading the message: %v", err)
 		}
 	}
-	cfg, err := cf.config()
-	if err != nil {
-		return err
-	}
-	text := envelopeText(cfg.APIKey, corr, name, body)
-
 	cl, ctx, done, err := cf.dial()
 	if err != nil {
 		return err
 	}
 	defer done()
+	text := envelopeText(cl.Config().APIKey, corr, name, body)
 	var reply []byte
 	switch encName {
 	case "json":

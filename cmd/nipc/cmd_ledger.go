@@ -38,7 +38,7 @@ No node needed.`,
 // the ledger is consistent, 1 listing the problems when it is not, 75 when
 // a running node holds the file past --wait, 78 when there is no file.
 func newLedgerCheckCmd() *cobra.Command {
-	var dataPath string
+	var d dataFlags
 	var wait time.Duration
 	cmd := &cobra.Command{
 		Use:   "check [--data_path DIR] [--wait DURATION] [FILE]",
@@ -59,7 +59,6 @@ Arguments:
 			if len(args) == 1 {
 				path = args[0]
 			} else {
-				d := dataFlags{dataPath: dataPath}
 				dir, err := d.dir()
 				if err != nil {
 					return err
@@ -89,7 +88,7 @@ Arguments:
 			return err
 		},
 	}
-	cmd.Flags().StringVar(&dataPath, "data_path", "", "data directory whose "+config.LedgerFile+" to check (default ~/.nipc)")
+	cmd.Flags().StringVar(&d.dataPath, "data_path", "", "data directory whose "+config.LedgerFile+" to check (default ~/.nipc)")
 	cmd.Flags().DurationVar(&wait, "wait", 2*time.Second, "how long to wait for the lock of a node that has the file open")
 	return cmd
 }

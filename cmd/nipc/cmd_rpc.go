@@ -53,7 +53,7 @@ Arguments:
 			if reply != nil {
 				cmd.OutOrStdout().Write(reply)
 			}
-			return unsafeHint(err, cf, action, unsafe)
+			return unsafeHint(err, cl.Config().Path != "", action, unsafe)
 		},
 	}
 	cmd.Flags().BoolVar(&unsafe, "unsafe", false, "send in encoding 2 (unsafe actions, where the transport allows them)")
@@ -124,13 +124,13 @@ func rpcParams(args []string, stdin io.Reader) (map[string]any, error) {
 // unsafeHint adds to the node's "Unsafe RPC not allowed" what lets the
 // action through: encoding 2 (--unsafe) on a transport whose allow_unsafe
 // is on. The reply on stdout stays the node's.
-func unsafeHint(err error, cf *clientFlags, action string, sentUnsafe bool) error {
+func unsafeHint(err error, overUnix bool, action string, sentUnsafe bool) error {
 	se, ok := errors.AsType[*client.ServerError](err)
 	if !ok || se.Text != rpc.TextUnsafeNotAllow {
 		return err
 	}
 	key := "node.ipc.tcp.allow_unsafe"
-	if cfg, cerr := cf.config(); cerr == nil && cfg.Path != "" {
+	if overUnix {
 		key = "node.ipc.local.allow_unsafe"
 	}
 	hint := fmt.Sprintf("%s is an unsafe action: send it with --unsafe (encoding 2) to a node whose %s = true (config-node.toml)", action, key)

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nipc/nipc/client"
+	"github.com/nipc/nipc/internal/config"
 	"github.com/nipc/nipc/internal/node"
 	"github.com/nipc/nipc/internal/rpc"
 	"github.com/nipc/nipc/internal/wallet"
@@ -152,7 +153,7 @@ func listWallets(cmd *cobra.Command, cf *clientFlags, d *dataFlags, dir string) 
 
 // listWalletsFromNode asks the node holding dir's wallets.db.
 func listWalletsFromNode(cmd *cobra.Command, cf *clientFlags, d *dataFlags, dir string) (*walletListing, error) {
-	cfg, err := walletNodeConfig(cmd, cf, d, dir)
+	cfg, err := walletNodeConfig(cmd, cf, dir)
 	if err != nil {
 		return nil, err
 	}
@@ -195,13 +196,13 @@ func listWalletsFromNode(cmd *cobra.Command, cf *clientFlags, d *dataFlags, dir 
 // given, else DATA/nipc.sock when it exists (--port-base), else the data
 // directory's config (the Unix socket when on, else TCP), with its access
 // check secret.
-func walletNodeConfig(cmd *cobra.Command, cf *clientFlags, d *dataFlags, dir string) (client.Config, error) {
+func walletNodeConfig(cmd *cobra.Command, cf *clientFlags, dir string) (client.Config, error) {
 	if changedFlags(cmd, "socket", "addr", "port") != "" {
 		return cf.config()
 	}
-	_, nc, _, err := d.load()
+	nc, err := config.LoadNode(dir, nil) // the verb takes no overrides
 	if err != nil {
-		return client.Config{}, err
+		return client.Config{}, &exitError{code: exitConfig, err: err}
 	}
 	ipcc := nc.Node.IPC
 	cfg := client.Config{Addr: ipcc.TCP.Address, Port: ipcc.TCP.Port}
