@@ -125,7 +125,7 @@ func New(opts Options) (_ *Node, err error) {
 	}
 	reg := rpc.NewRegistry()
 	rpc.RegisterNodeActions(reg, info)
-	rpc.RegisterKeyActionsWork(reg, n.thresholds(), n.work)
+	rpc.RegisterKeyActionsWork(reg, n.thresholds(), n.work, n.ledger.WorkThreshold)
 	backend := n.backend()
 	rpc.RegisterLedgerActions(reg, backend)
 	rpc.RegisterWalletActions(reg, backend)

@@ -14,13 +14,17 @@ import (
 // raw_to_nano, block_hash, work_validate, work_generate and work_cancel
 // (both control), generating with a Work of its own on every core.
 func RegisterKeyActions(r *Registry, thresholds nano.Thresholds) {
-	RegisterKeyActionsWork(r, thresholds, NewWork(0))
+	RegisterKeyActionsWork(r, thresholds, NewWork(0), nil)
 }
 
 // RegisterKeyActionsWork is RegisterKeyActions generating with work, which
 // the node shares with its Backend so that work_cancel and shutdown stop
 // every generation.
-func RegisterKeyActionsWork(r *Registry, thresholds nano.Thresholds, work *Work) {
+//
+// blockThreshold, if not nil, is the threshold the ledger asks of a block's
+// work (ledger.WorkThreshold): work_generate with a block and no
+// difficulty generates at it. Without it, at the base threshold.
+func RegisterKeyActionsWork(r *Registry, thresholds nano.Thresholds, work *Work, blockThreshold func(*nano.Block) (uint64, error)) {
 	r.Register(Action{Name: "key_create", Func: keyCreate})
 	r.Register(Action{Name: "key_expand", Func: keyExpand})
 	r.Register(Action{Name: "deterministic_key", Func: deterministicKey})
@@ -30,7 +34,7 @@ func RegisterKeyActionsWork(r *Registry, thresholds nano.Thresholds, work *Work)
 	r.Register(Action{Name: "nano_to_raw", Func: nanoToRaw})
 	r.Register(Action{Name: "raw_to_nano", Func: rawToNano})
 	r.Register(Action{Name: "block_hash", Func: blockHash})
-	w := workActions{thresholds: thresholds, work: work}
+	w := workActions{thresholds: thresholds, work: work, blockThreshold: blockThreshold}
 	r.Register(Action{Name: "work_validate", Func: w.validate})
 	r.Register(Action{Name: "work_generate", Func: w.generate})
 	r.Register(Action{Name: "work_cancel", Func: w.cancel})
@@ -192,8 +196,18 @@ func blockHash(ctx context.Context, req *Request) (*ptree.Tree, error) {
 
 // workActions validate and generate proof of work against the dev thresholds.
 type workActions struct {
-	thresholds nano.Thresholds
-	work       *Work
+	thresholds     nano.Thresholds
+	work           *Work
+	blockThreshold func(*nano.Block) (uint64, error) // nil: the base threshold
+}
+
+// workVersionParam reads "version": absent or "work_1" (the only version
+// there is), else "Bad work version".
+func workVersionParam(req *Request) error {
+	if v, ok := req.Get("version"); ok && v != "work_1" {
+		return Errorf("Bad work version")
+	}
+	return nil
 }
 
 // difficultyParam reads "difficulty" (hex) or "multiplier" (of the base),
@@ -257,21 +271,53 @@ func (w workActions) validate(ctx context.Context, req *Request) (*ptree.Tree, e
 	return t, nil
 }
 
+// generate is work_generate, with the node's options: version (work_1),
+// difficulty or multiplier, block / json_block (its root must be hash; its
+// ledger threshold is the default difficulty; work already enough is
+// refused), account (checked), use_peers (accepted: nipc has no work
+// peers, so the work is generated here, as the node does without any).
 func (w workActions) generate(ctx context.Context, req *Request) (*ptree.Tree, error) {
+	if err := workVersionParam(req); err != nil {
+		return nil, err
+	}
+	if _, ok := req.Get("account"); ok {
+		if _, err := req.Account("account"); err != nil {
+			return nil, err
+		}
+	}
 	root, err := req.hashParam("hash")
 	if err != nil {
 		return nil, err
 	}
-	target, _, err := w.difficultyParam(req)
+	target, explicit, err := w.difficultyParam(req)
 	if err != nil {
 		return nil, err
 	}
+	// No upper limit (the node's max_work_generate_multiplier): clients
+	// ask a dev node for the live network's difficulty (docs/PROTOCOL.md).
 	if target < w.thresholds.Entry() {
-		return nil, Errorf("Difficulty below publish threshold")
+		return nil, Errorf("Difficulty above config limit or below publish threshold")
+	}
+	if req.Params.Has("block") {
+		b, err := req.BlockParam()
+		if err != nil {
+			return nil, err
+		}
+		if b.Root() != root {
+			return nil, Errorf("Root mismatch for block")
+		}
+		if !explicit && w.blockThreshold != nil {
+			if target, err = w.blockThreshold(b); err != nil {
+				return nil, err
+			}
+		}
+		if b.Difficulty() >= target {
+			return nil, Errorf("Provided work is already enough for given difficulty")
+		}
 	}
 	work, err := w.work.Generate(ctx, root, target)
 	if err != nil { // cancelled by work_cancel, the request's end or shutdown
-		return nil, Errorf("Work generation cancellation or failure")
+		return nil, Errorf("Cancelled")
 	}
 	d := nano.Difficulty(root, work)
 	return ptree.New().

@@ -15,7 +15,7 @@ const unreachable = `"difficulty":"ffffffffffffffff"` // no work reaches it in a
 
 func workLegacy(w *Work) *Legacy {
 	reg := NewRegistry()
-	RegisterKeyActionsWork(reg, nano.DevThresholds(), w)
+	RegisterKeyActionsWork(reg, nano.DevThresholds(), w, nil)
 	return &Legacy{Registry: reg, EnableControl: true}
 }
 
@@ -48,7 +48,7 @@ func TestWorkCancel(t *testing.T) {
 	}
 	select {
 	case got := <-done:
-		if got["error"] != "Work generation cancellation or failure" {
+		if got["error"] != "Cancelled" {
 			t.Fatalf("cancelled work_generate = %v", got)
 		}
 	case <-time.After(2 * time.Second):
@@ -78,7 +78,7 @@ func TestWorkStops(t *testing.T) {
 	ctx, cancel := context.WithTimeout(peer.With(context.Background(), &peer.Peer{Transport: peer.Unix}), 100*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	if got := callCtx(ctx, l, `{"action":"work_generate","hash":"`+strings.Repeat("1", 64)+`",`+unreachable+`}`); got["error"] != "Work generation cancellation or failure" || time.Since(start) > 2*time.Second {
+	if got := callCtx(ctx, l, `{"action":"work_generate","hash":"`+strings.Repeat("1", 64)+`",`+unreachable+`}`); got["error"] != "Cancelled" || time.Since(start) > 2*time.Second {
 		t.Fatalf("work_generate past its deadline = %v after %v", got, time.Since(start))
 	}
 	done := make(chan map[string]string, 1)
@@ -89,7 +89,7 @@ func TestWorkStops(t *testing.T) {
 	w.Close()
 	select {
 	case got := <-done:
-		if got["error"] != "Work generation cancellation or failure" {
+		if got["error"] != "Cancelled" {
 			t.Fatalf("work_generate on shutdown = %v", got)
 		}
 	case <-time.After(2 * time.Second):
