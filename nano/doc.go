@@ -39,6 +39,10 @@
 // 10^30 raw (RawPerNano); NanoToRaw and RawToNano convert whole nano as the
 // node's nano_to_raw and raw_to_nano do.
 //
+// Epochs. EpochLinkV1 and EpochLinkV2 are the link fields of epoch blocks
+// (the node's epoch_link_v1 and v2, the same on every network); IsEpochLink
+// tells them apart from an ordinary destination or source.
+//
 // The dev network's genesis (key, block, hash) is in genesis.go; its test
 // recomputes the hash and checks the signature and work against the node's
 // published values, which exercises every primitive at once.
