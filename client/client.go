@@ -121,7 +121,7 @@ func (c *Client) do(ctx context.Context, enc ipc.Encoding, payload []byte) ([]by
 		}
 		// A pooled connection the daemon closed while it sat idle (a
 		// restart, say): try once more on a fresh one.
-		if reused && attempt == 0 && isBroken(err) {
+		if reused && attempt == 0 && IsBroken(err) {
 			continue
 		}
 		return nil, err
@@ -197,8 +197,10 @@ func (cn *conn) roundTrip(ctx context.Context, enc ipc.Encoding, payload []byte,
 	return reply, true, nil
 }
 
-// isBroken reports errors that mean the connection was dead before we used it.
-func isBroken(err error) bool {
+// IsBroken reports whether err means the connection died under us (EOF,
+// a reset or broken pipe, or a closed connection): the error of a pooled
+// connection the node closed, which a caller may retry on a fresh one.
+func IsBroken(err error) bool {
 	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
 		errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, net.ErrClosed)
 }

@@ -15,7 +15,9 @@
 // Config.PoolSize. ctx bounds each call: its deadline becomes the connection's
 // I/O deadline and cancelling it interrupts a blocked read or write (that
 // connection is then discarded). A pooled connection that turns out to be
-// broken (the daemon restarted) is replaced and the request sent once more.
+// broken (the daemon restarted) is replaced and the request sent once more;
+// IsBroken is that test, for callers that keep their own retry loop (the
+// gateway's IPC backend).
 //
 // Access check: with Config.AccessFile (NIPC_IPC_ACCESS_FILE) set, the secret
 // file is read once at Dial (refused with *AccessFileError if it is not a

@@ -3,11 +3,15 @@ package client_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -88,5 +92,30 @@ func TestTimeoutError(t *testing.T) {
 	}
 	if want := "client: no answer within "; !strings.HasPrefix(err.Error(), want) || !strings.HasSuffix(err.Error(), " from "+network+":"+addr) {
 		t.Errorf("Error() = %q", err.Error())
+	}
+}
+
+// TestIsBroken: the errors of a connection that died under us (wrapped or
+// not) are broken; a timeout, a server error or a protocol error is not.
+func TestIsBroken(t *testing.T) {
+	tests := []struct {
+		err  error
+		want bool
+	}{
+		{io.EOF, true},
+		{fmt.Errorf("read: %w", io.ErrUnexpectedEOF), true},
+		{&net.OpError{Op: "write", Err: os.NewSyscallError("write", syscall.EPIPE)}, true},
+		{&net.OpError{Op: "read", Err: os.NewSyscallError("read", syscall.ECONNRESET)}, true},
+		{fmt.Errorf("client: %w", net.ErrClosed), true},
+		{context.DeadlineExceeded, false},
+		{os.ErrDeadlineExceeded, false},
+		{syscall.ECONNREFUSED, false},
+		{&client.ServerError{Text: "Unknown command"}, false},
+		{nil, false},
+	}
+	for _, tt := range tests {
+		if got := client.IsBroken(tt.err); got != tt.want {
+			t.Errorf("IsBroken(%v) = %v, want %v", tt.err, got, tt.want)
+		}
 	}
 }

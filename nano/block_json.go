@@ -9,8 +9,32 @@ import (
 )
 
 // MarshalJSON encodes the block in the node's JSON shape (the one the RPC
-// returns with json_block=true), keys in the node's order, every value a
-// string:
+// returns with json_block=true): the members JSONFields lists, in its
+// order, as one compact object. The receiver is a value so that a Block
+// encodes the same whether or not it is addressed by pointer.
+func (b Block) MarshalJSON() ([]byte, error) {
+	buf := make([]byte, 0, 640)
+	err := b.JSONFields(func(key, value string) {
+		if len(buf) == 0 {
+			buf = append(buf, '{')
+		} else {
+			buf = append(buf, ',')
+		}
+		buf = append(buf, '"')
+		buf = append(buf, key...)
+		buf = append(buf, `":"`...)
+		buf = append(buf, value...)
+		buf = append(buf, '"')
+	})
+	if err != nil {
+		return nil, err
+	}
+	return append(buf, '}'), nil
+}
+
+// JSONFields is the block's legacy JSON object, the one owner of its shape:
+// it calls put with each member's key and value in the node's order (its
+// serialize_json), every value a string:
 //
 //	state:   type account previous representative balance link link_as_account signature work
 //	send:    type previous destination balance work signature
@@ -20,67 +44,48 @@ import (
 //
 // Hashes, keys and signatures are uppercase hex, accounts nano_ addresses,
 // work 16 lowercase hex digits. A state balance is decimal; a legacy send
-// balance is 32 hex digits, as the node writes it. The receiver is a value so
-// that a Block encodes the same whether or not it is addressed by pointer.
-func (b Block) MarshalJSON() ([]byte, error) {
-	o := jsonObject{buf: make([]byte, 0, 640)}
-	o.field("type", b.Type.String())
+// balance is 32 hex digits, as the node writes it. No value needs escaping
+// in JSON. MarshalJSON writes these members as JSON text; the RPC's and the
+// WebSocket's property trees put them into a tree. A block of an unknown
+// type is an error, before put is called.
+func (b *Block) JSONFields(put func(key, value string)) error {
 	switch b.Type {
 	case BlockTypeState:
-		o.field("account", b.Account.Account())
-		o.field("previous", b.Previous.String())
-		o.field("representative", b.Representative.Account())
-		o.field("balance", b.Balance.String())
-		o.field("link", b.Link.String())
-		o.field("link_as_account", b.LinkAsAccount())
-		o.field("signature", b.Signature.String())
-		o.field("work", FormatWork(b.Work))
+		put("type", b.Type.String())
+		put("account", b.Account.Account())
+		put("previous", b.Previous.String())
+		put("representative", b.Representative.Account())
+		put("balance", b.Balance.String())
+		put("link", b.Link.String())
+		put("link_as_account", b.LinkAsAccount())
+		put("signature", b.Signature.String())
+		put("work", FormatWork(b.Work))
+		return nil
 	case BlockTypeSend:
-		o.field("previous", b.Previous.String())
-		o.field("destination", b.Destination.Account())
-		o.field("balance", b.Balance.Hex())
-		o.tail(&b)
+		put("type", b.Type.String())
+		put("previous", b.Previous.String())
+		put("destination", b.Destination.Account())
+		put("balance", b.Balance.Hex())
 	case BlockTypeReceive:
-		o.field("previous", b.Previous.String())
-		o.field("source", b.Source.String())
-		o.tail(&b)
+		put("type", b.Type.String())
+		put("previous", b.Previous.String())
+		put("source", b.Source.String())
 	case BlockTypeOpen:
-		o.field("source", b.Source.String())
-		o.field("representative", b.Representative.Account())
-		o.field("account", b.Account.Account())
-		o.tail(&b)
+		put("type", b.Type.String())
+		put("source", b.Source.String())
+		put("representative", b.Representative.Account())
+		put("account", b.Account.Account())
 	case BlockTypeChange:
-		o.field("previous", b.Previous.String())
-		o.field("representative", b.Representative.Account())
-		o.tail(&b)
+		put("type", b.Type.String())
+		put("previous", b.Previous.String())
+		put("representative", b.Representative.Account())
 	default:
-		return nil, fmt.Errorf("nano: cannot encode a block of type %d", b.Type)
+		return fmt.Errorf("nano: cannot encode a block of type %d", b.Type)
 	}
-	return append(o.buf, '}'), nil
-}
-
-// jsonObject appends string fields to a JSON object under construction.
-// Every value written is hex, base32, decimal or a type name, so none needs
-// escaping.
-type jsonObject struct{ buf []byte }
-
-func (o *jsonObject) field(key, value string) {
-	if len(o.buf) == 0 {
-		o.buf = append(o.buf, '{')
-	} else {
-		o.buf = append(o.buf, ',')
-	}
-	o.buf = append(o.buf, '"')
-	o.buf = append(o.buf, key...)
-	o.buf = append(o.buf, `":"`...)
-	o.buf = append(o.buf, value...)
-	o.buf = append(o.buf, '"')
-}
-
-// tail writes the legacy blocks' closing pair, work before signature.
-func (o *jsonObject) tail(b *Block) {
-	o.field("work", FormatWork(b.Work))
-	o.field("signature", b.Signature.String())
+	// The legacy blocks end with work before signature.
+	put("work", FormatWork(b.Work))
+	put("signature", b.Signature.String())
+	return nil
 }
 
 // UnmarshalJSON decodes a block as ParseBlockJSON does.

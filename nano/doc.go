@@ -18,7 +18,9 @@
 // Blocks. A Block holds a state block or one of the legacy send, receive,
 // open and change blocks. Hash is blake2b-256 of its fields in wire order
 // (state blocks behind a 32-byte preamble holding 6); Root is what its work
-// is computed on. MarshalJSON writes the node's JSON shape; ParseBlockJSON,
+// is computed on. JSONFields is the one owner of the node's legacy JSON
+// shape (members and their order): MarshalJSON writes it as JSON text, and
+// the RPC's and the WebSocket's property trees are filled from it; ParseBlockJSON,
 // ParseBlockMap and ParseBlockFields read it the way the node's property
 // tree and deserialize_block_json do, lenient where the node is lenient
 // (short hex is right-aligned, "0" is a valid signature or work), and report
@@ -38,6 +40,10 @@
 // arithmetic; ParseAmount and String use the node's decimal form. 1 nano is
 // 10^30 raw (RawPerNano); NanoToRaw and RawToNano convert whole nano as the
 // node's nano_to_raw and raw_to_nano do.
+//
+// Epochs. EpochLinkV1 and EpochLinkV2 are the link fields of epoch blocks
+// (the node's epoch_link_v1 and v2, the same on every network); IsEpochLink
+// tells them apart from an ordinary destination or source.
 //
 // The dev network's genesis (key, block, hash) is in genesis.go; its test
 // recomputes the hash and checks the signature and work against the node's

@@ -3,6 +3,7 @@ package nano
 import (
 	"encoding/json"
 	"errors"
+	"slices"
 	"testing"
 )
 
@@ -54,7 +55,7 @@ func FuzzParseAmount(f *testing.F) {
 }
 
 // FuzzParseBlockJSON: a parsed block encodes to JSON that parses back to the
-// same block, and every failure matches ErrInvalidBlock.
+// same block and holds JSONFields' members in their order, and every failure matches ErrInvalidBlock.
 func FuzzParseBlockJSON(f *testing.F) {
 	f.Add([]byte(devGenesisJSON))
 	f.Add([]byte(`{"type":"state","account":"nano_1111111111111111111111111111111111111111111111111111hifc8npp","previous":"0","representative":"nano_1111111111111111111111111111111111111111111111111111hifc8npp","balance":"1","link":"0","signature":"0","work":"0"}`))
@@ -74,6 +75,13 @@ func FuzzParseBlockJSON(f *testing.F) {
 		back, err := ParseBlockJSON(enc)
 		if err != nil || *back != *b {
 			t.Fatalf("round trip of %q through %s: %v", data, enc, err)
+		}
+		var fields []string
+		if err := b.JSONFields(func(k, v string) { fields = append(fields, k, v) }); err != nil {
+			t.Fatalf("JSONFields of parsed %q: %v", data, err)
+		}
+		if members := jsonMembers(t, enc); !slices.Equal(members, fields) {
+			t.Fatalf("JSONFields %q, MarshalJSON %s", fields, enc)
 		}
 	})
 }

@@ -1,5 +1,7 @@
 // Package apiconv converts ledger values into the v2 schema's tables, the
-// one way every v2 handler and the broker render blocks and events.
+// one way every v2 handler and the broker render blocks and events, and a
+// schema block back into a nano.Block (BlockFromTable) for a front end that
+// receives blocks in the schema's form and renders them as legacy JSON.
 package apiconv
 
 import (

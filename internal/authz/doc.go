@@ -83,7 +83,9 @@
 //	/data/config-access.toml:3:23: user.allow: unknown permission "walet_write" (did you mean wallet_write?)
 //	/data/config-access.toml:3:1: role.deny: only users can have deny entries
 //
-// with the position of the offending item, key or table header. Several
+// with the position of the offending item, key or table header (package
+// tomlerr computes positions, formats the line and picks the did-you-mean
+// suggestion, as it does for package config). Several
 // problems are joined with errors.Join in file order (at most 20). A user
 // id is an API key, and these messages reach logs and the Reload reply, so
 // no message holds one: a duplicate id is named by its line and a

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/nipc/nipc/internal/tomlerr"
 	"github.com/pelletier/go-toml/v2"
 	"github.com/pelletier/go-toml/v2/unstable"
 )
@@ -74,7 +75,7 @@ type reader struct {
 	dotted  map[string]*entry // the table a root dotted key (role.id = …) made
 	cur     *entry            // the entry the current [header] opened
 	skip    bool              // the current [header] was reported; ignore its keys
-	lines   []int             // byte offset of the start of each line
+	lines   tomlerr.Lines
 }
 
 // readEntries parses data (valid TOML or not) and returns its entries.
@@ -86,18 +87,13 @@ func readEntries(ps *problems, data []byte) []*entry {
 	if err := toml.Unmarshal(data, &doc); err != nil {
 		if de, ok := errors.AsType[*toml.DecodeError](err); ok {
 			line, col := de.Position()
-			ps.add(pos{line, col}, "%s", strings.TrimPrefix(de.Error(), "toml: "))
+			ps.add(pos{Line: line, Column: col}, "%s", strings.TrimPrefix(de.Error(), "toml: "))
 		} else {
 			ps.add(pos{}, "%s", strings.TrimPrefix(err.Error(), "toml: "))
 		}
 		return nil
 	}
-	r := &reader{ps: ps, dotted: make(map[string]*entry), lines: []int{0}}
-	for i, c := range data {
-		if c == '\n' {
-			r.lines = append(r.lines, i+1)
-		}
-	}
+	r := &reader{ps: ps, dotted: make(map[string]*entry), lines: tomlerr.NewLines(data)}
 	r.p.Reset(data)
 	for r.p.NextExpression() {
 		e := r.p.Expression()
@@ -134,7 +130,7 @@ func (r *reader) header(e *unstable.Node) {
 	at := r.headerPos(k[0])
 	kind := k[0].name
 	if kind != kindRole && kind != kindUser {
-		r.ps.add(at, "unknown table %s%s%s%s", open, joinKey(k), shut, didYouMean(open, closest(kind, kindRole, kindUser), shut))
+		r.ps.add(at, "unknown table %s%s%s%s", open, joinKey(k), shut, tomlerr.DidYouMean(open, tomlerr.Closest(kind, kindRole, kindUser), shut))
 		return
 	}
 	if len(k) > 1 {
@@ -162,7 +158,7 @@ func (r *reader) rootKeyValue(e *unstable.Node) {
 	k := r.key(e)
 	kind := k[0].name
 	if kind != kindRole && kind != kindUser {
-		r.ps.add(k[0].at, "unknown key %s%s", joinKey(k), didYouMean("", closest(kind, kindRole, kindUser), ""))
+		r.ps.add(k[0].at, "unknown key %s%s", joinKey(k), tomlerr.DidYouMean("", tomlerr.Closest(kind, kindRole, kindUser), ""))
 		return
 	}
 	v := e.Value()
@@ -183,19 +179,19 @@ func (r *reader) rootKeyValue(e *unstable.Node) {
 		for it := v.Children(); it.Next(); {
 			c := it.Node()
 			if c.Kind != unstable.InlineTable {
-				r.ps.add(r.at(c, k[0].at), "%s: expected an array of tables, got %s in it", kind, describe(c))
+				r.ps.add(r.lines.Node(c, k[0].at), "%s: expected an array of tables, got %s in it", kind, describe(c))
 				continue
 			}
 			r.inline(kind, c)
 		}
 	default:
-		r.ps.add(r.at(v, k[0].at), "%s: expected a table or an array of tables, got %s", kind, describe(v))
+		r.ps.add(r.lines.Node(v, k[0].at), "%s: expected a table or an array of tables, got %s", kind, describe(v))
 	}
 }
 
 // inline reads one inline table as an entry.
 func (r *reader) inline(kind string, t *unstable.Node) {
-	en := r.newEntry(kind, r.at(t, pos{}))
+	en := r.newEntry(kind, r.lines.Node(t, pos{}))
 	for it := t.Children(); it.Next(); {
 		if kv := it.Node(); kv.Kind == unstable.KeyValue {
 			r.field(en, r.key(kv), kv.Value())
@@ -228,11 +224,11 @@ func (r *reader) unknownKey(kind string, k []keyPart, at pos) {
 	if kind == kindRole {
 		keys = roleKeys[:2]
 	}
-	best := closest(k[0].name, keys...)
+	best := tomlerr.Closest(k[0].name, keys...)
 	if kind == kindUser && strings.Contains(strings.ToLower(k[0].name), "uid") {
 		best = keyUnixUIDs // uid, uids, unix_uid: closer in meaning than in spelling
 	}
-	hint := didYouMean(kind+".", best, "")
+	hint := tomlerr.DidYouMean(kind+".", best, "")
 	r.ps.add(at, "unknown key %s.%s%s", kind, joinKey(k), hint)
 }
 
@@ -276,19 +272,19 @@ func (r *reader) field(en *entry, k []keyPart, v *unstable.Node) {
 		r.unknownKey(kind, k, k[0].at)
 	case name == "id":
 		if v.Kind != unstable.String {
-			r.ps.add(r.at(v, k[0].at), "%s: expected a string, got %s", full, describe(v))
+			r.ps.add(r.lines.Node(v, k[0].at), "%s: expected a string, got %s", full, describe(v))
 			en.badID = true
 			return
 		}
-		en.id = &item{name: string(v.Data), at: r.at(v, k[0].at)}
+		en.id = &item{name: string(v.Data), at: r.lines.Node(v, k[0].at)}
 	case name == "bare":
 		switch s := string(v.Data); {
 		case v.Kind == unstable.Bool, v.Kind == unstable.String && (s == "true" || s == "false"):
 			en.bare = s == "true"
 		case v.Kind == unstable.String:
-			r.ps.add(r.at(v, k[0].at), "%s: expected true or false, got %q", full, s)
+			r.ps.add(r.lines.Node(v, k[0].at), "%s: expected true or false, got %q", full, s)
 		default:
-			r.ps.add(r.at(v, k[0].at), "%s: expected true or false, got %s", full, describe(v))
+			r.ps.add(r.lines.Node(v, k[0].at), "%s: expected true or false, got %s", full, describe(v))
 		}
 	case name == keyUnixUIDs:
 		en.uids = r.uids(full, v, k[0].at)
@@ -316,15 +312,15 @@ func (r *reader) list(full string, v *unstable.Node, keyAt pos) []item {
 		for it := v.Children(); it.Next(); {
 			c := it.Node()
 			if c.Kind != unstable.String {
-				r.ps.add(r.at(c, keyAt), "%s: expected an array of strings, got %s in it", full, describe(c))
+				r.ps.add(r.lines.Node(c, keyAt), "%s: expected an array of strings, got %s in it", full, describe(c))
 				continue
 			}
 			if s := strings.TrimSpace(string(c.Data)); s != "" {
-				items = append(items, item{name: s, at: r.at(c, keyAt)})
+				items = append(items, item{name: s, at: r.lines.Node(c, keyAt)})
 			}
 		}
 	default:
-		r.ps.add(r.at(v, keyAt), "%s: expected a string or an array of strings, got %s", full, describe(v))
+		r.ps.add(r.lines.Node(v, keyAt), "%s: expected a string or an array of strings, got %s", full, describe(v))
 	}
 	return items
 }
@@ -334,7 +330,7 @@ func (r *reader) list(full string, v *unstable.Node, keyAt pos) []item {
 func (r *reader) uids(full string, v *unstable.Node, keyAt pos) []uidItem {
 	var uids []uidItem
 	one := func(n *unstable.Node, inArray bool) {
-		at := r.at(n, keyAt)
+		at := r.lines.Node(n, keyAt)
 		if n.Kind != unstable.Integer {
 			want := "an integer or an array of integers, got %s"
 			if inArray {
@@ -371,7 +367,7 @@ func (r *reader) uids(full string, v *unstable.Node, keyAt pos) []uidItem {
 // split splits a comma-separated string. Each item's position is exact when
 // the string is written without escapes; otherwise it is the string's.
 func (r *reader) split(v *unstable.Node, keyAt pos) []item {
-	start := r.at(v, keyAt)
+	start := r.lines.Node(v, keyAt)
 	raw := r.p.Raw(v.Raw)
 	exact := len(raw) >= 2 && string(raw[1:len(raw)-1]) == string(v.Data) && v.Raw.Length > 0
 	var items []item
@@ -381,7 +377,7 @@ func (r *reader) split(v *unstable.Node, keyAt pos) []item {
 		if name := strings.TrimSpace(piece); name != "" {
 			at := start
 			if exact {
-				at = r.offsetPos(int(v.Raw.Offset) + 1 + off + lead)
+				at = r.lines.At(int(v.Raw.Offset) + 1 + off + lead)
 			}
 			items = append(items, item{name: name, at: at})
 		}
@@ -395,25 +391,9 @@ func (r *reader) key(n *unstable.Node) []keyPart {
 	var k []keyPart
 	for it := n.Key(); it.Next(); {
 		kn := it.Node()
-		k = append(k, keyPart{name: string(kn.Data), at: r.at(kn, pos{}), off: int(kn.Raw.Offset)})
+		k = append(k, keyPart{name: string(kn.Data), at: r.lines.Node(kn, pos{}), off: int(kn.Raw.Offset)})
 	}
 	return k
-}
-
-// at is n's position, or fallback when n carries no range (arrays).
-func (r *reader) at(n *unstable.Node, fallback pos) pos {
-	if n.Raw.Length == 0 {
-		return fallback
-	}
-	return r.offsetPos(int(n.Raw.Offset))
-}
-
-func (r *reader) offsetPos(offset int) pos {
-	line, found := slices.BinarySearch(r.lines, offset)
-	if !found {
-		line--
-	}
-	return pos{line + 1, offset - r.lines[line] + 1}
 }
 
 // headerPos is the position of the "[" that opens the header whose first
@@ -424,7 +404,7 @@ func (r *reader) headerPos(first keyPart) pos {
 	for off > 0 && (data[off-1] == ' ' || data[off-1] == '\t' || data[off-1] == '[') {
 		off--
 	}
-	return r.offsetPos(off)
+	return r.lines.At(off)
 }
 
 func joinKey(k []keyPart) string {

@@ -9,6 +9,7 @@ import (
 	"slices"
 
 	"github.com/nipc/nipc/api"
+	"github.com/nipc/nipc/internal/tomlerr"
 )
 
 // DefaultPermissions is what the built-in default user holds, as on the
@@ -181,7 +182,7 @@ func build(ps *problems, entries []*entry) *Policy {
 			ps.add(en.id.at, "role.id: must not be empty")
 		default:
 			if first, dup := roles[en.id.name]; dup {
-				ps.add(en.id.at, "role.id: duplicate role id %q (first defined at line %d)", en.id.name, first.at.line)
+				ps.add(en.id.at, "role.id: duplicate role id %q (first defined at line %d)", en.id.name, first.at.Line)
 				continue
 			}
 			roles[en.id.name] = role{at: en.id.at, perms: perms}
@@ -205,7 +206,7 @@ func build(ps *problems, entries []*entry) *Policy {
 				continue // reported as the role's bad id
 			}
 			if !ok {
-				hint := didYouMean("", closest(it.name, roleIDs...), "")
+				hint := tomlerr.DidYouMean("", tomlerr.Closest(it.name, roleIDs...), "")
 				if info, isPerm := api.LookupPermission(it.name); isPerm && hint == "" {
 					hint = fmt.Sprintf(" (%s is a permission: list it in allow)", info.Name)
 				}
@@ -229,12 +230,12 @@ func build(ps *problems, entries []*entry) *Policy {
 			id, idAt, key = en.id.name, en.id.at, "user.id"
 		}
 		if first, dup := firstAt[id]; dup {
-			ps.add(idAt, "%s: duplicate user id %s (first defined at line %d)", key, fingerprint(id), first.line)
+			ps.add(idAt, "%s: duplicate user id %s (first defined at line %d)", key, fingerprint(id), first.Line)
 			continue
 		}
 		firstAt[id] = idAt
 		if id == "" && firstOther != nil {
-			ps.add(idAt, `%s: changes to the default user (id = "") must appear before other users (the first is at line %d)`, key, firstOther.at.line)
+			ps.add(idAt, `%s: changes to the default user (id = "") must appear before other users (the first is at line %d)`, key, firstOther.at.Line)
 			continue
 		}
 		if id != "" && firstOther == nil {
@@ -282,9 +283,9 @@ func (m *uidMap) add(ps *problems, id string, uids []uidItem) {
 		first, dup := m.users[u.uid]
 		switch {
 		case dup && first == id:
-			ps.add(u.at, "user.%s: uid %d is listed twice (first at line %d)", keyUnixUIDs, u.uid, m.at[u.uid].line)
+			ps.add(u.at, "user.%s: uid %d is listed twice (first at line %d)", keyUnixUIDs, u.uid, m.at[u.uid].Line)
 		case dup:
-			ps.add(u.at, "user.%s: uid %d is already listed for another user (at line %d): a uid can act as one user only", keyUnixUIDs, u.uid, m.at[u.uid].line)
+			ps.add(u.at, "user.%s: uid %d is already listed for another user (at line %d): a uid can act as one user only", keyUnixUIDs, u.uid, m.at[u.uid].Line)
 		default:
 			if m.users == nil {
 				m.users = make(map[uint32]string)
@@ -304,7 +305,7 @@ func checkPerms(ps *problems, key string, items []item, isRole func(string) bool
 			perms = append(perms, info.Name)
 			continue
 		}
-		hint := didYouMean("", closest(it.name, permissionNames...), "")
+		hint := tomlerr.DidYouMean("", tomlerr.Closest(it.name, permissionNames...), "")
 		if hint == "" && isRole != nil && isRole(it.name) {
 			hint = fmt.Sprintf(" (%s is a role: list it in roles)", it.name)
 		}

@@ -18,7 +18,10 @@
 //	/data/config-node.toml:3:8: node.ipc.tcp.port: 70000 is out of range 1..65535
 //	--config node.ipc.tcp.port=0: node.ipc.tcp.port: 0 is out of range 1..65535
 //
-// Several problems are joined with [errors.Join], one per line.
+// Several problems are joined with [errors.Join], one per line. Package
+// tomlerr owns the line's form, the positions and the did-you-mean
+// suggestion (the known key of the same table within two edits, case
+// ignored), shared with the access file's errors (package authz).
 //
 // [Generate] prints a complete commented file for each kind; the text is
 // derived from the struct tags of the configuration types (`toml:"…"` for the

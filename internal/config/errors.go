@@ -4,8 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"strconv"
 	"strings"
+
+	"github.com/nipc/nipc/internal/tomlerr"
 )
 
 // Error is one problem in a configuration: where it is and what is wrong.
@@ -25,16 +26,7 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	var b strings.Builder
-	if e.Source != "" {
-		b.WriteString(e.Source)
-		if e.Line > 0 {
-			b.WriteString(":" + strconv.Itoa(e.Line) + ":" + strconv.Itoa(e.Column))
-		}
-		b.WriteString(": ")
-	}
-	b.WriteString(e.Msg)
-	return b.String()
+	return tomlerr.Format(e.Source, tomlerr.Pos{Line: e.Line, Column: e.Column}, e.Msg)
 }
 
 // splitErrors returns the errors joined in err, however deeply (a single

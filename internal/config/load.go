@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/nipc/nipc/internal/tomlerr"
 	"github.com/pelletier/go-toml/v2"
 	"github.com/pelletier/go-toml/v2/unstable"
 )
@@ -109,14 +110,12 @@ type loader struct {
 	path    string
 	data    []byte       // nil when the file does not exist
 	schema  reflect.Type // the configuration type, for key lookups
-	pos     map[string]position
+	pos     map[string]tomlerr.Pos
 	applied []applied // overrides applied, in order
 	// warnings are the keys of the C++ node's files that nipc does not
 	// use: accepted, one warning each.
 	warnings []*Error
 }
-
-type position struct{ line, column int }
 
 type applied struct{ key, text string }
 
@@ -215,17 +214,16 @@ func (l *loader) hint(key []string) string {
 			t = next
 			continue
 		}
-		best, bestDist := "", 3
+		names := make([]string, 0, t.NumField())
 		for _, f := range fields(t) {
-			if d := editDistance(part, f.name); d < bestDist && d < len(part) {
-				best, bestDist = f.name, d
-			}
+			names = append(names, f.name)
 		}
+		best := tomlerr.Closest(part, names...)
 		if best == "" {
 			return ""
 		}
 		fixed := append(append(append([]string(nil), key[:i]...), best), key[i+1:]...)
-		return " (did you mean " + strings.Join(fixed, ".") + "?)"
+		return tomlerr.DidYouMean("", strings.Join(fixed, "."), "")
 	}
 	return ""
 }
@@ -266,25 +264,23 @@ func (l *loader) locate(e *Error) {
 		}
 	}
 	if ok {
-		e.Line, e.Column = p.line, p.column
+		e.Line, e.Column = p.Line, p.Column
 	}
 }
 
 // keyPositions maps every dotted key in a valid document to the position of
 // its value, and every table header to the position of its name.
-func keyPositions(data []byte) map[string]position {
-	pos := make(map[string]position)
+func keyPositions(data []byte) map[string]tomlerr.Pos {
+	pos := make(map[string]tomlerr.Pos)
 	var p unstable.Parser
 	p.Reset(data)
-	at := func(n *unstable.Node) position {
-		s := p.Shape(n.Raw)
-		return position{s.Start.Line, s.Start.Column}
-	}
+	lines := tomlerr.NewLines(data)
+	at := func(n *unstable.Node) tomlerr.Pos { return lines.At(int(n.Raw.Offset)) }
 	var walk func(prefix []string, kv *unstable.Node)
 	walk = func(prefix []string, kv *unstable.Node) {
 		key := append(append([]string(nil), prefix...), keyParts(kv.Key())...)
 		v := kv.Value()
-		if k := strings.Join(key, "."); pos[k] == (position{}) {
+		if k := strings.Join(key, "."); pos[k] == (tomlerr.Pos{}) {
 			// Arrays carry no range of their own: point at the key.
 			if v.Raw.Length == 0 {
 				it := kv.Key()
@@ -308,7 +304,7 @@ func keyPositions(data []byte) map[string]position {
 		switch e.Kind {
 		case unstable.Table, unstable.ArrayTable:
 			table = keyParts(e.Key())
-			if k := strings.Join(table, "."); pos[k] == (position{}) {
+			if k := strings.Join(table, "."); pos[k] == (tomlerr.Pos{}) {
 				pos[k] = at(e.Child())
 			}
 		case unstable.KeyValue:

@@ -4,11 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/nipc/nipc/api"
@@ -194,17 +192,11 @@ func (b *IPC) do(ctx context.Context, enc ipc.Encoding, payload []byte) ([]byte,
 		if err == nil {
 			return reply, nil
 		}
-		if i+1 >= tries || ctx.Err() != nil || !broken(err) {
+		if i+1 >= tries || ctx.Err() != nil || !client.IsBroken(err) {
 			b.log.Warn("request to the node failed", "err", err)
 			return nil, nodeError(err, b.opts.Client)
 		}
 	}
-}
-
-// broken reports errors of a connection that died under us.
-func broken(err error) bool {
-	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
-		errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, net.ErrClosed)
 }
 
 // nodeError maps a client error to the text nano_rpc would answer, with a

@@ -5,8 +5,8 @@ import (
 	"time"
 
 	"github.com/nipc/nipc/api/fb"
+	"github.com/nipc/nipc/internal/apiconv"
 	"github.com/nipc/nipc/internal/ptree"
-	"github.com/nipc/nipc/nano"
 )
 
 // The WebSocket's messages are boost property trees written by write_json,
@@ -87,60 +87,20 @@ func confirmationTypeName(t fb.TopicConfirmationType) string {
 	return strconv.Itoa(int(t))
 }
 
-// blockTree is a block as the node's serialize_json writes it (the key order
-// of nano.Block.MarshalJSON), plus "subtype" for a state block.
+// blockTree is a block as the node's serialize_json writes it (the members
+// of nano.Block.JSONFields), plus "subtype" for a state block. A block that
+// does not read back as a nano.Block (never one the node sent) is left out.
 func blockTree(b *fb.BlockT) *ptree.Tree {
-	t := ptree.New()
-	switch v := b.Value.(type) {
-	case *fb.BlockStateT:
-		t.Put("type", "state")
-		t.Put("account", v.Account)
-		t.Put("previous", v.Previous)
-		t.Put("representative", v.Representative)
-		t.Put("balance", v.Balance)
-		t.Put("link", v.Link)
-		t.Put("link_as_account", v.LinkAsAccount)
-		t.Put("signature", v.Signature)
-		t.Put("work", v.Work)
-		t.Put("subtype", fb.EnumNamesBlockSubType[v.Subtype])
-	case *fb.BlockSendT:
-		t.Put("type", "send")
-		t.Put("previous", v.Previous)
-		t.Put("destination", v.Destination)
-		t.Put("balance", hexBalance(v.Balance))
-		t.Put("work", v.Work)
-		t.Put("signature", v.Signature)
-	case *fb.BlockReceiveT:
-		t.Put("type", "receive")
-		t.Put("previous", v.Previous)
-		t.Put("source", v.Source)
-		t.Put("work", v.Work)
-		t.Put("signature", v.Signature)
-	case *fb.BlockOpenT:
-		t.Put("type", "open")
-		t.Put("source", v.Source)
-		t.Put("representative", v.Representative)
-		t.Put("account", v.Account)
-		t.Put("work", v.Work)
-		t.Put("signature", v.Signature)
-	case *fb.BlockChangeT:
-		t.Put("type", "change")
-		t.Put("previous", v.Previous)
-		t.Put("representative", v.Representative)
-		t.Put("work", v.Work)
-		t.Put("signature", v.Signature)
-	default:
+	nb, err := apiconv.BlockFromTable(b)
+	if err != nil {
 		return nil
 	}
-	return t
-}
-
-// hexBalance turns a legacy send's decimal balance into the 32 hex digits
-// the node's JSON has.
-func hexBalance(dec string) string {
-	a, err := nano.ParseAmount(dec)
-	if err != nil {
-		return dec
+	t := ptree.New()
+	if err := nb.JSONFields(func(k, v string) { t.Put(k, v) }); err != nil {
+		return nil
 	}
-	return a.Hex()
+	if v, ok := b.Value.(*fb.BlockStateT); ok {
+		t.Put("subtype", fb.EnumNamesBlockSubType[v.Subtype])
+	}
+	return t
 }

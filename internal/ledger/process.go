@@ -66,17 +66,6 @@ func canonical(b *nano.Block) *nano.Block {
 	return c
 }
 
-// epochLinks are the dev network's epoch v1 and v2 links: the ASCII
-// messages "epoch v1 block" and "epoch v2 block", left-aligned and zero
-// padded (the node's ledger_constants). Both are signed by the genesis key.
-var epochLinks = func() (l [2]nano.Hash) {
-	copy(l[0][:], "epoch v1 block")
-	copy(l[1][:], "epoch v2 block")
-	return l
-}()
-
-func isEpochLink(link nano.Hash) bool { return link == epochLinks[0] || link == epochLinks[1] }
-
 // proc is one block being processed inside a write transaction. run only
 // reads until the block has passed every check: each Result other than
 // Progress is returned before the first write (runBatch relies on this).
@@ -124,7 +113,7 @@ func (p *proc) workOK(receive bool) bool {
 // receivable, amounts, and work, in that order.
 func (p *proc) state() (Result, error) {
 	b := p.b
-	if isEpochLink(b.Link) {
+	if nano.IsEpochLink(b.Link) {
 		// The node's validate_epoch_block: an epoch link with an unchanged
 		// balance is an epoch block; otherwise the link is an ordinary
 		// destination or source.

@@ -101,7 +101,7 @@ func TestProcessResults(t *testing.T) {
 			return bd.change(genesisKey, pubA)
 		}},
 		{"state send to an epoch link account", Progress, func(t *testing.T, l *Ledger, bd builder) *nano.Block {
-			return stateBlock(t, genesisKey, genesisH, genesisPub, maxMinus(1), epochLinks[0])
+			return stateBlock(t, genesisKey, genesisH, genesisPub, maxMinus(1), nano.EpochLinkV1)
 		}},
 		{"state send to the burn account", Progress, func(t *testing.T, l *Ledger, bd builder) *nano.Block {
 			return bd.send(genesisKey, nano.PublicKey{}, amt(1))
@@ -138,7 +138,7 @@ func TestProcessResults(t *testing.T) {
 			return nano.DevGenesisBlock()
 		}},
 		{"old epoch-linked", Old, func(t *testing.T, l *Ledger, bd builder) *nano.Block {
-			b := stateBlock(t, genesisKey, genesisH, genesisPub, maxMinus(1), epochLinks[1])
+			b := stateBlock(t, genesisKey, genesisH, genesisPub, maxMinus(1), nano.EpochLinkV2)
 			process(t, l, b)
 			return b
 		}},
@@ -174,7 +174,7 @@ func TestProcessResults(t *testing.T) {
 			return legacy(t, genesisKey, nano.Block{Type: nano.BlockTypeChange, Previous: nano.Hash{9}, Representative: pubA})
 		}},
 		{"gap previous: epoch link", GapPrevious, func(t *testing.T, l *Ledger, bd builder) *nano.Block {
-			return stateBlock(t, genesisKey, nano.Hash{9}, genesisPub, nano.GenesisAmount, epochLinks[0])
+			return stateBlock(t, genesisKey, nano.Hash{9}, genesisPub, nano.GenesisAmount, nano.EpochLinkV1)
 		}},
 
 		{"gap source: unknown link", GapSource, func(t *testing.T, l *Ledger, bd builder) *nano.Block {
@@ -205,7 +205,7 @@ func TestProcessResults(t *testing.T) {
 		}},
 		{"bad signature: epoch link with unknown previous", BadSignature, func(t *testing.T, l *Ledger, bd builder) *nano.Block {
 			return finish(t, &nano.Block{Type: nano.BlockTypeState, Account: pubA, Previous: nano.Hash{9},
-				Representative: pubA, Balance: amt(5), Link: epochLinks[1]}, keyB)
+				Representative: pubA, Balance: amt(5), Link: nano.EpochLinkV2}, keyB)
 		}},
 
 		{"negative spend", NegativeSpend, func(t *testing.T, l *Ledger, bd builder) *nano.Block {
@@ -264,10 +264,10 @@ func TestProcessResults(t *testing.T) {
 		}},
 
 		{"epoch block", EpochUnsupported, func(t *testing.T, l *Ledger, bd builder) *nano.Block {
-			return stateBlock(t, genesisKey, genesisH, genesisPub, nano.GenesisAmount, epochLinks[0])
+			return stateBlock(t, genesisKey, genesisH, genesisPub, nano.GenesisAmount, nano.EpochLinkV1)
 		}},
 		{"epoch open", EpochUnsupported, func(t *testing.T, l *Ledger, bd builder) *nano.Block {
-			return stateBlock(t, genesisKey, nano.Hash{}, nano.PublicKey{}, nano.Amount{}, epochLinks[1])
+			return stateBlock(t, genesisKey, nano.Hash{}, nano.PublicKey{}, nano.Amount{}, nano.EpochLinkV2)
 		}},
 	}
 	for _, tt := range tests {

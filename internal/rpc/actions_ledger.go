@@ -306,13 +306,14 @@ func trueFalse(b bool) string {
 	return "false"
 }
 
-// blockTree is a block as the node's serialize_json(ptree) writes it.
+// blockTree is a block as the node's serialize_json(ptree) writes it: the
+// members nano.Block.JSONFields lists.
 func blockTree(b *nano.Block) (*ptree.Tree, error) {
-	j, err := b.MarshalJSON()
-	if err != nil {
+	t := ptree.New()
+	if err := b.JSONFields(func(k, v string) { t.Put(k, v) }); err != nil {
 		return nil, err
 	}
-	return ptree.Parse(j)
+	return t, nil
 }
 
 // putBlock adds a block under key: as an object with json_block true,

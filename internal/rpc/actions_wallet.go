@@ -24,7 +24,7 @@ import (
 // reads unconditionally is "Unable to parse JSON" when absent even after an
 // earlier error, one it reads only while there is no error yet is not.
 func RegisterWalletActions(r *Registry, b *Backend) {
-	(&walletActions{b: b, locks: newWalletKeyLocks()}).register(r)
+	newWalletActions(b).register(r)
 }
 
 func (w *walletActions) register(r *Registry) {
@@ -54,12 +54,15 @@ const walletMaxAccountsCreate = 10000
 // walletActions answers the wallet actions from a Backend.
 type walletActions struct {
 	b *Backend
-	// locks serializes the blocks built for one account (send, receive,
-	// change) and the sends of one idempotency id.
-	locks *walletKeyLocks
-	// beforeProcess, if set, is called with each built block just before
-	// it is processed (tests use it to move a frontier under a send).
-	beforeProcess func(*nano.Block)
+	// build builds, signs and processes the blocks of send, receive and
+	// change.
+	build *wallet.Builder
+}
+
+func newWalletActions(b *Backend) *walletActions {
+	w := &walletActions{b: b}
+	w.build = &wallet.Builder{Store: b.Wallets, Ledger: b.Ledger, Work: b.Work, Threshold: w.threshold()}
+	return w
 }
 
 // walletErr turns the wallet store's errors, which carry the node's texts,

@@ -51,7 +51,7 @@ func newWalletEnv(t *testing.T) *walletEnv {
 		t.Fatal(err)
 	}
 	b := &Backend{Ledger: led, Wallets: ws, Thresholds: nano.DevThresholds()}
-	w := &walletActions{b: b, locks: newWalletKeyLocks()}
+	w := newWalletActions(b)
 	reg := NewRegistry()
 	w.register(reg)
 	return &walletEnv{t: t, w: w, legacy: &Legacy{Registry: reg, EnableControl: true}, led: led, wallets: ws, genesis: gid}
@@ -358,7 +358,7 @@ func TestWalletForkRetry(t *testing.T) {
 	g := e.genesis.String()
 	priv := nano.DevGenesisKey()
 	interfere := 1
-	e.w.beforeProcess = func(b *nano.Block) {
+	e.w.build.BeforeProcess = func(b *nano.Block) {
 		if interfere == 0 {
 			return
 		}
@@ -491,27 +491,6 @@ func TestWalletSeed(t *testing.T) {
 	id := e.str(e.ok("wallet_create", "seed", "ABC"), "wallet")
 	if got := e.str(e.ok("wallet_seed", "wallet", id), "seed"); got != strings.Repeat("0", 61)+"ABC" {
 		t.Fatalf("wallet_seed %s", got)
-	}
-}
-
-func TestWalletKeyLocks(t *testing.T) {
-	k := newWalletKeyLocks()
-	unlock, err := k.lock(context.Background(), "a")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	if _, err := k.lock(ctx, "a"); err == nil {
-		t.Fatal("a held lock was taken")
-	}
-	unlockB, err := k.lock(ctx, "b") // another key is free (even with ctx done, the slot is taken at once or not)
-	if err == nil {
-		unlockB()
-	}
-	unlock()
-	if len(k.m) != 0 {
-		t.Fatalf("%d locks left after unlocking", len(k.m))
 	}
 }
 

@@ -1,6 +1,7 @@
-// Package wallet is nipc's wallet store: wallets of Nano keys kept encrypted
-// at rest in their own bbolt file (wallets.db in the data directory), as the
-// node keeps its wallets apart from its ledger.
+// Package wallet is nipc's wallet store and the builder of its accounts'
+// blocks: wallets of Nano keys kept encrypted at rest in their own bbolt
+// file (wallets.db in the data directory), as the node keeps its wallets
+// apart from its ledger.
 //
 // A wallet has an id (32 random bytes, shown as 64 hex digits), a seed from
 // which deterministic accounts are derived in index order, ad-hoc keys added
@@ -17,6 +18,18 @@
 // made. ReadList lists wallets and accounts from a file opened read-only
 // (nipc wallet list); a running node holds the file locked, which is
 // ErrInUse.
+//
+// Building blocks. A Builder builds, signs and processes the state blocks of
+// a wallet account (StateBlock makes and signs one): Send (with an optional
+// idempotency id whose block is recorded before it is processed, so a
+// repeated id returns the first send's block), Receive (opening the account
+// with the wallet's representative) and Change. Each holds the account's
+// lock (and a send id's) while it builds on the frontier; a Fork or
+// GapPrevious from the ledger means another writer moved the frontier, and
+// the block is rebuilt, at most 3 times, before ErrGenerating. Its errors
+// carry the node's texts (ErrInsufficientBalance, ErrInvalidWork,
+// ErrWorkFailure, ErrUnreceivable), so the legacy actions, which keep
+// parameter parsing and reply rendering, answer them as they are.
 //
 // A Store is safe for concurrent use. Writes are bbolt transactions: a wallet
 // and its accounts change all together or not at all.

@@ -1,0 +1,263 @@
+package wallet
+
+import (
+	"context"
+	"errors"
+
+	"github.com/nipc/nipc/internal/ledger"
+	"github.com/nipc/nipc/nano"
+)
+
+// Errors of building a wallet account's block, carrying the node's texts
+// for the send, receive and wallet_representative_set actions.
+var (
+	ErrInsufficientBalance = errors.New("Insufficient balance")
+	ErrInvalidWork         = errors.New("Invalid work")
+	ErrGenerating          = errors.New("Error generating block")
+	ErrWorkFailure         = errors.New("Work generation cancellation or failure")
+	ErrUnreceivable        = errors.New(ledger.Unreceivable.Message())
+)
+
+// buildRetries is how many times a block is rebuilt after a Fork or
+// GapPrevious.
+const buildRetries = 3
+
+// WorkGenerator computes the work of a block root to a threshold.
+type WorkGenerator interface {
+	Generate(ctx context.Context, root nano.Hash, threshold uint64) (uint64, error)
+}
+
+// Builder builds, signs and processes the state blocks of a wallet's
+// accounts: sends (with idempotency ids), receives and representative
+// changes. Each block is built from the account's frontier while holding
+// the account's lock, so two requests for one account never build on the
+// same frontier. A Fork or GapPrevious from the ledger then only means
+// another writer moved the frontier in between: the block is rebuilt on the
+// new frontier, a few times at most, and if it still cannot be stored the
+// result is ErrGenerating, never a hash the ledger does not hold.
+//
+// A Builder is safe for concurrent use; its fields are set before first use.
+type Builder struct {
+	Store  *Store
+	Ledger *ledger.Ledger
+	Work   WorkGenerator
+	// Threshold is the work every block needs.
+	Threshold uint64
+	// BeforeProcess, if set, is called with each built block just before
+	// it is processed (tests use it to move a frontier under a send).
+	BeforeProcess func(*nano.Block)
+
+	locks keyLocks // by account, and by send id
+}
+
+// Send sends amount from the account of priv to destination in a state
+// block and returns its hash. work is the caller's (0: generate); it must
+// reach Threshold on the frontier. With hasID, a send already recorded
+// under sendID whose block is in the ledger is returned as is, and nothing
+// is sent again.
+func (bd *Builder) Send(ctx context.Context, id ID, priv nano.PrivateKey, destination nano.PublicKey, amount nano.Amount, work uint64, sendID string, hasID bool) (nano.Hash, error) {
+	if hasID {
+		unlock, err := bd.locks.lock(ctx, "id\x00"+string(id[:])+sendID)
+		if err != nil {
+			return nano.Hash{}, err
+		}
+		defer unlock()
+		// The id is recorded before its block is processed, so a crash in
+		// between leaves a record whose block is not in the ledger: that
+		// send did not happen and is made now.
+		if h, ok := bd.Store.SentBlock(id, sendID); ok {
+			stored, err := bd.Ledger.BlockExists(h)
+			if err != nil {
+				return nano.Hash{}, err
+			}
+			if stored {
+				return h, nil
+			}
+		}
+	}
+	source := priv.PublicKey()
+	unlock, err := bd.lockAccount(ctx, source)
+	if err != nil {
+		return nano.Hash{}, err
+	}
+	defer unlock()
+	for attempt := 0; ; attempt++ {
+		ai, err := bd.Ledger.AccountInfo(source)
+		if errors.Is(err, ledger.ErrAccountNotFound) {
+			return nano.Hash{}, ErrInsufficientBalance
+		} else if err != nil {
+			return nano.Hash{}, err
+		}
+		balance, ok := ai.Balance.Sub(amount)
+		if !ok {
+			return nano.Hash{}, ErrInsufficientBalance
+		}
+		if err := bd.checkWork(ai.Frontier, work, attempt); err != nil {
+			return nano.Hash{}, err
+		}
+		b := StateBlock(priv, ai.Frontier, ai.Representative, balance, nano.Hash(destination))
+		hash := b.Hash()
+		if hasID {
+			if err := bd.Store.RecordSend(id, sendID, hash); err != nil {
+				return nano.Hash{}, err
+			}
+		}
+		done, retry, _, err := bd.finish(ctx, b, work)
+		switch {
+		case err != nil:
+			return nano.Hash{}, err
+		case done:
+			return hash, nil
+		case retry && attempt < buildRetries:
+			continue
+		}
+		return nano.Hash{}, ErrGenerating
+	}
+}
+
+// Receive receives the send block send into the account of priv, opening
+// it with wallet id's representative if it has no block yet, and returns
+// the new block's hash. A send that is not in the ledger is
+// ledger.ErrBlockNotFound; one not receivable by the account,
+// ErrUnreceivable. work is called once the send is known receivable, for
+// the caller's work (0: generate) or its error.
+func (bd *Builder) Receive(ctx context.Context, id ID, priv nano.PrivateKey, send nano.Hash, work func() (uint64, error)) (nano.Hash, error) {
+	account := priv.PublicKey()
+	unlock, err := bd.lockAccount(ctx, account)
+	if err != nil {
+		return nano.Hash{}, err
+	}
+	defer unlock()
+	for attempt := 0; ; attempt++ {
+		sb, err := bd.Ledger.Block(send)
+		if err != nil {
+			return nano.Hash{}, err
+		}
+		receivable := sb.Subtype == ledger.SubtypeSend && sb.Counterpart == account
+		if receivable {
+			if receivable, err = bd.Ledger.ReceivableExists(send); err != nil {
+				return nano.Hash{}, err
+			}
+		}
+		if !receivable {
+			return nano.Hash{}, ErrUnreceivable
+		}
+		w, err := work()
+		if err != nil {
+			return nano.Hash{}, err
+		}
+		ai, opened, err := bd.accountInfo(account)
+		if err != nil {
+			return nano.Hash{}, err
+		}
+		root, rep := ai.Frontier, ai.Representative
+		if !opened {
+			root = nano.Hash(account)
+			if rep, err = bd.Store.Representative(id); err != nil {
+				return nano.Hash{}, err
+			}
+		}
+		if err := bd.checkWork(root, w, attempt); err != nil {
+			return nano.Hash{}, err
+		}
+		balance, ok := ai.Balance.Add(sb.Amount)
+		if !ok {
+			return nano.Hash{}, ErrGenerating
+		}
+		b := StateBlock(priv, ai.Frontier, rep, balance, send)
+		done, retry, result, err := bd.finish(ctx, b, w)
+		switch {
+		case err != nil:
+			return nano.Hash{}, err
+		case done:
+			return b.Hash(), nil
+		case retry && attempt < buildRetries:
+			continue
+		case result == ledger.Unreceivable: // received by another writer meanwhile
+			return nano.Hash{}, ErrUnreceivable
+		}
+		return nano.Hash{}, ErrGenerating
+	}
+}
+
+// Change publishes a change block moving the account of priv to rep,
+// unless the account is not opened or already has rep.
+func (bd *Builder) Change(ctx context.Context, priv nano.PrivateKey, rep nano.PublicKey) error {
+	account := priv.PublicKey()
+	unlock, err := bd.lockAccount(ctx, account)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	for attempt := 0; ; attempt++ {
+		ai, opened, err := bd.accountInfo(account)
+		if err != nil {
+			return err
+		}
+		if !opened || ai.Representative == rep {
+			return nil
+		}
+		b := StateBlock(priv, ai.Frontier, rep, ai.Balance, nano.Hash{})
+		done, retry, _, err := bd.finish(ctx, b, 0)
+		switch {
+		case err != nil:
+			return err
+		case done:
+			return nil
+		case retry && attempt < buildRetries:
+			continue
+		}
+		return ErrGenerating
+	}
+}
+
+func (bd *Builder) lockAccount(ctx context.Context, account nano.PublicKey) (func(), error) {
+	return bd.locks.lock(ctx, "account\x00"+string(account[:]))
+}
+
+// checkWork checks the caller's work against root. On a rebuild (attempt
+// > 0) the work was for the old frontier, which is ErrGenerating.
+func (bd *Builder) checkWork(root nano.Hash, work uint64, attempt int) error {
+	if work == 0 || nano.Difficulty(root, work) >= bd.Threshold {
+		return nil
+	}
+	if attempt > 0 {
+		return ErrGenerating
+	}
+	return ErrInvalidWork
+}
+
+// accountInfo is the account's ledger entry and whether it is opened.
+func (bd *Builder) accountInfo(pub nano.PublicKey) (ledger.AccountInfo, bool, error) {
+	ai, err := bd.Ledger.AccountInfo(pub)
+	if errors.Is(err, ledger.ErrAccountNotFound) {
+		return ai, false, nil
+	}
+	return ai, err == nil, err
+}
+
+// finish gives b its work, the caller's (already checked against b's root
+// when given) or a new one, and processes it. done reports that the block
+// is in the ledger; retry that it should be rebuilt on a new frontier.
+func (bd *Builder) finish(ctx context.Context, b *nano.Block, work uint64) (done, retry bool, result ledger.Result, err error) {
+	if work == 0 {
+		if work, err = bd.Work.Generate(ctx, b.Root(), bd.Threshold); err != nil {
+			return false, false, 0, ErrWorkFailure
+		}
+	}
+	b.Work = work
+	if bd.BeforeProcess != nil {
+		bd.BeforeProcess(b)
+	}
+	result, err = bd.Ledger.Process(ctx, b)
+	if err != nil {
+		return false, false, 0, err
+	}
+	switch result {
+	case ledger.Progress, ledger.Old: // Old: this very block is already stored
+		return true, false, result, nil
+	case ledger.Fork, ledger.GapPrevious:
+		return false, true, result, nil
+	}
+	return false, false, result, nil
+}
