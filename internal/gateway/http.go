@@ -12,7 +12,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/nipc/nipc/api/fbjson"
 	"github.com/nipc/nipc/internal/peer"
@@ -177,7 +176,7 @@ func (s *Server) v2(ctx context.Context, w http.ResponseWriter, r *http.Request,
 			key = ""
 		}
 		eb := getBuf()
-		envelope = wrapEnvelope(*eb, key, r.Header.Get(headerCorrelID), name, body)
+		envelope = fbjson.AppendEnvelope(*eb, key, r.Header.Get(headerCorrelID), name, body)
 		defer putBuf(eb, envelope)
 	} else if page {
 		var refused []byte
@@ -296,64 +295,6 @@ func nodeText(err error) string {
 // anywhere in the body, strings included.
 func tooDeep(body []byte, max int) bool {
 	return bytes.Count(body, []byte{'{'})+bytes.Count(body, []byte{'['}) > max
-}
-
-// wrapEnvelope lays out /api/v2/<Name>'s envelope byte for byte as the node
-// does (so parse errors point at the same columns):
-//
-//	{"credentials": K, "correlation_id": C, "message_type": "N", "message": BODY}
-//
-// leaving out credentials and correlation_id when empty. Unlike the node it
-// JSON-escapes the header values and the name, so that a '"' in them stays
-// data instead of adding fields to the envelope.
-func wrapEnvelope(dst []byte, key, corr, name string, body []byte) []byte {
-	dst = append(dst, '{')
-	if key != "" {
-		dst = append(dst, `"credentials": `...)
-		dst = appendQuoted(dst, key)
-		dst = append(dst, ", "...)
-	}
-	if corr != "" {
-		dst = append(dst, `"correlation_id": `...)
-		dst = appendQuoted(dst, corr)
-		dst = append(dst, ", "...)
-	}
-	dst = append(dst, `"message_type": `...)
-	dst = appendQuoted(dst, name)
-	dst = append(dst, `, "message": `...)
-	dst = append(dst, body...)
-	return append(dst, '}')
-}
-
-// appendQuoted appends s as a JSON string: '"' and '\' escaped, control
-// characters as \u00XX, invalid UTF-8 bytes as \u00XX of their value (the
-// envelope parser refuses raw invalid UTF-8), everything else as is.
-func appendQuoted(dst []byte, s string) []byte {
-	const hexDigits = "0123456789ABCDEF"
-	dst = append(dst, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		switch {
-		case c == '"' || c == '\\':
-			dst = append(dst, '\\', c)
-			i++
-		case c < 0x20 || c == 0x7f:
-			dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&15])
-			i++
-		case c < utf8.RuneSelf:
-			dst = append(dst, c)
-			i++
-		default:
-			r, n := utf8.DecodeRuneInString(s[i:])
-			if r == utf8.RuneError && n == 1 {
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&15])
-			} else {
-				dst = append(dst, s[i:i+n]...)
-			}
-			i += n
-		}
-	}
-	return append(dst, '"')
 }
 
 // randomID is 32 random hex digits, the id nano_rpc adds to a send.
