@@ -15,12 +15,12 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/nipc/nipc/internal/authz"
 	"github.com/nipc/nipc/internal/broker"
 	"github.com/nipc/nipc/internal/config"
 	"github.com/nipc/nipc/internal/logthrottle"
 	"github.com/nipc/nipc/internal/membudget"
 	"github.com/nipc/nipc/internal/metrics"
-	"github.com/nipc/nipc/internal/rpc"
 	"github.com/nipc/nipc/nano"
 )
 
@@ -61,7 +61,7 @@ type Config struct {
 	// wallet holds an account (all_local_accounts). With an IPC backend
 	// leave them nil: the backend relays the node's confirmations.
 	Broker  *broker.Broker
-	Policy  func() rpc.Authorizer
+	Policy  func() authz.Authorizer
 	IsLocal func(nano.PublicKey) bool
 
 	// Metrics, if set, counts HTTP requests and WebSocket sessions.

@@ -142,7 +142,7 @@ func New(opts Options) (_ *Node, err error) {
 	handlers[fb.MessageReload] = rpc.ReloadHandler(n.ReloadReport)
 	n.v2 = &rpc.V2{
 		Handlers:            handlers,
-		Policy:              func() rpc.Authorizer { return n.access.Current() },
+		Policy:              func() authz.Authorizer { return n.access.Current() },
 		RejectUnknownFields: !opts.Node.Node.IPC.Flatbuffers.SkipUnexpectedFieldsInJSON,
 		Log:                 opts.Log,
 	}
@@ -162,7 +162,7 @@ func New(opts Options) (_ *Node, err error) {
 			DisableHTTP: !httpOn,
 			Backend:     gateway.NewInProcess(n.legacy, n.v2),
 			Broker:      n.broker,
-			Policy:      func() rpc.Authorizer { return n.access.Current() },
+			Policy:      func() authz.Authorizer { return n.access.Current() },
 			IsLocal:     n.wallets.IsLocal,
 			Metrics:     n.metrics,
 			Budget:      budget,

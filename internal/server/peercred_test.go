@@ -134,7 +134,7 @@ func uidServer(t *testing.T, text string) *uidEnv {
 	ok := func(ctx context.Context, msg any) (any, error) { return &fb.SuccessT{}, nil }
 	v2 := &rpc.V2{
 		Handlers: map[fb.Message]rpc.V2Func{fb.MessageVersion: ok, fb.MessageBlockCount: ok, fb.MessageAccountWeight: ok},
-		Policy:   func() rpc.Authorizer { return e.store.Current() },
+		Policy:   func() authz.Authorizer { return e.store.Current() },
 	}
 	e.s = startServer(t, v2, nil)
 	return e
