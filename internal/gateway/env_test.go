@@ -31,6 +31,7 @@ import (
 	"github.com/nipc/nipc/internal/membudget"
 	"github.com/nipc/nipc/internal/metrics"
 	"github.com/nipc/nipc/internal/rpc"
+	"github.com/nipc/nipc/internal/service"
 	"github.com/nipc/nipc/internal/testenv"
 	"github.com/nipc/nipc/internal/wallet"
 	"github.com/nipc/nipc/ipc"
@@ -285,7 +286,7 @@ func startEnv(t testing.TB, m mode, o envOptions) *env {
 		}
 	} else {
 		e.stack = newStack(t, o.enableControl)
-		cfg.Backend = gateway.NewInProcess(e.stack.legacy, e.stack.v2)
+		cfg.Backend = &service.Local{Legacy: e.stack.legacy, V2: e.stack.v2}
 		cfg.Broker = e.stack.broker
 		cfg.Policy = func() authz.Authorizer { return e.stack.access.Current() }
 		cfg.IsLocal = e.stack.wallets.IsLocal

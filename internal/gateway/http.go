@@ -17,6 +17,8 @@ import (
 	"github.com/nipc/nipc/internal/peer"
 	"github.com/nipc/nipc/internal/ptree"
 	"github.com/nipc/nipc/internal/rpc"
+	"github.com/nipc/nipc/internal/service"
+	"github.com/nipc/nipc/ipc"
 )
 
 // The HTTP layer's own error texts (spec §5.2).
@@ -185,23 +187,7 @@ func (s *Server) v2(ctx context.Context, w http.ResponseWriter, r *http.Request,
 			return httpRefused
 		}
 	}
-	if a, ok := s.backend.(appender); ok {
-		s.replyAppended(w, func(dst []byte) []byte { return a.appendV2JSON(ctx, envelope, dst) })
-		return httpAnswered
-	}
-	var out []byte
-	var err error
-	if nb, ok := s.backend.(namedV2); ok && name != "" {
-		out, err = nb.v2Named(ctx, name, envelope)
-	} else {
-		out, err = s.backend.V2JSON(ctx, envelope)
-	}
-	outcome = httpAnswered
-	if err != nil {
-		out, outcome = fbjson.ErrorLine(nodeText(err)), httpUnreachable
-	}
-	s.reply(w, out)
-	return outcome
+	return s.answer(ctx, w, service.Request{Encoding: ipc.EncodingFlatbuffersJSON, Body: envelope, Name: name}, fbjson.ErrorLine)
 }
 
 // legacy answers POST / (any path but /api/v2...): legacy JSON RPC. A
@@ -236,20 +222,30 @@ func (s *Server) legacy(ctx context.Context, w http.ResponseWriter, r *http.Requ
 		// Make a retried send idempotent on the node (spec §8.3).
 		params.Put("id", randomID())
 	}
-	if a, ok := s.backend.(appender); ok {
-		s.replyAppended(w, func(dst []byte) []byte { return a.appendLegacy(ctx, params, dst) })
-		return httpAnswered
+	// The service takes the tree the rules were applied to: it does not
+	// parse again. A remote one renders it again only for a send that got
+	// an id.
+	req := service.Request{Encoding: ipc.EncodingJSON, Tree: params}
+	if !send {
+		req.Body = body
 	}
-	if send {
-		body = ptree.AppendCompact(nil, params)
-	}
-	out, err := s.backend.Legacy(ctx, body)
-	outcome = httpAnswered
+	return s.answer(ctx, w, req, ptree.ErrorReply)
+}
+
+// answer writes the service's reply to req, built in a pooled buffer, or,
+// when the service could not be asked, the node's text rendered by
+// errorReply.
+func (s *Server) answer(ctx context.Context, w http.ResponseWriter, req service.Request, errorReply func(string) []byte) (outcome string) {
+	b := getBuf()
+	out, err := s.backend.Handle(ctx, req, *b)
 	if err != nil {
-		out, outcome = ptree.ErrorReply(nodeText(err)), httpUnreachable
+		s.reply(w, errorReply(nodeText(err)))
+		putBuf(b, out)
+		return httpUnreachable
 	}
 	s.reply(w, out)
-	return outcome
+	putBuf(b, out)
+	return httpAnswered
 }
 
 // reply writes body, always with a Content-Length as the node does: net/http
@@ -261,14 +257,6 @@ func (s *Server) reply(w http.ResponseWriter, body []byte) {
 		w.Header()["Content-Length"] = []string{strconv.Itoa(len(body))}
 	}
 	w.Write(body)
-}
-
-// replyAppended writes the reply appendReply builds in a pooled buffer.
-func (s *Server) replyAppended(w http.ResponseWriter, appendReply func(dst []byte) []byte) {
-	b := getBuf()
-	out := appendReply(*b)
-	s.reply(w, out)
-	putBuf(b, out)
 }
 
 // netHTTPBufferedReply is how much of a reply net/http buffers before it
