@@ -78,7 +78,7 @@ func runCall(cmd *cobra.Command, cf *clientFlags, args []string, encName, corr s
 		return err
 	}
 	defer done()
-	text := envelopeText(cl.Config().APIKey, corr, name, body)
+	text := fbjson.AppendEnvelope(nil, cl.Config().APIKey, corr, name, body)
 	var reply []byte
 	switch encName {
 	case "json":
@@ -105,26 +105,6 @@ func runCall(cmd *cobra.Command, cf *clientFlags, args []string, encName, corr s
 		fmt.Fprintln(stdout)
 	}
 	return replyError(reply)
-}
-
-// envelopeText wraps a message body in an envelope, escaping the header
-// values (the node's gateway splices them raw; nipc does not).
-func envelopeText(credentials, correlationID, name string, body []byte) []byte {
-	var b bytes.Buffer
-	b.WriteString("{")
-	if credentials != "" {
-		c, _ := json.Marshal(credentials)
-		fmt.Fprintf(&b, `"credentials": %s, `, c)
-	}
-	if correlationID != "" {
-		c, _ := json.Marshal(correlationID)
-		fmt.Fprintf(&b, `"correlation_id": %s, `, c)
-	}
-	n, _ := json.Marshal(name)
-	fmt.Fprintf(&b, `"message_type": %s, "message": `, n)
-	b.Write(body)
-	b.WriteString("}")
-	return b.Bytes()
 }
 
 // replyError maps an Error reply to an exit status: 77 for Access denied,

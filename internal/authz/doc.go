@@ -91,6 +91,16 @@
 // no message holds one: a duplicate id is named by its line and a
 // fingerprint (sha256: and the first 8 hex digits of its SHA-256).
 //
+// # The decision
+//
+// [Permitted] is the one place a permission is decided, for every front
+// end (IPC encodings 3 and 4, the gateway's /api/v2 forms, WebSocket
+// subscriptions): front ends pass the credentials and the peer
+// (peer.Peer) they have, and the service behind the seam calls Permitted.
+// The request acts as [Principal]'s user: its own credentials, else the
+// user its Unix-socket uid maps to ([UnixUserMapper]), else the default
+// user. A nil [Authorizer] is the built-in [Default].
+//
 // # Concurrency
 //
 // A [Policy] is immutable and safe for concurrent use. A [Store] holds the

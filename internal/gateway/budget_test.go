@@ -16,14 +16,23 @@ import (
 	"github.com/nipc/nipc/internal/gateway"
 	"github.com/nipc/nipc/internal/membudget"
 	"github.com/nipc/nipc/internal/server"
+	"github.com/nipc/nipc/internal/service"
 	"github.com/nipc/nipc/ipc"
 )
+
+// okService answers "ok" to everything.
+type okService struct{}
+
+func (okService) Handle(_ context.Context, _ service.Request, dst []byte) ([]byte, error) {
+	return append(dst, "ok"...), nil
+}
+func (okService) EnforcesControl() bool { return true }
 
 // sharedIPC is an IPC server on 127.0.0.1 charging the given budget, as
 // the node's is: io_timeout 2 s (longer than body_timeout), 64 KiB frames; it answers "ok".
 func sharedIPC(t *testing.T, b *membudget.Budget) net.Addr {
 	t.Helper()
-	h := server.HandlerFunc(func(_ context.Context, _ ipc.Encoding, _, dst []byte) []byte { return append(dst, "ok"...) })
+	h := service.IPCHandler{Service: okService{}}
 	s, err := server.New(server.Config{
 		TCP:                     server.TCPConfig{Enable: true, Address: "127.0.0.1", IOTimeout: 2 * time.Second},
 		MaxFrameSize:            64 << 10,

@@ -46,9 +46,11 @@
 // (Config.WebSocket.AllowedOrigins; by default loopback) lists; others get
 // 403. The same matcher (originAllowed) decides for HTTP's allowed_origins.
 //
-// Where the answers come from is a Backend: InProcess calls the node's
-// *rpc.Legacy and *rpc.V2 directly, and its WebSocket is fed by the node's
-// broker, all_local_accounts asking the wallets (Config.IsLocal); IPC talks
+// Where the answers come from is Config.Backend, a service.Service (the
+// seam; the gateway calls nothing else and asserts no type on it): the
+// node's service.Local in-process, whose HTTP legacy requests arrive
+// already parsed (service.Request.Tree) and whose WebSocket is fed by the
+// node's broker, all_local_accounts asking the wallets (Config.IsLocal); IPC talks
 // to a node over its IPC port with a pool of connections (encoding 1 for
 // legacy, 4 for v2) and relays confirmations from one subscription per
 // distinct credentials. That gateway cannot see the node's wallets, so for

@@ -31,6 +31,7 @@ import (
 	"github.com/nipc/nipc/internal/membudget"
 	"github.com/nipc/nipc/internal/metrics"
 	"github.com/nipc/nipc/internal/rpc"
+	"github.com/nipc/nipc/internal/service"
 	"github.com/nipc/nipc/internal/testenv"
 	"github.com/nipc/nipc/internal/wallet"
 	"github.com/nipc/nipc/ipc"
@@ -117,7 +118,7 @@ func newStack(t testing.TB, enableControl bool) *stack {
 	s.broker = broker.New(nil, ws.IsLocal, 0)
 	handlers := rpc.V2Handlers(backend, info)
 	maps.Copy(handlers, rpc.TopicHandlers(s.broker, info.Stop))
-	s.v2 = &rpc.V2{Handlers: handlers, Policy: func() rpc.Authorizer { return access.Current() }}
+	s.v2 = &rpc.V2{Handlers: handlers, Policy: func() authz.Authorizer { return access.Current() }}
 
 	ctx, cancel := context.WithCancel(context.Background())
 	sub := led.Subscribe(1 << 12)
@@ -285,9 +286,9 @@ func startEnv(t testing.TB, m mode, o envOptions) *env {
 		}
 	} else {
 		e.stack = newStack(t, o.enableControl)
-		cfg.Backend = gateway.NewInProcess(e.stack.legacy, e.stack.v2)
+		cfg.Backend = &service.Local{Legacy: e.stack.legacy, V2: e.stack.v2}
 		cfg.Broker = e.stack.broker
-		cfg.Policy = func() rpc.Authorizer { return e.stack.access.Current() }
+		cfg.Policy = func() authz.Authorizer { return e.stack.access.Current() }
 		cfg.IsLocal = e.stack.wallets.IsLocal
 		e.genesis = e.stack.genesis.String()
 	}

@@ -12,12 +12,13 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/nipc/nipc/api/fbjson"
 	"github.com/nipc/nipc/internal/peer"
 	"github.com/nipc/nipc/internal/ptree"
 	"github.com/nipc/nipc/internal/rpc"
+	"github.com/nipc/nipc/internal/service"
+	"github.com/nipc/nipc/ipc"
 )
 
 // The HTTP layer's own error texts (spec §5.2).
@@ -177,7 +178,7 @@ func (s *Server) v2(ctx context.Context, w http.ResponseWriter, r *http.Request,
 			key = ""
 		}
 		eb := getBuf()
-		envelope = wrapEnvelope(*eb, key, r.Header.Get(headerCorrelID), name, body)
+		envelope = fbjson.AppendEnvelope(*eb, key, r.Header.Get(headerCorrelID), name, body)
 		defer putBuf(eb, envelope)
 	} else if page {
 		var refused []byte
@@ -186,23 +187,7 @@ func (s *Server) v2(ctx context.Context, w http.ResponseWriter, r *http.Request,
 			return httpRefused
 		}
 	}
-	if a, ok := s.backend.(appender); ok {
-		s.replyAppended(w, func(dst []byte) []byte { return a.appendV2JSON(ctx, envelope, dst) })
-		return httpAnswered
-	}
-	var out []byte
-	var err error
-	if nb, ok := s.backend.(namedV2); ok && name != "" {
-		out, err = nb.v2Named(ctx, name, envelope)
-	} else {
-		out, err = s.backend.V2JSON(ctx, envelope)
-	}
-	outcome = httpAnswered
-	if err != nil {
-		out, outcome = fbjson.ErrorLine(nodeText(err)), httpUnreachable
-	}
-	s.reply(w, out)
-	return outcome
+	return s.answer(ctx, w, service.Request{Encoding: ipc.EncodingFlatbuffersJSON, Body: envelope, Name: name}, fbjson.ErrorLine)
 }
 
 // legacy answers POST / (any path but /api/v2...): legacy JSON RPC. A
@@ -237,20 +222,30 @@ func (s *Server) legacy(ctx context.Context, w http.ResponseWriter, r *http.Requ
 		// Make a retried send idempotent on the node (spec §8.3).
 		params.Put("id", randomID())
 	}
-	if a, ok := s.backend.(appender); ok {
-		s.replyAppended(w, func(dst []byte) []byte { return a.appendLegacy(ctx, params, dst) })
-		return httpAnswered
+	// The service takes the tree the rules were applied to: it does not
+	// parse again. A remote one renders it again only for a send that got
+	// an id.
+	req := service.Request{Encoding: ipc.EncodingJSON, Tree: params}
+	if !send {
+		req.Body = body
 	}
-	if send {
-		body = ptree.AppendCompact(nil, params)
-	}
-	out, err := s.backend.Legacy(ctx, body)
-	outcome = httpAnswered
+	return s.answer(ctx, w, req, ptree.ErrorReply)
+}
+
+// answer writes the service's reply to req, built in a pooled buffer, or,
+// when the service could not be asked, the node's text rendered by
+// errorReply.
+func (s *Server) answer(ctx context.Context, w http.ResponseWriter, req service.Request, errorReply func(string) []byte) (outcome string) {
+	b := getBuf()
+	out, err := s.backend.Handle(ctx, req, *b)
 	if err != nil {
-		out, outcome = ptree.ErrorReply(nodeText(err)), httpUnreachable
+		s.reply(w, errorReply(nodeText(err)))
+		putBuf(b, out)
+		return httpUnreachable
 	}
 	s.reply(w, out)
-	return outcome
+	putBuf(b, out)
+	return httpAnswered
 }
 
 // reply writes body, always with a Content-Length as the node does: net/http
@@ -262,14 +257,6 @@ func (s *Server) reply(w http.ResponseWriter, body []byte) {
 		w.Header()["Content-Length"] = []string{strconv.Itoa(len(body))}
 	}
 	w.Write(body)
-}
-
-// replyAppended writes the reply appendReply builds in a pooled buffer.
-func (s *Server) replyAppended(w http.ResponseWriter, appendReply func(dst []byte) []byte) {
-	b := getBuf()
-	out := appendReply(*b)
-	s.reply(w, out)
-	putBuf(b, out)
 }
 
 // netHTTPBufferedReply is how much of a reply net/http buffers before it
@@ -296,64 +283,6 @@ func nodeText(err error) string {
 // anywhere in the body, strings included.
 func tooDeep(body []byte, max int) bool {
 	return bytes.Count(body, []byte{'{'})+bytes.Count(body, []byte{'['}) > max
-}
-
-// wrapEnvelope lays out /api/v2/<Name>'s envelope byte for byte as the node
-// does (so parse errors point at the same columns):
-//
-//	{"credentials": K, "correlation_id": C, "message_type": "N", "message": BODY}
-//
-// leaving out credentials and correlation_id when empty. Unlike the node it
-// JSON-escapes the header values and the name, so that a '"' in them stays
-// data instead of adding fields to the envelope.
-func wrapEnvelope(dst []byte, key, corr, name string, body []byte) []byte {
-	dst = append(dst, '{')
-	if key != "" {
-		dst = append(dst, `"credentials": `...)
-		dst = appendQuoted(dst, key)
-		dst = append(dst, ", "...)
-	}
-	if corr != "" {
-		dst = append(dst, `"correlation_id": `...)
-		dst = appendQuoted(dst, corr)
-		dst = append(dst, ", "...)
-	}
-	dst = append(dst, `"message_type": `...)
-	dst = appendQuoted(dst, name)
-	dst = append(dst, `, "message": `...)
-	dst = append(dst, body...)
-	return append(dst, '}')
-}
-
-// appendQuoted appends s as a JSON string: '"' and '\' escaped, control
-// characters as \u00XX, invalid UTF-8 bytes as \u00XX of their value (the
-// envelope parser refuses raw invalid UTF-8), everything else as is.
-func appendQuoted(dst []byte, s string) []byte {
-	const hexDigits = "0123456789ABCDEF"
-	dst = append(dst, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		switch {
-		case c == '"' || c == '\\':
-			dst = append(dst, '\\', c)
-			i++
-		case c < 0x20 || c == 0x7f:
-			dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&15])
-			i++
-		case c < utf8.RuneSelf:
-			dst = append(dst, c)
-			i++
-		default:
-			r, n := utf8.DecodeRuneInString(s[i:])
-			if r == utf8.RuneError && n == 1 {
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&15])
-			} else {
-				dst = append(dst, s[i:i+n]...)
-			}
-			i += n
-		}
-	}
-	return append(dst, '"')
 }
 
 // randomID is 32 random hex digits, the id nano_rpc adds to a send.

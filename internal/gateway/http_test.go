@@ -19,6 +19,8 @@ import (
 	"github.com/nipc/nipc/client"
 	"github.com/nipc/nipc/internal/config"
 	"github.com/nipc/nipc/internal/gateway"
+	"github.com/nipc/nipc/internal/ptree"
+	"github.com/nipc/nipc/internal/service"
 	"github.com/nipc/nipc/internal/testenv"
 	"github.com/nipc/nipc/ipc"
 	"github.com/nipc/nipc/nano"
@@ -191,26 +193,31 @@ func TestChunkedBodyLimit(t *testing.T) {
 	}
 }
 
-// recorder is a Backend double that remembers what it was asked.
+// recorder is a service double that remembers what it was asked.
 type recorder struct {
 	mu     sync.Mutex
 	legacy []string
 	v2     []string
 }
 
-func (r *recorder) Legacy(_ context.Context, body []byte) ([]byte, error) {
+func (r *recorder) Handle(_ context.Context, req service.Request, dst []byte) ([]byte, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.legacy = append(r.legacy, string(body))
-	return []byte("{\n    \"ok\": \"\"\n}\n"), nil
+	if req.Legacy() {
+		body := req.Body
+		if body == nil {
+			body = ptree.AppendCompact(nil, req.Tree)
+		}
+		r.legacy = append(r.legacy, string(body))
+		return append(dst, "{\n    \"ok\": \"\"\n}\n"...), nil
+	}
+	r.v2 = append(r.v2, string(req.Body))
+	return append(dst, "{}\n"...), nil
 }
 
-func (r *recorder) V2JSON(_ context.Context, env []byte) ([]byte, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.v2 = append(r.v2, string(env))
-	return []byte("{}\n"), nil
-}
+// EnforcesControl: like the IPC service, the recorder leaves enable_control
+// to the HTTP layer.
+func (r *recorder) EnforcesControl() bool { return false }
 
 // TestForwarding checks what the HTTP layer hands to a backend that does not
 // enforce enable_control itself (as over IPC): the envelope laid out byte

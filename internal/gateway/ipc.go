@@ -14,6 +14,8 @@ import (
 	"github.com/nipc/nipc/api/fbjson"
 	"github.com/nipc/nipc/client"
 	"github.com/nipc/nipc/internal/config"
+	"github.com/nipc/nipc/internal/ptree"
+	"github.com/nipc/nipc/internal/service"
 	"github.com/nipc/nipc/ipc"
 )
 
@@ -42,7 +44,7 @@ func ClientConfig(r config.RPC) client.Config {
 	}
 }
 
-// IPC is the Backend of a gateway in its own process: a pool of IPC
+// IPC is the service of a gateway in its own process: a pool of IPC
 // connections to the node (legacy over encoding 1, v2 over encoding 4), and
 // a relay of the node's confirmations for the WebSocket. The node may be
 // down when the gateway starts and may restart while it runs: requests fail
@@ -56,7 +58,7 @@ type IPC struct {
 	cl *client.Client // nil until the node was first reached
 }
 
-var _ Backend = (*IPC)(nil)
+var _ service.Service = (*IPC)(nil)
 
 // NewIPC returns an IPC backend. Nothing is dialled until the first request.
 func NewIPC(opts IPCOptions) *IPC {
@@ -108,20 +110,49 @@ func (b *IPC) client(ctx context.Context) (*client.Client, error) {
 	return cl, nil
 }
 
-// Legacy implements Backend.
-func (b *IPC) Legacy(ctx context.Context, body []byte) ([]byte, error) {
-	return b.do(ctx, ipc.EncodingJSON, body)
+// Handle implements service.Service: legacy requests over encoding 1 (a
+// parsed tree without its body is rendered compact), v2 over encoding 4.
+// Subscription messages (TopicConfirmation, TopicServiceStop,
+// ServiceRegister) go over a connection of their own that is closed after
+// the reply: on a pooled connection the node would push events that later
+// requests would take for their replies. A request named by
+// /api/v2/<Name> is told apart by its name alone: only an exact name of
+// the registry is trusted; anything else (a union id such as "8" names a
+// message too) has its envelope parsed (stateful).
+func (b *IPC) Handle(ctx context.Context, req service.Request, dst []byte) ([]byte, error) {
+	var out []byte
+	var err error
+	switch {
+	case req.Legacy():
+		body := req.Body
+		if body == nil && req.Tree != nil {
+			body = ptree.AppendCompact(nil, req.Tree)
+		}
+		out, err = b.do(ctx, ipc.EncodingJSON, body)
+	case b.named(req.Name) || !b.stateful(req.Body):
+		out, err = b.do(ctx, ipc.EncodingFlatbuffersJSON, req.Body)
+	default:
+		out, err = b.oneShot(ctx, req.Body)
+	}
+	if err != nil {
+		return dst, err
+	}
+	return append(dst, out...), nil
 }
 
-// V2JSON implements Backend. Subscription messages (TopicConfirmation,
-// TopicServiceStop, ServiceRegister) go over a connection of their own that
-// is closed after the reply: on a pooled connection the node would push
-// events that later requests would take for their replies.
-func (b *IPC) V2JSON(ctx context.Context, envelope []byte) ([]byte, error) {
-	if b.stateful(envelope) {
-		return b.oneShot(ctx, envelope)
+// EnforcesControl implements service.Service: the node applies its own
+// enable_control, not the gateway's, so the HTTP layer applies the
+// gateway's.
+func (b *IPC) EnforcesControl() bool { return false }
+
+// named reports whether name is a message of the registry that is not a
+// subscription.
+func (b *IPC) named(name string) bool {
+	if name == "" {
+		return false
 	}
-	return b.do(ctx, ipc.EncodingFlatbuffersJSON, envelope)
+	info, ok := api.LookupMessageName(name)
+	return ok && !isStateful(info.Type)
 }
 
 // stateful reports whether an envelope must go over a connection of its
@@ -135,18 +166,6 @@ func (b *IPC) stateful(envelope []byte) bool {
 		return true
 	}
 	return env.Message != nil && isStateful(env.Message.Type)
-}
-
-// v2Named implements namedV2: for /api/v2/<name>, whose envelope the HTTP
-// layer built with message_type "<name>", the name alone tells whether the
-// message is a subscription, so the envelope is not parsed here. Only an
-// exact name of the registry is trusted: anything else (a union id such as
-// "8" names a message too) goes through V2JSON's full parse.
-func (b *IPC) v2Named(ctx context.Context, name string, envelope []byte) ([]byte, error) {
-	if info, ok := api.LookupMessageName(name); ok && !isStateful(info.Type) {
-		return b.do(ctx, ipc.EncodingFlatbuffersJSON, envelope)
-	}
-	return b.V2JSON(ctx, envelope)
 }
 
 // isStateful: the messages that make the node push on their connection.

@@ -13,19 +13,21 @@ import (
 
 	"github.com/nipc/nipc/internal/config"
 	"github.com/nipc/nipc/internal/gateway"
+	"github.com/nipc/nipc/internal/service"
 	"github.com/nipc/nipc/internal/testenv"
 )
 
 // uptimeBackend answers every legacy request with one reply.
 type uptimeBackend struct{}
 
-func (uptimeBackend) Legacy(context.Context, []byte) ([]byte, error) {
-	return []byte("{\n    \"seconds\": \"1\"\n}\n"), nil
+func (uptimeBackend) Handle(_ context.Context, req service.Request, dst []byte) ([]byte, error) {
+	if !req.Legacy() {
+		return dst, errors.ErrUnsupported
+	}
+	return append(dst, "{\n    \"seconds\": \"1\"\n}\n"...), nil
 }
 
-func (uptimeBackend) V2JSON(context.Context, []byte) ([]byte, error) {
-	return nil, errors.ErrUnsupported
-}
+func (uptimeBackend) EnforcesControl() bool { return false }
 
 // TestListenGiven: listeners passed to Listen (systemd socket activation)
 // are served in place of the configured addresses, even for a role the

@@ -15,12 +15,13 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/nipc/nipc/internal/authz"
 	"github.com/nipc/nipc/internal/broker"
 	"github.com/nipc/nipc/internal/config"
 	"github.com/nipc/nipc/internal/logthrottle"
 	"github.com/nipc/nipc/internal/membudget"
 	"github.com/nipc/nipc/internal/metrics"
-	"github.com/nipc/nipc/internal/rpc"
+	"github.com/nipc/nipc/internal/service"
 	"github.com/nipc/nipc/nano"
 )
 
@@ -53,15 +54,16 @@ type Config struct {
 	// false and the WebSocket on).
 	DisableHTTP bool
 
-	// Backend answers requests (required).
-	Backend Backend
+	// Backend is the service behind the gateway (required):
+	// service.Local in the node's process, *IPC in a gateway of its own.
+	Backend service.Service
 
 	// Broker feeds the WebSocket in-process; Policy authorizes its
 	// subscriptions (nil: authz.Default()); IsLocal tells whether a
 	// wallet holds an account (all_local_accounts). With an IPC backend
 	// leave them nil: the backend relays the node's confirmations.
 	Broker  *broker.Broker
-	Policy  func() rpc.Authorizer
+	Policy  func() authz.Authorizer
 	IsLocal func(nano.PublicKey) bool
 
 	// Metrics, if set, counts HTTP requests and WebSocket sessions.
@@ -87,7 +89,7 @@ type Config struct {
 type Server struct {
 	cfg     Config
 	log     *slog.Logger
-	backend Backend
+	backend service.Service
 	source  confirmationSource
 	certs   *certStore      // nil without HTTPS
 	control bool            // the HTTP layer enforces enable_control
@@ -165,9 +167,7 @@ func New(cfg Config) (*Server, error) {
 	if s.body.floor <= 0 {
 		s.body.floor = int64(defaults.BodyTimeout)
 	}
-	if ce, ok := cfg.Backend.(controlEnforcer); !ok || !ce.enforcesControl() {
-		s.control = true
-	}
+	s.control = !cfg.Backend.EnforcesControl()
 	switch {
 	case cfg.Broker != nil:
 		s.source = brokerSource{b: cfg.Broker, policy: cfg.Policy, isLocal: cfg.IsLocal}

@@ -15,7 +15,6 @@ import (
 	"github.com/nipc/nipc/internal/authz"
 	"github.com/nipc/nipc/internal/broker"
 	"github.com/nipc/nipc/internal/ptree"
-	"github.com/nipc/nipc/internal/rpc"
 	"github.com/nipc/nipc/ipc"
 	"github.com/nipc/nipc/nano"
 )
@@ -53,22 +52,18 @@ type confirmationSource interface {
 // (Config.IsLocal) about all_local_accounts.
 type brokerSource struct {
 	b       *broker.Broker
-	policy  func() rpc.Authorizer
+	policy  func() authz.Authorizer
 	isLocal func(nano.PublicKey) bool
 }
 
 var topicConfirmationInfo, _ = api.LookupMessage(fb.MessageTopicConfirmation)
 
-// defaultPolicy authorizes subscriptions when Config.Policy is nil: the
-// built-in default, whose default user holds api_topic_confirmation.
-var defaultPolicy rpc.Authorizer = authz.Default()
-
 func (bs brokerSource) subscribe(_ context.Context, s *wsSession, creds string, local bool) error {
-	var pol rpc.Authorizer = defaultPolicy
+	var pol authz.Authorizer
 	if bs.policy != nil {
 		pol = bs.policy()
 	}
-	if !pol.Permitted(creds, topicConfirmationInfo) {
+	if !authz.Permitted(pol, nil, creds, topicConfirmationInfo) {
 		return api.ErrAccessDenied
 	}
 	if local && bs.isLocal == nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/nipc/nipc/internal/config"
 	"github.com/nipc/nipc/internal/gateway"
+	"github.com/nipc/nipc/internal/service"
 	"github.com/nipc/nipc/internal/testenv"
 )
 
@@ -41,7 +42,7 @@ func TestWebSocketOrigins(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			s := newStack(t, false)
-			cfg := gateway.Config{RPC: config.DefaultRPC(), Backend: gateway.NewInProcess(s.legacy, s.v2), Broker: s.broker}
+			cfg := gateway.Config{RPC: config.DefaultRPC(), Backend: &service.Local{Legacy: s.legacy, V2: s.v2}, Broker: s.broker}
 			cfg.WebSocket.AllowedOrigins = tt.allowed
 			var base, wsURL string
 			startServer(t, cfg, true, &base, &wsURL)
@@ -63,7 +64,7 @@ func TestWebSocketOrigins(t *testing.T) {
 // config file's would be.
 func TestNewRefusesBadOrigin(t *testing.T) {
 	s := newStack(t, false)
-	cfg := gateway.Config{RPC: config.DefaultRPC(), Backend: gateway.NewInProcess(s.legacy, s.v2)}
+	cfg := gateway.Config{RPC: config.DefaultRPC(), Backend: &service.Local{Legacy: s.legacy, V2: s.v2}}
 	cfg.WebSocket.AllowedOrigins = []string{"localhost", "https://app.example/"}
 	_, err := gateway.New(cfg)
 	if err == nil || !strings.Contains(err.Error(), `node.websocket.allowed_origins: "https://app.example/" has a path`) {

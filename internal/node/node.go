@@ -24,9 +24,9 @@ import (
 	"github.com/nipc/nipc/internal/metrics"
 	"github.com/nipc/nipc/internal/rpc"
 	"github.com/nipc/nipc/internal/server"
+	"github.com/nipc/nipc/internal/service"
 	"github.com/nipc/nipc/internal/systemd"
 	"github.com/nipc/nipc/internal/wallet"
-	"github.com/nipc/nipc/ipc"
 	"github.com/nipc/nipc/nano"
 )
 
@@ -142,7 +142,7 @@ func New(opts Options) (_ *Node, err error) {
 	handlers[fb.MessageReload] = rpc.ReloadHandler(n.ReloadReport)
 	n.v2 = &rpc.V2{
 		Handlers:            handlers,
-		Policy:              func() rpc.Authorizer { return n.access.Current() },
+		Policy:              func() authz.Authorizer { return n.access.Current() },
 		RejectUnknownFields: !opts.Node.Node.IPC.Flatbuffers.SkipUnexpectedFieldsInJSON,
 		Log:                 opts.Log,
 	}
@@ -160,9 +160,9 @@ func New(opts Options) (_ *Node, err error) {
 			RPC:         opts.RPC,
 			WebSocket:   opts.Node.Node.WebSocket,
 			DisableHTTP: !httpOn,
-			Backend:     gateway.NewInProcess(n.legacy, n.v2),
+			Backend:     &service.Local{Legacy: n.legacy, V2: n.v2},
 			Broker:      n.broker,
-			Policy:      func() rpc.Authorizer { return n.access.Current() },
+			Policy:      func() authz.Authorizer { return n.access.Current() },
 			IsLocal:     n.wallets.IsLocal,
 			Metrics:     n.metrics,
 			Budget:      budget,
@@ -179,7 +179,7 @@ func New(opts Options) (_ *Node, err error) {
 	if n.metrics != nil {
 		scfg.Observer = n.metrics
 	}
-	srv, err := server.New(scfg, server.HandlerFunc(n.handle), opts.Log)
+	srv, err := server.New(scfg, service.IPCHandler{Service: &service.Local{Legacy: n.legacy, V2: n.v2}}, opts.Log)
 	if err != nil {
 		n.closeState()
 		return nil, err
@@ -218,14 +218,6 @@ func serverConfig(o Options) server.Config {
 		DrainTimeout:            o.DrainTimeout,
 		AccessFile:              accessFile,
 	}
-}
-
-// handle routes a request by encoding.
-func (n *Node) handle(ctx context.Context, enc ipc.Encoding, payload, dst []byte) []byte {
-	if enc.Legacy() {
-		return n.legacy.Handle(ctx, enc, payload, dst)
-	}
-	return n.v2.Handle(ctx, enc, payload, dst)
 }
 
 // Reload re-reads what can change while the node runs: the configuration

@@ -19,10 +19,9 @@ const (
 	Gateway Transport = "gateway" // requests relayed by the HTTP gateway in-process
 )
 
-// Peer describes one connection. It is immutable after the connection is
-// accepted, except AccessChecked, which the session sets once, before it
-// handles the connection's first request. (Cred is filled in as part of
-// accepting, before the session's context carries the Peer.)
+// Peer describes one connection. It is complete before the connection's
+// context carries it (the server's handshakes have run by then: see
+// Identity) and immutable from then on.
 type Peer struct {
 	Session     uint64    // unique per server, starting at 1
 	Transport   Transport // the listener it came through
@@ -30,7 +29,7 @@ type Peer struct {
 	AllowUnsafe bool      // the transport's allow_unsafe setting
 	// AccessChecked: the peer passed the shared-secret access check on this
 	// connection. When the server requires the check, no request is handled
-	// before it is true.
+	// without it.
 	AccessChecked bool
 	// Cred is who opened a Unix-socket connection, as the kernel reported
 	// it (SO_PEERCRED) when the connection was accepted: the process, user
@@ -40,6 +39,15 @@ type Peer struct {
 	// Conn is the persistent connection, for handlers that push events on
 	// it later (subscriptions); nil where there is none (the HTTP gateway).
 	Conn Conn
+}
+
+// Identity is what a connection's handshakes establish before its first
+// request (the server's Handshaker returns it): who connected, and whether
+// it passed the access check. The server copies it into the Peer before
+// the Peer enters the connection's context.
+type Identity struct {
+	Cred          *Cred // see Peer.Cred
+	AccessChecked bool  // see Peer.AccessChecked
 }
 
 // Cred is a Unix-socket peer's credentials, fixed when it called connect():

@@ -15,52 +15,6 @@ import (
 	"github.com/nipc/nipc/ipc"
 )
 
-// Authorizer decides whether the holder of some credentials may send a v2
-// message. It is consulted once per request, before dispatch; handlers never
-// check permissions themselves.
-type Authorizer interface {
-	Permitted(credentials string, m api.MessageInfo) bool
-}
-
-// UnixUserMapper is implemented by an Authorizer that maps the uids of
-// Unix-socket peers to users (*authz.Policy, from config-access.toml's
-// unix_uids). When the authorizer in force implements it, a v2 request
-// without credentials from a Unix-socket peer whose uid it maps acts as
-// that user; credentials in the envelope always win.
-type UnixUserMapper interface {
-	// UnixUser returns the credentials (user id) a request without
-	// credentials from a process running as uid acts with.
-	UnixUser(uid uint32) (credentials string, ok bool)
-}
-
-// principal returns the credentials a v2 request acts with under pol:
-// the envelope's own (creds) when it has any; otherwise, when the request
-// came over the Unix socket from a peer whose uid pol maps to a user
-// (peer.Peer.Cred, read once per connection), that user's id; otherwise
-// "", the default user. Explicit credentials always keep their meaning, so
-// a mapped local client can still act as another user by sending that
-// user's credentials, and a TCP or gateway request never has a uid.
-func principal(ctx context.Context, pol Authorizer, creds string) string {
-	if creds != "" {
-		return creds
-	}
-	m, ok := pol.(UnixUserMapper)
-	if !ok {
-		return ""
-	}
-	if p := peer.From(ctx); p != nil && p.Cred != nil {
-		if id, ok := m.UnixUser(p.Cred.UID); ok {
-			return id
-		}
-	}
-	return ""
-}
-
-// defaultPolicy is the authorizer of a V2 without Policy: the built-in
-// default (authz owns what the default user holds). A Policy is
-// immutable, so one value serves every request.
-var defaultPolicy Authorizer = authz.Default()
-
 // V2Func answers one v2 request message (a *fb.XxxT value, never nil) with
 // a reply message value, or an error (an *api.Error reaches the client with
 // its code and text; anything else becomes "Unknown exception").
@@ -79,7 +33,8 @@ type V2 struct {
 	// Policy returns the authorizer in force; a request uses the one it got
 	// at its start until it ends. Nil means the built-in default,
 	// authz.Default() (what a node without an access file runs with).
-	Policy func() Authorizer
+	// authz.Permitted decides.
+	Policy func() authz.Authorizer
 	// RejectUnknownFields is !skip_unexpected_fields_in_json.
 	RejectUnknownFields bool
 	Log                 *slog.Logger
@@ -96,9 +51,9 @@ func (v *V2) now() time.Time {
 	return time.Now()
 }
 
-func (v *V2) policy() Authorizer {
+func (v *V2) policy() authz.Authorizer {
 	if v.Policy == nil {
-		return defaultPolicy
+		return nil // authz.Permitted's built-in default
 	}
 	return v.Policy()
 }
@@ -204,8 +159,7 @@ func (v *V2) dispatch(ctx context.Context, req request) (reply *fb.EnvelopeT, na
 		return api.ErrorEnvelope(api.ErrUnknownMessageType, "", now), Unknown, Failed
 	}
 	corr := hdr.CorrelationID
-	pol := v.policy() // one policy per request: the uid mapping and the check agree
-	if !pol.Permitted(principal(ctx, pol, hdr.Credentials), info) {
+	if !authz.Permitted(v.policy(), peer.From(ctx), hdr.Credentials, info) {
 		return api.ErrorEnvelope(api.ErrAccessDenied, corr, now), info.Name, Denied
 	}
 	if !hdr.HasMessage {

@@ -12,10 +12,10 @@ import (
 
 // *authz.Policy is the authorizer the node runs with; it must keep
 // offering the uid mapping V2 looks for.
-var _ UnixUserMapper = (*authz.Policy)(nil)
+var _ authz.UnixUserMapper = (*authz.Policy)(nil)
 
 // noUIDs hides an authorizer's uid mapping: it offers only Permitted.
-type noUIDs struct{ Authorizer }
+type noUIDs struct{ authz.Authorizer }
 
 // TestV2UnixUID: who a v2 request acts as. Credentials in the envelope
 // always win; without them a Unix-socket peer whose uid the policy maps
@@ -41,7 +41,7 @@ allow = "api_block_count"
 	}
 	tests := []struct {
 		name   string
-		policy Authorizer
+		policy authz.Authorizer
 		peer   *peer.Peer // nil: no peer in ctx
 		creds  string
 		msg    any
@@ -72,7 +72,7 @@ allow = "api_block_count"
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			v.Policy = func() Authorizer { return tt.policy }
+			v.Policy = func() authz.Authorizer { return tt.policy }
 			ctx := context.Background()
 			if tt.peer != nil {
 				ctx = peer.With(ctx, tt.peer)

@@ -2,6 +2,15 @@
 // Unix domain socket, runs one session per connection, and hands each framed
 // request to a Handler.
 //
+// Before its first request a session runs the server's handshakers
+// (Handshaker, containerd/ttrpc's shape): the Unix peer's credentials
+// (SO_PEERCRED), then, when Config.AccessSecret is set, the access check
+// (access.go). What they establish (peer.Identity) goes into the
+// connection's peer.Peer before the Peer enters the request context; it
+// never changes after. Refusals the server gives without handling a
+// request ("Access check required", "Server busy") are rendered by
+// Handler.Refuse: the server knows no API schema.
+//
 // A session is one goroutine that reads a request, handles it and writes the
 // reply before it reads the next one, so replies leave in request order and a
 // pipelining client needs nothing more than to read them back in order. There

@@ -6,20 +6,12 @@ import (
 	"io"
 	"time"
 
-	"github.com/nipc/nipc/api"
 	"github.com/nipc/nipc/internal/membudget"
 	"github.com/nipc/nipc/ipc"
 )
 
 // busyText is what a request refused for the budget is told.
 const busyText = membudget.TextBusy
-
-// busyLegacy is the legacy reply to a refused request, laid out as the
-// node lays out its {"error": ...} replies.
-const busyLegacy = "{\n    \"error\": \"" + busyText + "\"\n}\n"
-
-// errBusy is the v2 Error for a refused request.
-var errBusy = &api.Error{Code: api.CodeGeneric, Message: busyText}
 
 // readPayload reads the frame that follows a preamble into buf (or a buffer
 // that grows from it as the bytes arrive, see ipc.ReadFrame).
@@ -108,12 +100,11 @@ func (ss *session) refuseBusy(enc ipc.Encoding, n uint32, rest int64, log sessio
 		log.Debug("closing connection", "encoding", enc, "reason", err)
 		return false
 	}
-	reply, err := errorReply(enc, errBusy, busyLegacy, time.Now())
-	if err != nil {
-		log.Warn("cannot render the busy reply", "err", err)
-		return false
+	reply := ss.srv.handler.Refuse(enc, RefuseBusy, ipc.StartFrame(nil))
+	if len(reply) == ipc.FrameHeaderSize {
+		return false // the handler has nothing to say
 	}
-	if err := ss.write(ipc.AppendFrame(nil, reply)); err != nil {
+	if err := ss.write(ipc.FinishFrame(reply, 0)); err != nil {
 		log.Debug("write failed", "err", err)
 		return false
 	}

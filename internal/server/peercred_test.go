@@ -95,6 +95,8 @@ func TestIdentifyLogs(t *testing.T) {
 			log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 			c := acceptedPair(t, tc.network)
 			ss := &session{conn: c, peer: &peer.Peer{Remote: c.RemoteAddr().String()}}
+			_, id, _ := credHandshaker{}.Handshake(context.Background(), c)
+			ss.peer.Cred = id.Cred
 			ss.identify(log).Info("later")
 			got := buf.String()
 			if !strings.Contains(got, "level=DEBUG "+tc.want) {
@@ -134,9 +136,9 @@ func uidServer(t *testing.T, text string) *uidEnv {
 	ok := func(ctx context.Context, msg any) (any, error) { return &fb.SuccessT{}, nil }
 	v2 := &rpc.V2{
 		Handlers: map[fb.Message]rpc.V2Func{fb.MessageVersion: ok, fb.MessageBlockCount: ok, fb.MessageAccountWeight: ok},
-		Policy:   func() rpc.Authorizer { return e.store.Current() },
+		Policy:   func() authz.Authorizer { return e.store.Current() },
 	}
-	e.s = startServer(t, v2, nil)
+	e.s = startServer(t, HandlerFunc(v2.Handle), nil)
 	return e
 }
 

@@ -115,8 +115,8 @@ func (ss *session) runAfterReply() {
 }
 
 func (ss *session) run() {
-	log := ss.identify(ss.srv.log.With("session", ss.peer.Session, "transport", ss.peer.Transport))
-	ctx, cancel := context.WithCancel(peer.With(ss.srv.baseCtx, ss.peer))
+	log := ss.srv.log.With("session", ss.peer.Session, "transport", ss.peer.Transport)
+	ctx, cancel := context.WithCancel(ss.srv.baseCtx)
 	defer func() {
 		if r := recover(); r != nil {
 			log.Error("panic while serving a connection; closing it", "panic", r, "stack", string(debug.Stack()))
@@ -128,6 +128,12 @@ func (ss *session) run() {
 		ss.srv.untrack(ss)
 	}()
 	ss.br = bufio.NewReaderSize(ss.conn, 4096)
+	log, ok := ss.handshake(ctx, log)
+	if !ok {
+		return
+	}
+	// The Peer is complete: from here on it is only read.
+	ctx = peer.With(ctx, ss.peer)
 	for {
 		if !ss.serveOne(ctx, log) {
 			return
@@ -135,41 +141,60 @@ func (ss *session) run() {
 	}
 }
 
-// identify establishes who is at the other end, once, before the first
-// request: on a Unix socket it reads the peer's credentials into
-// ss.peer.Cred (nothing else writes the Peer before the session's context
-// exists). It logs the new connection at debug level and returns log with
-// the peer's pid and uid added, for the connection's later log lines.
+// handshake runs the server's handshakers on the new connection, before its
+// first request, and writes what they established into ss.peer (nothing
+// else writes the Peer, and the session's context does not carry it yet).
+// It returns log with the peer's pid and uid added, for the connection's
+// later lines, and whether the connection is to be served.
+func (ss *session) handshake(ctx context.Context, log *slog.Logger) (*slog.Logger, bool) {
+	// Both handshakers return the connection they were given: the session
+	// keeps serving ss.conn, through ss.br.
+	_, id, _ := credHandshaker{}.Handshake(withLog(ctx, log), ss.conn)
+	ss.peer.Cred = id.Cred
+	log = ss.identify(log)
+	if ss.srv.secret == nil {
+		return log, true
+	}
+	// The check reads through the session's buffer: what the peer sent
+	// after it (a pipelined request) stays there for the loop.
+	_, id, err := accessHandshaker{srv: ss.srv, ioTimeout: ss.ioTimeout, remote: ss.peer.Remote}.Handshake(withLog(ctx, log), bufferedConn{ss.conn, ss.br})
+	if err != nil {
+		return log, false
+	}
+	ss.peer.AccessChecked = id.AccessChecked
+	ss.conn.SetReadDeadline(time.Time{}) // the loop sets its own
+	return log, !ss.srv.closing.Load()
+}
+
+// bufferedConn is a connection read through the session's buffer.
+type bufferedConn struct {
+	net.Conn
+	r *bufio.Reader
+}
+
+func (c bufferedConn) Read(p []byte) (int, error) { return c.r.Read(p) }
+
+// identify logs the new connection at debug level, with what credHandshaker
+// found, and returns log with the peer's pid and uid added.
 func (ss *session) identify(log *slog.Logger) *slog.Logger {
-	uc, ok := ss.conn.(*net.UnixConn)
-	if !ok {
+	if _, ok := ss.conn.(*net.UnixConn); !ok {
 		log.Debug("connection opened", "remote", ss.peer.Remote)
 		return log
 	}
-	cred, err := peerCred(uc)
-	switch {
-	case err == nil:
-		ss.peer.Cred = cred
-		log = log.With("pid", cred.PID, "uid", cred.UID)
-		log.Debug("connection opened", "gid", cred.GID)
-	case errors.Is(err, errors.ErrUnsupported):
+	cred := ss.peer.Cred
+	if cred == nil {
 		log.Debug("connection opened", "peer_cred", "unknown")
-	default:
-		// Not seen on Linux for a connected socket; the connection is
-		// still served, without uid identity (the default user).
-		log.Warn("connection opened; cannot read the peer's credentials", "peer_cred", "unknown", "err", err)
+		return log
 	}
+	log = log.With("pid", cred.PID, "uid", cred.UID)
+	log.Debug("connection opened", "gid", cred.GID)
 	return log
 }
 
 // serveOne reads, handles and answers one request. It reports whether the
 // connection should stay open.
 func (ss *session) serveOne(ctx context.Context, log sessionLog) bool {
-	if ss.awaitingAccessCheck() {
-		// Only the access check may open the connection, and promptly.
-		ss.conn.SetReadDeadline(time.Now().Add(ss.ioTimeout))
-		ss.readDeadline = true
-	} else if d := ss.srv.cfg.IdleTimeout; d > 0 {
+	if d := ss.srv.cfg.IdleTimeout; d > 0 {
 		ss.conn.SetReadDeadline(time.Now().Add(d))
 		ss.readDeadline = true
 	} else if ss.readDeadline {
@@ -187,10 +212,7 @@ func (ss *session) serveOne(ctx context.Context, log sessionLog) bool {
 		return false // shutting down
 	}
 	if enc == ipc.EncodingAccessCheck {
-		return ss.accessCheck(log) // access.go
-	}
-	if ss.awaitingAccessCheck() {
-		ss.refuseUnchecked(enc, log)
+		ss.refuseAccessPreamble(log) // access.go: the check ran before the loop, if at all
 		return false
 	}
 	in, out := getBuf(), getBuf()
