@@ -1,7 +1,6 @@
 package broker
 
 import (
-	"context"
 	"errors"
 	"log/slog"
 	"sync"
@@ -64,21 +63,6 @@ func (b *Broker) Subscribers() int {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
 	return len(b.subs)
-}
-
-// Run publishes every confirmation from src until src is closed or ctx ends.
-func (b *Broker) Run(ctx context.Context, src <-chan ledger.Confirmation) {
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case c, ok := <-src:
-			if !ok {
-				return
-			}
-			b.Publish(&c)
-		}
-	}
 }
 
 // subscriber is one connection's subscriptions and its writer.

@@ -31,6 +31,16 @@ type EventWriter interface {
 	WriteEvent(ev *Event) error
 }
 
+// PublishConfirmations publishes cs in order, each as Publish does, never
+// waiting: it is the ledger's OnConfirm hook (the node sets
+// ledger.Options.OnConfirm to it), so every subscriber that keeps up gets
+// every confirmation, in sequence order, without a gap.
+func (b *Broker) PublishConfirmations(cs []ledger.Confirmation) {
+	for i := range cs {
+		b.Publish(&cs[i])
+	}
+}
+
 // Event is one confirmation on its way to its subscribers. It is shared by
 // all of them and read-only for them; its methods are safe for concurrent
 // use.

@@ -81,11 +81,13 @@ func newStack(t testing.TB, enableControl bool) *stack {
 	if err := os.WriteFile(filepath.Join(dir, config.AccessFile), []byte(testAccess), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	led, err := ledger.Open(filepath.Join(dir, config.LedgerFile), ledger.Options{NoSync: true})
+	var ws *wallet.Store // opened next, before any block is processed
+	b := broker.New(nil, func(a nano.PublicKey) bool { return ws.IsLocal(a) }, 0)
+	led, err := ledger.Open(filepath.Join(dir, config.LedgerFile), ledger.Options{NoSync: true, OnConfirm: b.PublishConfirmations})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ws, err := wallet.Open(filepath.Join(dir, "wallets.db"))
+	ws, err = wallet.Open(filepath.Join(dir, "wallets.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,24 +117,14 @@ func newStack(t testing.TB, enableControl bool) *stack {
 	rpc.RegisterLedgerActions(reg, backend)
 	rpc.RegisterWalletActions(reg, backend)
 	s.legacy = &rpc.Legacy{Registry: reg, EnableControl: enableControl}
-	s.broker = broker.New(nil, ws.IsLocal, 0)
+	s.broker = b
 	handlers := rpc.V2Handlers(backend, info)
 	maps.Copy(handlers, rpc.TopicHandlers(s.broker, info.Stop))
 	s.v2 = &rpc.V2{Handlers: handlers, Policy: func() authz.Authorizer { return access.Current() }}
 
-	ctx, cancel := context.WithCancel(context.Background())
-	sub := led.Subscribe(1 << 12)
-	fed := make(chan struct{})
-	go func() {
-		defer close(fed)
-		s.broker.Run(ctx, sub.C())
-	}()
 	t.Cleanup(func() {
-		cancel()
-		<-fed
-		sub.Close()
-		ws.Close()
 		led.Close()
+		ws.Close()
 	})
 	return s
 }

@@ -53,6 +53,10 @@ type StoredBlock struct {
 	Counterpart nano.PublicKey
 	Timestamp   time.Time // local time it was stored, whole seconds, UTC
 	Confirmed   bool      // always true: blocks are cemented as they are stored
+	// Sequence is the block's place in confirmation order: 1 for the
+	// genesis, then one more per stored block, gap-free (see
+	// ConfirmationsFrom).
+	Sequence uint64
 }
 
 // Block returns a stored block, or ErrBlockNotFound.

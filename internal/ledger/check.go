@@ -25,6 +25,10 @@ import (
 //   - every receivable entry names a stored send of that amount to that
 //     destination;
 //   - the block, cemented and account counters match what is stored;
+//   - the confirmation sequence (checkseq.go): every block has one, they
+//     run 1..blocks without a gap, the index matches the records, each
+//     block comes after its previous block and its source, and the meta
+//     bucket's highest sequence is the block count;
 //   - the in-memory weights Weight answers from equal the stored ones.
 //
 // It returns nil or an error wrapping ErrCorrupt that names the first
@@ -210,7 +214,7 @@ func check(ctx context.Context, tx *bolt.Tx) error {
 	if metaAccounts != accounts {
 		return bad("account counter %d, %d accounts stored", metaAccounts, accounts)
 	}
-	return nil
+	return checkSequences(tx, blockSum, bad)
 }
 
 // checkChain verifies one account's chain index and record.

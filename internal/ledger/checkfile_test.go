@@ -78,6 +78,36 @@ func TestCheckFile(t *testing.T) {
 		{"foreign bbolt file", func(t *testing.T, tx *bolt.Tx) error {
 			return tx.DeleteBucket(bucketMeta)
 		}, "no meta bucket"},
+		{"confirmation sequence gap", func(t *testing.T, tx *bolt.Tx) error {
+			return tx.Bucket(bucketConfirmations).Delete(u64Bytes(5))
+		}, "confirmation sequence 6 follows 4"},
+		{"highest sequence altered", func(t *testing.T, tx *bolt.Tx) error {
+			return tx.Bucket(bucketMeta).Put(keyConfirmationSeq, u64Bytes(99))
+		}, "highest confirmation sequence 99 in meta, 16 blocks"},
+		{"sequence index names another block", func(t *testing.T, tx *bolt.Tx) error {
+			return tx.Bucket(bucketConfirmations).Put(u64Bytes(4), genesisH[:])
+		}, "confirmation sequence 4 names block"},
+		{"receive numbered before its send", func(t *testing.T, tx *bolt.Tx) error {
+			// Swap the numbers of the first send (2) and its receive (3),
+			// in the records and the index alike.
+			idx := tx.Bucket(bucketConfirmations)
+			send, open := nano.Hash(idx.Get(u64Bytes(2))), nano.Hash(idx.Get(u64Bytes(3)))
+			for _, sw := range []struct {
+				h   nano.Hash
+				seq uint64
+			}{{send, 3}, {open, 2}} {
+				sb, _, err := getBlock(tx, sw.h)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sb.Sequence = sw.seq
+				if err := errors.Join(tx.Bucket(bucketBlocks).Put(sw.h[:], encodeBlock(&sb)), idx.Put(u64Bytes(sw.seq), sw.h[:])); err != nil {
+					return err
+				}
+			}
+			return nil
+		}, "which it depends on"},
+		{"schema 1 file", func(t *testing.T, tx *bolt.Tx) error { return downgrade(tx) }, "opening it with this build (the node, at start) upgrades it"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -46,9 +46,14 @@ func corrupt(what string, n int) error {
 
 // blockRecordSize is a block's fields (281 bytes: type, account, previous,
 // representative, balance, link, source, destination, signature, work) and
-// its sideband (113 bytes: account, height, balance, amount, subtype,
-// timestamp, counterpart).
-const blockRecordSize = 1 + 32*3 + 16 + 32*3 + 64 + 8 + 32 + 8 + 16 + 16 + 1 + 8 + 32
+// its sideband (121 bytes: account, height, balance, amount, subtype,
+// timestamp, counterpart, confirmation sequence). Schema 1 had no
+// sequence: its records are blockRecordSizeV1 bytes, the same fields
+// without the last (upgrade.go appends it).
+const (
+	blockRecordSizeV1 = 1 + 32*3 + 16 + 32*3 + 64 + 8 + 32 + 8 + 16 + 16 + 1 + 8 + 32
+	blockRecordSize   = blockRecordSizeV1 + 8
+)
 
 // encodeBlock returns the record stored under a block's hash.
 func encodeBlock(sb *StoredBlock) []byte {
@@ -71,6 +76,7 @@ func encodeBlock(sb *StoredBlock) []byte {
 	w.u8(uint8(sb.Subtype))
 	w.u64(uint64(sb.Timestamp.Unix()))
 	w.bytes(sb.Counterpart[:])
+	w.u64(sb.Sequence)
 	return w.b
 }
 
@@ -99,6 +105,7 @@ func decodeBlock(hash nano.Hash, v []byte) (StoredBlock, error) {
 	sb.Subtype = Subtype(r.u8())
 	sb.Timestamp = r.seconds()
 	sb.Counterpart = r.key()
+	sb.Sequence = r.u64()
 	sb.Confirmed = true
 	return sb, nil
 }

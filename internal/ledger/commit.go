@@ -18,8 +18,8 @@ import (
 // the writer slot is the leader: it takes every block queued at that moment
 // (up to maxBatch, without waiting for more), validates and applies them in
 // queue order in one bbolt Update, adding any block queued while it was
-// doing so, commits once (one fsync), then publishes their events and
-// answers their callers, and releases the slot. A leader whose own block
+// doing so, commits once (one fsync), then hands their events to the
+// OnConfirm hook, answers their callers, and releases the slot. A leader whose own block
 // was not in its batch (the queue was longer than maxBatch) waits again.
 // A lone caller is its own leader at once: it pays no more than before.
 //
@@ -184,8 +184,8 @@ var (
 
 // runBatch validates and applies the batch's blocks in order in one write
 // transaction, each seeing the effects of those before it, commits it, and
-// then updates the counters, publishes the accepted blocks' events in order
-// and answers every caller. The caller holds the writer slot.
+// then updates the counters, hands the accepted blocks' events in order
+// to the OnConfirm hook and answers every caller. The caller holds the writer slot.
 //
 // Each block is atomic. Validation reads only and rejects before its first
 // write, so a rejected block leaves nothing behind while its neighbours'
@@ -306,35 +306,31 @@ func (l *Ledger) runBatch(batch []*request) {
 	}
 
 	if accepted > 0 {
-		done := l.opts.Now()
-		events := make([]Confirmation, 0, accepted)
-		for _, r := range batch {
-			if r.skip || r.result != Progress {
-				continue
-			}
-			p := r.p
-			events = append(events, Confirmation{
-				Account:          p.stored.Account,
-				Amount:           p.stored.Amount,
-				Hash:             p.hash,
-				Block:            p.stored.Block,
-				Subtype:          p.stored.Subtype,
-				Height:           p.stored.Height,
-				ConfirmationType: "active_quorum",
-				Election: ElectionInfo{
-					Duration:     done.Sub(r.start),
-					Time:         done,
-					Tally:        p.tally,
-					RequestCount: 1,
-					BlockCount:   1,
-					VoterCount:   1,
-				},
-			})
+		l.seq.Store(l.seq.Load() + uint64(accepted))
+		if l.onConfirm != nil {
+			l.onConfirm(l.confirmations(batch, accepted))
 		}
-		l.publish(events...)
 	}
 	finished = true
 	for _, r := range batch {
 		r.answer(r.result, nil)
 	}
+}
+
+// confirmations are the events of a committed batch's accepted blocks, in
+// batch order, which is sequence order.
+func (l *Ledger) confirmations(batch []*request, accepted int) []Confirmation {
+	done := l.opts.Now()
+	events := make([]Confirmation, 0, accepted)
+	for _, r := range batch {
+		if r.skip || r.result != Progress {
+			continue
+		}
+		events = append(events, confirmationOf(&r.p.stored, ElectionInfo{
+			Duration: done.Sub(r.start),
+			Time:     done,
+			Tally:    r.p.tally,
+		}))
+	}
+	return events
 }

@@ -2,18 +2,19 @@
 // bbolt file: it validates blocks as the node's ledger_processor does,
 // stores and cements each valid one atomically (blocks submitted
 // concurrently may share one commit), answers the node's ledger queries,
-// and publishes a confirmation event per block.
+// and hands a confirmation event per block, numbered by a durable
+// confirmation sequence, to a hook (Options.OnConfirm).
 //
 // # Genesis and scope
 //
 // Open creates the file with the dev genesis (nano.DevGenesisBlock): the
 // genesis account holds and represents nano.GenesisAmount (2^128-1 raw), and
 // the block is cemented. Later opens check the schema version
-// (ErrSchemaVersion) and the genesis (ErrNotLedger). State blocks and the
-// four legacy block types are accepted; epoch blocks (an epoch link with an
-// unchanged balance) are refused with EpochUnsupported, so every account
-// stays at epoch 0 and GapEpochOpenPending and RepresentativeMismatch are
-// never returned.
+// (ErrSchemaVersion; a schema-1 file is upgraded, see below) and the
+// genesis (ErrNotLedger). State blocks and the four legacy block types are
+// accepted; epoch blocks (an epoch link with an unchanged balance) are
+// refused with EpochUnsupported, so every account stays at epoch 0 and
+// GapEpochOpenPending and RepresentativeMismatch are never returned.
 //
 // # Validation
 //
@@ -93,16 +94,32 @@
 // Chain and Successor
 // use a per-account height index, so offsets cost nothing.
 //
-// # Confirmations
+// # Confirmations and their sequence
 //
 // Each stored block is cemented in the transaction that stores it (a
-// single node's vote is a quorum). After that transaction has committed,
-// the block and account counters are updated and one Confirmation per
-// stored block is published to every Subscription, in ledger order within
-// and across transactions, before the callers are answered and before the
-// next transaction starts. Publishing never waits: a subscriber whose
-// buffer is full is dropped (its channel is closed, Err returns
-// ErrSlowSubscriber, SlowSubscribers counts it). Events of blocks whose
-// commit failed are never published. The package starts no goroutines: the
-// caller holding the writer slot does the work of its transaction.
+// single node's vote is a quorum) and gets the next number of the ledger's
+// confirmation sequence (StoredBlock.Sequence, Confirmation.Sequence): its
+// place in confirmation order, 1 for the genesis, then one more per stored
+// block, strictly increasing and without a gap. The number is stored in
+// the block's record, indexed (sequence → hash) and its highest value kept
+// in the meta bucket, all in the block's transaction, so it is known after
+// a restart and a transaction that rolls back gives no number away.
+// ConfirmationSequence is the highest number; ConfirmationsFrom(seq,
+// limit) reads the confirmations from seq on, in order (for a subscriber
+// that resumes), rebuilding what was known only at the commit (see there).
+//
+// After a transaction has committed, the block and account counters are
+// updated and the Options.OnConfirm hook gets one Confirmation per stored
+// block, in sequence order, before the callers are answered and before the
+// next transaction starts: the calls carry every number once and in
+// order. The hook runs on the caller that leads the batch, holding the
+// writer slot, so it must not block. Events of blocks whose commit failed
+// are never given to it. The package starts no goroutines: the caller
+// holding the writer slot does the work of its transaction.
+//
+// Schema 1 files (written before the sequence) are upgraded by Open, in one
+// transaction: every block is numbered in a dependency order (after its
+// previous block and, for a receive, its source send; otherwise by
+// timestamp, height and hash). CheckFile, read-only, reports such a file as
+// one that Open will upgrade; Check verifies the sequence's invariants.
 package ledger

@@ -36,12 +36,6 @@ var (
 	// ErrInvalidBlock is returned by Process for a nil block or one whose
 	// Type is not a block type; such a block has no hash to judge.
 	ErrInvalidBlock = errors.New("ledger: invalid block")
-
-	// ErrSubscriptionClosed is Subscription.Err after Subscription.Close.
-	ErrSubscriptionClosed = errors.New("ledger: subscription closed")
-	// ErrSlowSubscriber is Subscription.Err after the subscription was
-	// dropped because its buffer was full when an event was published.
-	ErrSlowSubscriber = errors.New("ledger: slow subscriber dropped")
 )
 
 // WriteError is a commit that could not write the ledger file (a full

@@ -1,18 +1,26 @@
 package ledger
 
 import (
+	"encoding/binary"
+	"errors"
+	"fmt"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/nipc/nipc/nano"
 )
 
-// Confirmation is the event published for each stored block: the fields of
-// the node's websocket "confirmation" topic.
+// Confirmation is the event of one stored block: the fields of the node's
+// websocket "confirmation" topic and the block's confirmation sequence.
 type Confirmation struct {
-	Account nano.PublicKey
-	Amount  nano.Amount
-	Hash    nano.Hash
-	// Block is shared by every subscriber: read it, do not modify it.
+	// Sequence is the block's place in confirmation order (StoredBlock.Sequence):
+	// durable, gap-free and strictly increasing, 1 for the genesis.
+	Sequence uint64
+	Account  nano.PublicKey
+	Amount   nano.Amount
+	Hash     nano.Hash
+	// Block is shared by every receiver: read it, do not modify it.
 	Block   *nano.Block
 	Subtype Subtype
 	Height  uint64
@@ -34,92 +42,68 @@ type ElectionInfo struct {
 	VoterCount   uint32 // always 1
 }
 
-// Subscription receives a Confirmation for every block committed after it
-// was created, in commit order, until it is closed or falls behind.
-type Subscription struct {
-	l   *Ledger
-	ch  chan Confirmation
-	err error // guarded by l.subMu; set when ch is closed
-}
+// ConfirmHook receives the confirmations of one committed transaction (see
+// Options.OnConfirm).
+type ConfirmHook func([]Confirmation)
 
-// Subscribe returns a subscription whose channel buffers up to buffer events
-// (at least 1). Publishing never waits: if the buffer is full when an event
-// comes, the subscription is dropped, its channel closed and Err set to
-// ErrSlowSubscriber. On a closed ledger the subscription starts closed with
-// Err ErrClosed.
-func (l *Ledger) Subscribe(buffer int) *Subscription {
-	s := &Subscription{l: l, ch: make(chan Confirmation, max(buffer, 1))}
-	l.subMu.Lock()
-	defer l.subMu.Unlock()
-	if l.closed.Load() {
-		s.err = ErrClosed
-		close(s.ch)
-		return s
+// ConfirmationSequence returns the highest confirmation sequence, which is
+// the number of stored blocks: the sequence of the last block committed.
+func (l *Ledger) ConfirmationSequence() uint64 { return l.seq.Load() }
+
+// ErrBadRange is returned by ConfirmationsFrom for a limit below 1.
+var ErrBadRange = errors.New("ledger: ConfirmationsFrom needs a limit of at least 1")
+
+// ConfirmationsFrom returns the confirmations with sequence seq or higher
+// (seq 0 reads as 1), at most limit of them, in sequence order: to resume
+// after the confirmation with sequence n, ask for n+1. It returns fewer
+// than limit (none when seq is above ConfirmationSequence) only at the end
+// of the ledger, as of one read transaction.
+//
+// What was known only at the commit is rebuilt from the stored block:
+// Election.Time is the block's local timestamp (whole seconds, where the
+// published event has the commit's instant), Election.Duration and
+// Election.Tally are zero (not stored), the counts are 1 and
+// ConfirmationType is "active_quorum", as published. Every other field is
+// what was published.
+func (l *Ledger) ConfirmationsFrom(seq uint64, limit int) ([]Confirmation, error) {
+	if limit < 1 {
+		return nil, ErrBadRange
 	}
-	l.subs[s] = struct{}{}
-	return s
-}
-
-// C returns the channel of events. It is closed when the subscription ends.
-func (s *Subscription) C() <-chan Confirmation { return s.ch }
-
-// Err returns nil while the subscription is live, then why it ended:
-// ErrSubscriptionClosed, ErrSlowSubscriber or ErrClosed.
-func (s *Subscription) Err() error {
-	s.l.subMu.Lock()
-	defer s.l.subMu.Unlock()
-	return s.err
-}
-
-// Close ends the subscription; events still buffered stay readable. It is
-// safe to call more than once and after the subscription has ended.
-func (s *Subscription) Close() {
-	s.l.subMu.Lock()
-	defer s.l.subMu.Unlock()
-	s.end(ErrSubscriptionClosed)
-}
-
-// end closes the channel with reason err unless it ended already; the caller
-// holds l.subMu.
-func (s *Subscription) end(err error) {
-	if s.err != nil {
-		return
-	}
-	s.err = err
-	delete(s.l.subs, s)
-	close(s.ch)
-}
-
-// SlowSubscribers returns how many subscriptions were dropped for being
-// full.
-func (l *Ledger) SlowSubscribers() uint64 { return l.slow.Load() }
-
-// publish hands evs, in order, to every subscriber without waiting. A
-// batch's leader calls it after the commit, holding the writer slot, so
-// events keep commit order within and across batches.
-func (l *Ledger) publish(evs ...Confirmation) {
-	l.subMu.Lock()
-	defer l.subMu.Unlock()
-	for s := range l.subs {
-		for _, ev := range evs {
-			select {
-			case s.ch <- ev:
-				continue
-			default:
-				s.end(ErrSlowSubscriber)
-				l.slow.Add(1)
-				l.opts.Log.Warn("ledger: dropped slow subscriber", "buffer", cap(s.ch))
+	seq = max(seq, 1)
+	var out []Confirmation
+	err := l.view(func(tx *bolt.Tx) error {
+		out = out[:0]
+		c := tx.Bucket(bucketConfirmations).Cursor()
+		for k, v := c.Seek(u64Bytes(seq)); k != nil && len(out) < limit; k, v = c.Next() {
+			if len(k) != 8 || len(v) != 32 {
+				return corrupt("confirmations", len(k)+len(v))
 			}
-			break
+			sb, ok, err := getBlock(tx, nano.Hash(v))
+			if err != nil {
+				return err
+			}
+			if !ok || sb.Sequence != binary.BigEndian.Uint64(k) {
+				return fmt.Errorf("%w: confirmation sequence %d names block %s, which has %d", ErrCorrupt, binary.BigEndian.Uint64(k), nano.Hash(v), sb.Sequence)
+			}
+			out = append(out, confirmationOf(&sb, ElectionInfo{Time: sb.Timestamp}))
 		}
-	}
+		return nil
+	})
+	return out, err
 }
 
-// closeSubscriptions ends every subscription with err.
-func (l *Ledger) closeSubscriptions(err error) {
-	l.subMu.Lock()
-	defer l.subMu.Unlock()
-	for s := range l.subs {
-		s.end(err)
+// confirmationOf is the event of a stored block with its election info.
+func confirmationOf(sb *StoredBlock, e ElectionInfo) Confirmation {
+	e.RequestCount, e.BlockCount, e.VoterCount = 1, 1, 1
+	return Confirmation{
+		Sequence:         sb.Sequence,
+		Account:          sb.Account,
+		Amount:           sb.Amount,
+		Hash:             sb.Hash,
+		Block:            sb.Block,
+		Subtype:          sb.Subtype,
+		Height:           sb.Height,
+		ConfirmationType: "active_quorum",
+		Election:         e,
 	}
 }

@@ -9,21 +9,40 @@ import (
 	"github.com/nipc/nipc/nano"
 )
 
-func TestConfirmationPerBlockInOrder(t *testing.T) {
-	l := openTest(t, Options{NoSync: true})
-	bd := builder{t, l}
-	sub := l.Subscribe(64)
-	defer sub.Close()
+// recorder is an OnConfirm hook that keeps what it is given.
+type recorder struct {
+	mu    sync.Mutex
+	evs   []Confirmation
+	calls int
+}
 
-	// A concurrent reader drains a second subscription while blocks commit.
-	other := l.Subscribe(64)
-	var wg sync.WaitGroup
-	var seen []nano.Hash
-	wg.Go(func() {
-		for ev := range other.C() {
-			seen = append(seen, ev.Hash)
-		}
-	})
+func (r *recorder) hook(cs []Confirmation) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.evs = append(r.evs, cs...)
+	r.calls++
+}
+
+// take returns the confirmations recorded since the last take.
+func (r *recorder) take() []Confirmation {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := r.evs
+	r.evs = nil
+	return out
+}
+
+// record sets a recorder as l's hook; no Process may run meanwhile.
+func record(l *Ledger) *recorder {
+	r := &recorder{}
+	l.onConfirm = r.hook
+	return r
+}
+
+func TestConfirmationPerBlockInOrder(t *testing.T) {
+	rec := &recorder{}
+	l := openTest(t, Options{NoSync: true, OnConfirm: rec.hook})
+	bd := builder{t, l}
 
 	var want []*nano.Block
 	add := func(b *nano.Block) {
@@ -36,15 +55,20 @@ func TestConfirmationPerBlockInOrder(t *testing.T) {
 	add(bd.receive(keyA, s.Hash()))
 	add(bd.change(keyA, pubB))
 	add(bd.send(keyA, pubB, amt(1)))
-	other.Close()
-	wg.Wait()
 
+	got := rec.take()
+	if len(got) != len(want) || rec.calls != len(want) {
+		t.Fatalf("%d events in %d calls, want %d", len(got), rec.calls, len(want))
+	}
 	subtypes := []Subtype{SubtypeSend, SubtypeReceive, SubtypeChange, SubtypeSend}
 	amounts := []nano.Amount{amt(100), amt(100), {}, amt(1)}
 	for i, b := range want {
-		ev := <-sub.C()
+		ev := got[i]
 		if ev.Hash != b.Hash() || *ev.Block != *b || ev.Subtype != subtypes[i] || ev.Amount != amounts[i] {
 			t.Errorf("event %d = %s %s %s, want %s %s %s", i, ev.Hash, ev.Subtype, ev.Amount, b.Hash(), subtypes[i], amounts[i])
+		}
+		if ev.Sequence != uint64(i)+2 { // the genesis is 1
+			t.Errorf("event %d has sequence %d, want %d", i, ev.Sequence, i+2)
 		}
 		if ev.ConfirmationType != "active_quorum" || ev.Election.BlockCount != 1 || ev.Election.VoterCount != 1 || ev.Election.RequestCount != 1 {
 			t.Errorf("event %d election = %+v %q", i, ev.Election, ev.ConfirmationType)
@@ -53,86 +77,26 @@ func TestConfirmationPerBlockInOrder(t *testing.T) {
 			t.Errorf("event %d time %v tally %s", i, ev.Election.Time, ev.Election.Tally)
 		}
 	}
-	if len(seen) != len(want) || seen[0] != want[0].Hash() {
-		t.Errorf("concurrent subscriber saw %d events, want %d", len(seen), len(want))
-	}
-	select {
-	case ev := <-sub.C():
-		t.Errorf("extra event %s", ev.Hash)
-	default:
-	}
-	if n := l.SlowSubscribers(); n != 0 {
-		t.Errorf("SlowSubscribers = %d", n)
+	if n := l.ConfirmationSequence(); n != 5 {
+		t.Errorf("ConfirmationSequence = %d, want 5", n)
 	}
 }
 
-func TestSlowSubscriberIsDropped(t *testing.T) {
-	l := openTest(t, Options{NoSync: true})
-	bd := builder{t, l}
-	slow := l.Subscribe(1)
-	fast := l.Subscribe(8)
-	defer fast.Close()
-	for range 3 {
-		// Process must not block although nobody reads slow.
-		mustProcess(t, l, bd.send(genesisKey, pubA, amt(1)), Progress)
-	}
-	if _, ok := <-slow.C(); !ok {
-		t.Fatal("buffered event lost")
-	}
-	if _, ok := <-slow.C(); ok {
-		t.Fatal("slow subscriber still open")
-	}
-	if err := slow.Err(); !errors.Is(err, ErrSlowSubscriber) {
-		t.Errorf("Err = %v", err)
-	}
-	if n := l.SlowSubscribers(); n != 1 {
-		t.Errorf("SlowSubscribers = %d", n)
-	}
-	if len(fast.C()) != 3 || fast.Err() != nil {
-		t.Errorf("fast subscriber has %d events, err %v", len(fast.C()), fast.Err())
-	}
-	slow.Close() // after the drop: no effect
-	if err := slow.Err(); !errors.Is(err, ErrSlowSubscriber) {
-		t.Errorf("Err after Close = %v", err)
-	}
-}
-
-func TestSubscriptionClose(t *testing.T) {
-	l := openTest(t, Options{NoSync: true})
-	bd := builder{t, l}
-	sub := l.Subscribe(4)
-	if sub.Err() != nil {
-		t.Fatal(sub.Err())
-	}
-	sub.Close()
-	sub.Close()
-	mustProcess(t, l, bd.send(genesisKey, pubA, amt(1)), Progress)
-	if _, ok := <-sub.C(); ok {
-		t.Error("event after Close")
-	}
-	if err := sub.Err(); !errors.Is(err, ErrSubscriptionClosed) {
-		t.Errorf("Err = %v", err)
-	}
-	l.subMu.Lock()
-	n := len(l.subs)
-	l.subMu.Unlock()
-	if n != 0 {
-		t.Errorf("%d subscriptions registered after Close", n)
-	}
-
-	live := l.Subscribe(4)
-	next := bd.send(genesisKey, pubA, amt(1))
+// TestHookAfterClose: no call after Close, and Process fails.
+func TestHookAfterClose(t *testing.T) {
+	rec := &recorder{}
+	l := openTest(t, Options{NoSync: true, OnConfirm: rec.hook})
+	next := builder{t, l}.send(genesisKey, pubA, amt(1))
 	if err := l.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := <-live.C(); ok || !errors.Is(live.Err(), ErrClosed) {
-		t.Errorf("subscription after ledger Close: err %v", live.Err())
-	}
-	late := l.Subscribe(4)
-	if _, ok := <-late.C(); ok || !errors.Is(late.Err(), ErrClosed) {
-		t.Errorf("Subscribe after Close: err %v", late.Err())
-	}
 	if _, err := l.Process(context.Background(), next); !errors.Is(err, ErrClosed) {
 		t.Errorf("Process after Close = %v", err)
+	}
+	if _, err := l.ConfirmationsFrom(1, 1); !errors.Is(err, ErrClosed) {
+		t.Errorf("ConfirmationsFrom after Close = %v", err)
+	}
+	if rec.calls != 0 {
+		t.Errorf("%d hook calls", rec.calls)
 	}
 }

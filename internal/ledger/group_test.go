@@ -73,17 +73,14 @@ func hashes(blocks ...*nano.Block) []nano.Hash {
 	return out
 }
 
-// drain returns the hashes of the events buffered in sub.
-func drain(sub *Subscription) []nano.Hash {
+// drain returns the hashes of the events sub recorded since the last
+// drain.
+func drain(sub *recorder) []nano.Hash {
 	var out []nano.Hash
-	for {
-		select {
-		case ev := <-sub.C():
-			out = append(out, ev.Hash)
-		default:
-			return out
-		}
+	for _, ev := range sub.take() {
+		out = append(out, ev.Hash)
 	}
+	return out
 }
 
 // batchBlocks is one batch mixing dependent valid blocks (a send and its
@@ -119,8 +116,7 @@ func TestBatchRejectedInMiddle(t *testing.T) {
 					return nil
 				}
 			}
-			sub := l.Subscribe(64)
-			defer sub.Close()
+			sub := record(l)
 			blocks, want := batchBlocks(t)
 			batches, commits := l.stats.batches.Load(), l.stats.commits.Load()
 
@@ -182,8 +178,7 @@ func TestBatchRejectedInMiddle(t *testing.T) {
 // nothing and publishes nothing.
 func TestBatchAllRejected(t *testing.T) {
 	l := openTest(t, Options{NoSync: true})
-	sub := l.Subscribe(8)
-	defer sub.Close()
+	sub := record(l)
 	bad := stateBlock(t, genesisKey, nano.Hash{9}, genesisPub, maxMinus(5), nano.Hash(pubA))
 	bad2 := bd(t, l).send(genesisKey, pubA, amt(1))
 	bad2.Sign(keyA)
@@ -245,8 +240,7 @@ func TestProcessConcurrentChains(t *testing.T) {
 			old, prev, balance = prev, blk.Hash(), nextBal
 		}
 	}
-	sub := l.Subscribe(goroutines * chainLen * 2)
-	defer sub.Close()
+	sub := record(l)
 	batches := l.stats.batches.Load()
 
 	got := make([][]outcome, goroutines)
@@ -292,8 +286,14 @@ func TestProcessConcurrentChains(t *testing.T) {
 	// Events: exactly the accepted blocks, each account's in chain order.
 	heights := map[nano.PublicKey]uint64{}
 	seen := map[nano.Hash]bool{}
-	for range len(accepted) {
-		ev := <-sub.C()
+	events := sub.take()
+	if len(events) < len(accepted) {
+		t.Fatalf("%d events for %d accepted blocks", len(events), len(accepted))
+	}
+	for i, ev := range events[:len(accepted)] {
+		if want := events[0].Sequence + uint64(i); ev.Sequence != want {
+			t.Errorf("event %d has sequence %d, want %d", i, ev.Sequence, want)
+		}
 		if !accepted[ev.Hash] || seen[ev.Hash] {
 			t.Errorf("unexpected event %s", ev.Hash)
 		}
@@ -303,8 +303,10 @@ func TestProcessConcurrentChains(t *testing.T) {
 		}
 		heights[ev.Account] = ev.Height
 	}
-	if extra := drain(sub); len(extra) != 0 {
+	if extra := events[len(accepted):]; len(extra) != 0 {
 		t.Errorf("%d extra events", len(extra))
+	} else if last := events[len(events)-1].Sequence; last != l.ConfirmationSequence() {
+		t.Errorf("last event has sequence %d, ConfirmationSequence %d", last, l.ConfirmationSequence())
 	}
 	if err := l.Check(context.Background()); err != nil {
 		t.Error(err)
@@ -439,8 +441,7 @@ func TestBatchStorageErrorFailsAll(t *testing.T) {
 		}
 		return nil
 	}
-	sub := l.Subscribe(8)
-	defer sub.Close()
+	sub := record(l)
 	before := snapshot(t, l)
 	for i, o := range submitInOrder(t, l, blocks) {
 		if !errors.Is(o.err, boom) || o.r != 0 {

@@ -28,6 +28,15 @@ type Options struct {
 	// the file stays consistent after a process crash but loses the last
 	// blocks on power failure.
 	NoSync bool
+	// OnConfirm, if not nil, receives the confirmations of each committed
+	// transaction (one per stored block, in sequence order), called by the
+	// leader of the batch after the commit and before its callers are
+	// answered, one call at a time, in commit order: the calls together
+	// carry every sequence once, without a gap. It runs while the writer
+	// slot is held, so it must not block (hand the events on without
+	// waiting, as broker.Publish does) and must not call Process or Close;
+	// it may read the ledger. The slice is the hook's to keep.
+	OnConfirm ConfirmHook
 }
 
 func (o Options) withDefaults() Options {
@@ -49,7 +58,7 @@ type Ledger struct {
 	opts Options
 
 	// writer is a one-slot semaphore held by the leader of a batch (and by
-	// Close) from taking the batch until its events are published and its
+	// Close) from taking the batch until its events are handed to OnConfirm and its
 	// callers answered, so one batch runs at a time and events leave in
 	// commit order (commit.go).
 	writer chan struct{}
@@ -72,8 +81,9 @@ type Ledger struct {
 	// writeErrors counts batches whose commit could not write the file.
 	writeErrors atomic.Uint64
 
-	// Counters mirrored from the meta bucket after each commit.
-	blocks, accounts atomic.Uint64
+	// Counters mirrored from the meta bucket after each commit; seq is the
+	// highest confirmation sequence.
+	blocks, accounts, seq atomic.Uint64
 
 	// weights mirrors the weights bucket, as the node keeps rep_weights in
 	// memory: loaded by Open, updated by each batch after its commit and
@@ -82,9 +92,8 @@ type Ledger struct {
 	weightsMu sync.RWMutex
 	weights   map[nano.PublicKey]nano.Amount
 
-	subMu sync.Mutex
-	subs  map[*Subscription]struct{}
-	slow  atomic.Uint64
+	// onConfirm is Options.OnConfirm; tests set it while no Process runs.
+	onConfirm ConfirmHook
 }
 
 // Open opens the ledger file at path, creating it with the dev genesis if it
@@ -104,10 +113,10 @@ func Open(path string, opts Options) (*Ledger, error) {
 		return nil, fmt.Errorf("open ledger %s: %w", path, err)
 	}
 	l := &Ledger{
-		db:     db,
-		opts:   opts,
-		writer: make(chan struct{}, 1),
-		subs:   make(map[*Subscription]struct{}),
+		db:        db,
+		opts:      opts,
+		writer:    make(chan struct{}, 1),
+		onConfirm: opts.OnConfirm,
 	}
 	var created bool
 	err = db.Update(func(tx *bolt.Tx) error {
@@ -125,8 +134,13 @@ func Open(path string, opts Options) (*Ledger, error) {
 		if err != nil {
 			return err
 		}
+		seq, err := decodeU64(m.Get(keyConfirmationSeq))
+		if err != nil {
+			return err
+		}
 		l.blocks.Store(blocks)
 		l.accounts.Store(accounts)
+		l.seq.Store(seq)
 		l.weights, err = loadWeights(tx.Bucket(bucketWeights))
 		return err
 	})
@@ -140,8 +154,8 @@ func Open(path string, opts Options) (*Ledger, error) {
 
 // Close stops accepting blocks (Process returns ErrClosed), waits for the
 // batch being committed, if any, fails the blocks still queued with
-// ErrClosed (none of them is applied), ends every subscription (their Err
-// becomes ErrClosed) and closes the file. Later calls return ErrClosed.
+// ErrClosed (none of them is applied) and closes the file. OnConfirm is
+// not called after Close returns. Later calls return ErrClosed.
 func (l *Ledger) Close() error {
 	l.writer <- struct{}{}
 	defer l.release()
@@ -155,7 +169,6 @@ func (l *Ledger) Close() error {
 	for _, r := range failed {
 		r.answer(0, ErrClosed)
 	}
-	l.closeSubscriptions(ErrClosed)
 	return l.db.Close()
 }
 

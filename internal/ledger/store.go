@@ -10,13 +10,15 @@ import (
 	"github.com/nipc/nipc/nano"
 )
 
-// schemaVersion is the layout of the buckets below; Open refuses any other.
-const schemaVersion = 1
+// schemaVersion is the layout of the buckets below. Open upgrades a file
+// of schema 1 (no confirmation sequence; upgrade.go) and refuses any other.
+const schemaVersion = 2
 
 // The buckets. Every processed block writes to several of them in one
 // transaction.
 var (
-	// meta: schema version, genesis hash, block/cemented/account counters.
+	// meta: schema version, genesis hash, block/cemented/account counters,
+	// the highest confirmation sequence.
 	bucketMeta = []byte("meta")
 	// blocks: block hash -> block record (block and sideband).
 	bucketBlocks = []byte("blocks")
@@ -33,10 +35,13 @@ var (
 	bucketDelegators = []byte("delegators")
 	// delegatorCounts: representative -> be64 number of delegators; absent when zero.
 	bucketDelegatorCounts = []byte("delegator_counts")
+	// confirmations: be64(confirmation sequence) -> block hash; the index
+	// behind ConfirmationsFrom (schema 2).
+	bucketConfirmations = []byte("confirmations")
 
 	allBuckets = [][]byte{
 		bucketMeta, bucketBlocks, bucketHeights, bucketAccounts, bucketReceivable,
-		bucketWeights, bucketDelegators, bucketDelegatorCounts,
+		bucketWeights, bucketDelegators, bucketDelegatorCounts, bucketConfirmations,
 	}
 )
 
@@ -47,6 +52,9 @@ var (
 	keyBlockCount   = []byte("block_count")
 	keyCemented     = []byte("cemented_count")
 	keyAccountCount = []byte("account_count")
+	// keyConfirmationSeq is the highest confirmation sequence given, which
+	// is the number of stored blocks (schema 2).
+	keyConfirmationSeq = []byte("confirmation_seq")
 )
 
 // prepare checks an existing ledger's schema and genesis, or lays out an
@@ -59,11 +67,17 @@ func prepare(tx *bolt.Tx, now time.Time) (bool, error) {
 		if len(v) != 4 {
 			return false, fmt.Errorf("%w: no schema version", ErrNotLedger)
 		}
-		if got := binary.BigEndian.Uint32(v); got != schemaVersion {
+		got := binary.BigEndian.Uint32(v)
+		if got != schemaVersion && got != schemaVersionV1 {
 			return false, fmt.Errorf("%w: file has %d, this build reads %d", ErrSchemaVersion, got, schemaVersion)
 		}
 		if g := m.Get(keyGenesis); len(g) != 32 || nano.Hash(g) != genesisHash {
 			return false, fmt.Errorf("%w: genesis %X", ErrNotLedger, g)
+		}
+		if got == schemaVersionV1 {
+			if err := upgradeV1(tx); err != nil {
+				return false, err
+			}
 		}
 		for _, name := range allBuckets {
 			if tx.Bucket(name) == nil {
@@ -112,6 +126,7 @@ func storeGenesis(tx *bolt.Tx, g *nano.Block, now time.Time) error {
 		m.Put(keyBlockCount, u64Bytes(0)),
 		m.Put(keyCemented, u64Bytes(0)),
 		m.Put(keyAccountCount, u64Bytes(0)),
+		m.Put(keyConfirmationSeq, u64Bytes(0)),
 		w.putBlock(sb),
 		w.putAccount(ai, nil),
 		w.addWeight(g.Representative, nano.GenesisAmount),
@@ -129,6 +144,7 @@ type writeTx struct {
 	tx                                          *bolt.Tx
 	meta, blocks, heights, accounts, receivable *bolt.Bucket
 	weights, delegators, delegatorCounts        *bolt.Bucket
+	confirmations                               *bolt.Bucket
 
 	// writes counts the Puts and Deletes made through put and del, the
 	// only way the mutations below write. A batch compares it around each
@@ -151,6 +167,7 @@ func newWriteTx(tx *bolt.Tx) *writeTx {
 		weights:         tx.Bucket(bucketWeights),
 		delegators:      tx.Bucket(bucketDelegators),
 		delegatorCounts: tx.Bucket(bucketDelegatorCounts),
+		confirmations:   tx.Bucket(bucketConfirmations),
 	}
 }
 
@@ -174,13 +191,26 @@ func (w *writeTx) addCounter(key []byte, delta uint64) error {
 	return w.put(w.meta, key, u64Bytes(v+delta))
 }
 
-// putBlock stores a new block, its height index entry, and counts it as
-// stored and cemented.
+// putBlock stores a new block with the next confirmation sequence (set in
+// sb.Sequence), its height and sequence index entries, and counts it as
+// stored and cemented. The sequence is read and advanced in the
+// transaction, so a transaction that rolls back gives no number away.
 func (w *writeTx) putBlock(sb *StoredBlock) error {
+	seq, err := decodeU64(w.meta.Get(keyConfirmationSeq))
+	if err != nil {
+		return err
+	}
+	sb.Sequence = seq + 1
 	if err := w.put(w.blocks, sb.Hash[:], encodeBlock(sb)); err != nil {
 		return err
 	}
 	if err := w.put(w.heights, heightKey(sb.Account, sb.Height), sb.Hash[:]); err != nil {
+		return err
+	}
+	if err := w.put(w.confirmations, u64Bytes(sb.Sequence), sb.Hash[:]); err != nil {
+		return err
+	}
+	if err := w.put(w.meta, keyConfirmationSeq, u64Bytes(sb.Sequence)); err != nil {
 		return err
 	}
 	if err := w.addCounter(keyBlockCount, 1); err != nil {

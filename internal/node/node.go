@@ -136,7 +136,6 @@ func New(opts Options) (_ *Node, err error) {
 		return nil, err
 	}
 	n.access = access
-	n.broker = broker.New(opts.Log, n.wallets.IsLocal, 0)
 	handlers := rpc.V2Handlers(backend, info)
 	maps.Copy(handlers, rpc.TopicHandlers(n.broker, n.RequestStop))
 	handlers[fb.MessageReload] = rpc.ReloadHandler(n.ReloadReport)
@@ -377,13 +376,6 @@ func (n *Node) RequestStop() { n.stopOnce.Do(func() { close(n.stopc) }) }
 // closes every session. A second cancellation of force (if not nil) closes
 // everything at once.
 func (n *Node) Run(ctx context.Context, force <-chan struct{}) error {
-	// Subscribe to the ledger before serving, so that no block confirmed
-	// once clients can connect is missed by the broker.
-	sub := n.ledger.Subscribe(1 << 16)
-	bctx, stopBroker := context.WithCancel(context.Background())
-	brokerDone := make(chan struct{})
-	go func() { defer close(brokerDone); n.feedBroker(bctx, sub) }()
-	stopFeed := func() { stopBroker(); <-brokerDone }
 	served := make(chan error, 1)
 	go func() { served <- n.srv.Serve() }()
 	gwDone := make(chan error, 1)
@@ -414,7 +406,6 @@ func (n *Node) Run(ctx context.Context, force <-chan struct{}) error {
 		n.srv.Close()
 		stopGateway(context.Background())
 		stopMetrics(context.Background())
-		stopFeed()
 		n.closeState()
 		return fmt.Errorf("node: IPC server stopped: %w", err)
 	case <-ctx.Done():
@@ -447,7 +438,6 @@ func (n *Node) Run(ctx context.Context, force <-chan struct{}) error {
 	}
 	// Metrics last, so that /healthz says why while the node drains.
 	stopMetrics(dctx)
-	stopFeed()
 	n.closeState()
 	n.log.Info("stopped")
 	return err
@@ -456,23 +446,3 @@ func (n *Node) Run(ctx context.Context, force <-chan struct{}) error {
 // networkIdentifier is the dev genesis block hash, which the node reports as
 // its network identifier.
 const networkIdentifier = nano.DevGenesisHashHex
-
-// feedBroker publishes the ledger's confirmations until ctx ends. Should the
-// broker ever fall behind the ledger's buffer, it says so and subscribes
-// again rather than stop delivering.
-func (n *Node) feedBroker(ctx context.Context, sub *ledger.Subscription) {
-	for ctx.Err() == nil {
-		if sub == nil {
-			sub = n.ledger.Subscribe(1 << 16)
-		}
-		n.broker.Run(ctx, sub.C())
-		if err := sub.Err(); err != nil && ctx.Err() == nil {
-			n.log.Error("confirmation feed to the broker ended; subscribing again", "err", err)
-		}
-		sub.Close()
-		if errors.Is(sub.Err(), ledger.ErrClosed) {
-			return
-		}
-		sub = nil
-	}
-}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"github.com/nipc/nipc/internal/broker"
 	"github.com/nipc/nipc/internal/config"
 	"github.com/nipc/nipc/internal/ledger"
 	"github.com/nipc/nipc/internal/rpc"
@@ -25,14 +26,22 @@ func (n *Node) thresholds() nano.Thresholds {
 	return t
 }
 
-// openState opens the ledger and the wallets, and on first start creates the
-// wallet holding the dev genesis key.
+// openState makes the broker, opens the ledger and the wallets, and on
+// first start creates the wallet holding the dev genesis key. The ledger's
+// OnConfirm hook is the broker's PublishConfirmations: every committed
+// block reaches the broker, in sequence order, from the first commit on.
 func (n *Node) openState() error {
-	led, err := ledger.Open(filepath.Join(n.opts.DataDir, config.LedgerFile), ledger.Options{Thresholds: n.thresholds(), Log: n.log})
+	var ws *wallet.Store // opened after the ledger, before any block can be processed
+	n.broker = broker.New(n.log, func(a nano.PublicKey) bool { return ws.IsLocal(a) }, 0)
+	led, err := ledger.Open(filepath.Join(n.opts.DataDir, config.LedgerFile), ledger.Options{
+		Thresholds: n.thresholds(),
+		Log:        n.log,
+		OnConfirm:  n.broker.PublishConfirmations,
+	})
 	if err != nil {
 		return fmt.Errorf("node: %w", err)
 	}
-	ws, err := wallet.Open(filepath.Join(n.opts.DataDir, WalletsFile))
+	ws, err = wallet.Open(filepath.Join(n.opts.DataDir, WalletsFile))
 	if err != nil {
 		led.Close()
 		return fmt.Errorf("node: %w", err)
@@ -92,16 +101,17 @@ func (n *Node) ensureGenesisWallet(create bool) error {
 	return nil
 }
 
-// closeState closes the wallets and the ledger.
+// closeState closes the ledger, then the wallets: once the ledger is
+// closed no commit calls the broker, which asks the wallets.
 func (n *Node) closeState() {
 	var errs []error
-	if n.wallets != nil {
-		errs = append(errs, n.wallets.Close())
-		n.wallets = nil
-	}
 	if n.ledger != nil {
 		errs = append(errs, n.ledger.Close())
 		n.ledger = nil
+	}
+	if n.wallets != nil {
+		errs = append(errs, n.wallets.Close())
+		n.wallets = nil
 	}
 	if err := errors.Join(errs...); err != nil {
 		n.log.Error("closing state", "err", err)
