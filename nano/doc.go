@@ -39,6 +39,10 @@
 // 10^30 raw (RawPerNano); NanoToRaw and RawToNano convert whole nano as the
 // node's nano_to_raw and raw_to_nano do.
 //
+// Epochs. EpochLink and EpochOfLink map Epoch1 and Epoch2 to their links
+// ("epoch v1 block", "epoch v2 block", zero padded); DevEpochSigner is the
+// dev network's signer of both (the genesis account).
+//
 // The dev network's genesis (key, block, hash) is in genesis.go; its test
 // recomputes the hash and checks the signature and work against the node's
 // published values, which exercises every primitive at once.

@@ -36,16 +36,6 @@ const (
 	textRequirementsSend    = "Destination account, previous hash, current balance and amount required"
 )
 
-// epochLinks are the dev network's epoch v1 and v2 links ("epoch v1
-// block", "epoch v2 block", zero padded).
-var epochLinks = func() (l [2]nano.Hash) {
-	copy(l[0][:], "epoch v1 block")
-	copy(l[1][:], "epoch v2 block")
-	return l
-}()
-
-func isEpochLink(h nano.Hash) bool { return h == epochLinks[0] || h == epochLinks[1] }
-
 // blockParam reads the required "block" (an object, or a string holding
 // one with json_block false). An absent block is a missing parameter, as
 // in the node; one that does not parse is "Block is invalid".
@@ -143,7 +133,7 @@ func (l *ledgerRPC) checkSubtype(b *nano.Block, subtype string) error {
 		if cmp != 0 {
 			return Errorf(textSubtypeBalance)
 		}
-		if !isEpochLink(b.Link) {
+		if !nano.IsEpochLink(b.Link) {
 			return Errorf(textSubtypeEpochLink)
 		}
 	default:
