@@ -39,6 +39,9 @@ func (l *Ledger) Process(ctx context.Context, b *nano.Block) (Result, error) {
 	if blk.Type == nano.BlockTypeState || blk.Type == nano.BlockTypeOpen {
 		p.signedByAccount = blk.VerifySignature(blk.Account)
 	}
+	if blk.Type == nano.BlockTypeState && nano.IsEpochLink(blk.Link) {
+		p.signedByEpochSigner = blk.VerifySignature(epochSigner)
+	}
 	return l.submit(&request{ctx: ctx, p: p, start: start, done: make(chan struct{})})
 }
 
@@ -66,17 +69,6 @@ func canonical(b *nano.Block) *nano.Block {
 	return c
 }
 
-// epochLinks are the dev network's epoch v1 and v2 links: the ASCII
-// messages "epoch v1 block" and "epoch v2 block", left-aligned and zero
-// padded (the node's ledger_constants). Both are signed by the genesis key.
-var epochLinks = func() (l [2]nano.Hash) {
-	copy(l[0][:], "epoch v1 block")
-	copy(l[1][:], "epoch v2 block")
-	return l
-}()
-
-func isEpochLink(link nano.Hash) bool { return link == epochLinks[0] || link == epochLinks[1] }
-
 // proc is one block being processed inside a write transaction. run only
 // reads until the block has passed every check: each Result other than
 // Progress is returned before the first write (runBatch relies on this).
@@ -87,6 +79,9 @@ type proc struct {
 	b               *nano.Block
 	hash            nano.Hash
 	signedByAccount bool // state and open blocks: checked before the transaction
+	// signedByEpochSigner: state blocks with an epoch link, checked before
+	// the transaction.
+	signedByEpochSigner bool
 
 	// Set by a successful run.
 	stored StoredBlock
@@ -112,41 +107,26 @@ func (p *proc) run() (Result, error) {
 
 func (p *proc) exists(h nano.Hash) bool { return p.w.blocks.Get(h[:]) != nil }
 
-// workOK applies the work rule: the node's work_thresholds::threshold for
-// an epoch-0 block, which is Epoch1 whatever the subtype, since this ledger
-// has no epoch upgrades.
-func (p *proc) workOK(receive bool) bool {
-	return p.b.Difficulty() >= p.thresholds.Threshold(nano.Epoch0, receive)
+// workOK applies the work rule, the node's work_thresholds::threshold:
+// Epoch1 for blocks of epochs 0 and 1, Epoch2Receive for epoch-2 receives
+// and epoch blocks, Epoch2 for other epoch-2 blocks.
+func (p *proc) workOK(epoch nano.Epoch, receiveOrEpoch bool) bool {
+	return p.b.Difficulty() >= p.thresholds.Threshold(epoch, receiveOrEpoch)
 }
 
-// state follows the node's ledger_processor::state_block: an epoch check,
-// then old, signature, burn account, previous and fork, source and
+// state follows the node's ledger_processor::state_block: a block with an
+// epoch link and an unchanged balance is an epoch block (epoch.go); any
+// other goes through old, signature, burn account, previous and fork, source and
 // receivable, amounts, and work, in that order.
 func (p *proc) state() (Result, error) {
 	b := p.b
-	if isEpochLink(b.Link) {
-		// The node's validate_epoch_block: an epoch link with an unchanged
-		// balance is an epoch block; otherwise the link is an ordinary
-		// destination or source.
-		var prevBalance nano.Amount
-		if !b.Previous.IsZero() {
-			prev, ok, err := getBlock(p.w.tx, b.Previous)
-			if err != nil {
-				return 0, err
-			}
-			if !ok {
-				if !p.signedByAccount && !b.VerifySignature(genesisAccount) {
-					return BadSignature, nil
-				}
-				return GapPrevious, nil
-			}
-			prevBalance = prev.Balance
+	if nano.IsEpochLink(b.Link) {
+		isEpoch, r, err := p.epochShape()
+		if err != nil || r != Progress {
+			return r, err
 		}
-		if b.Balance == prevBalance {
-			if p.exists(p.hash) {
-				return Old, nil
-			}
-			return EpochUnsupported, nil
+		if isEpoch {
+			return p.epochBlock()
 		}
 	}
 	if p.exists(p.hash) {
@@ -163,6 +143,7 @@ func (p *proc) state() (Result, error) {
 		return 0, err
 	}
 	info.Account = b.Account
+	epoch := info.Epoch // the block's epoch: the account's, or its source's if later
 	var isSend, isReceive bool
 	amount := b.Balance
 	if known {
@@ -208,21 +189,23 @@ func (p *proc) state() (Result, error) {
 			if amount != source.Amount {
 				return BalanceMismatch, nil
 			}
+			epoch = max(epoch, source.Epoch)
 		} else if !amount.IsZero() {
 			return BalanceMismatch, nil
 		}
 	}
-	if !p.workOK(isReceive) {
+	if !p.workOK(epoch, isReceive) {
 		return InsufficientWork, nil
 	}
 
 	sb := p.newStored(b.Account, info.BlockCount+1, b.Balance, amount)
 	next := p.advance(info, known, b.Balance)
 	next.Representative, next.RepresentativeBlock = b.Representative, p.hash
+	next.Epoch = epoch
 	switch {
 	case isSend:
 		sb.Subtype, sb.Counterpart = SubtypeSend, nano.PublicKey(b.Link)
-		if err := p.w.putReceivable(nano.PublicKey(b.Link), p.hash, b.Account, amount); err != nil {
+		if err := p.w.putReceivable(nano.PublicKey(b.Link), p.hash, b.Account, amount, epoch); err != nil {
 			return 0, err
 		}
 	case isReceive:
@@ -290,6 +273,10 @@ func (p *proc) commit(sb StoredBlock, next AccountInfo, known bool, old AccountI
 	return Progress, nil
 }
 
-// genesisAccount is the dev genesis account: the epoch signer of both
-// epochs and the key the dev node votes with.
-var genesisAccount = nano.DevGenesisBlock().Account
+// genesisAccount is the dev genesis account: the key the dev node votes
+// with. epochSigner signs both epochs' blocks (the same key on the dev
+// network).
+var (
+	genesisAccount = nano.DevGenesisBlock().Account
+	epochSigner    = nano.DevEpochSigner()
+)
