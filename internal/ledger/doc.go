@@ -65,6 +65,23 @@
 // (0xf000000000000000); an epoch-2 send or change Thresholds.Epoch2
 // (0xffc0000000000000); else InsufficientWork.
 //
+// # Unchecked blocks
+//
+// As the node's block processor and unchecked_map: a block that got
+// GapPrevious, GapSource or GapEpochOpenPending is kept, in memory, under
+// what it waits for (its previous, its source or link, or for an epoch
+// open its account), and Process still returns that result. When a block
+// is accepted, the blocks waiting for its hash (and, for a send, for its
+// destination account) are processed again, and so on for those they let
+// in (cascading), on the accepting caller's goroutine before its Process
+// returns. A block kept just as its dependency committed is looked at
+// again at once, so none is left waiting for a block already there. The
+// store holds at most Options.MaxUnchecked blocks (DefaultMaxUnchecked,
+// the node's 65536): beyond it the oldest is evicted and counted
+// (UncheckedCount). Unchecked, UncheckedGet, UncheckedKeys and
+// UncheckedClear answer the node's unchecked actions. The store does not
+// survive Close, as the node's does not survive a restart.
+//
 // # Atomicity, group commit and crashes
 //
 // Each block is applied atomically: its block record, chain-index entry,

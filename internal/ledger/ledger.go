@@ -28,6 +28,10 @@ type Options struct {
 	// the file stays consistent after a process crash but loses the last
 	// blocks on power failure.
 	NoSync bool
+	// MaxUnchecked bounds the unchecked store (blocks waiting for a
+	// missing previous or source); the oldest are evicted beyond it. Zero
+	// means DefaultMaxUnchecked.
+	MaxUnchecked int
 }
 
 func (o Options) withDefaults() Options {
@@ -36,6 +40,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.MaxUnchecked <= 0 {
+		o.MaxUnchecked = DefaultMaxUnchecked
 	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
@@ -82,6 +89,9 @@ type Ledger struct {
 	weightsMu sync.RWMutex
 	weights   map[nano.PublicKey]nano.Amount
 
+	// unchecked keeps blocks waiting for a missing dependency (unchecked.go).
+	unchecked *unchecked
+
 	subMu sync.Mutex
 	subs  map[*Subscription]struct{}
 	slow  atomic.Uint64
@@ -108,6 +118,8 @@ func Open(path string, opts Options) (*Ledger, error) {
 		opts:   opts,
 		writer: make(chan struct{}, 1),
 		subs:   make(map[*Subscription]struct{}),
+
+		unchecked: newUnchecked(opts.MaxUnchecked),
 	}
 	var created bool
 	err = db.Update(func(tx *bolt.Tx) error {

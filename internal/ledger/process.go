@@ -22,12 +22,35 @@ import (
 // or the file failed (every block of that transaction gets the error and
 // none is stored). ctx bounds only the wait in the queue: once a batch has
 // taken the block, Process waits for that batch and returns its outcome
-// whatever ctx does. b is not modified or retained.
+// whatever ctx does. b is not modified; a copy is retained while it waits
+// in the unchecked store.
+//
+// A block that got GapPrevious, GapSource or GapEpochOpenPending is kept
+// in the unchecked store (unchecked.go) under what it waits for; once b is
+// accepted, the blocks waiting for it are processed, cascading, before
+// Process returns (their results are not returned; Unchecked shows those
+// still waiting).
 func (l *Ledger) Process(ctx context.Context, b *nano.Block) (Result, error) {
+	p, r, err := l.process(ctx, b)
+	if err == nil {
+		l.settle(p, r)
+	}
+	return r, err
+}
+
+// processOne is Process for a block taken from the unchecked store: no
+// caller's ctx bounds its wait, and its cascade is the caller's.
+func (l *Ledger) processOne(b *nano.Block) (*proc, Result, error) {
+	return l.process(context.Background(), b)
+}
+
+// process judges and, on Progress, stores one block (Process without the
+// unchecked store).
+func (l *Ledger) process(ctx context.Context, b *nano.Block) (*proc, Result, error) {
 	start := l.opts.Now()
 	blk := canonical(b)
 	if blk == nil {
-		return 0, ErrInvalidBlock
+		return nil, 0, ErrInvalidBlock
 	}
 	p := &proc{
 		thresholds: l.opts.Thresholds,
@@ -42,7 +65,8 @@ func (l *Ledger) Process(ctx context.Context, b *nano.Block) (Result, error) {
 	if blk.Type == nano.BlockTypeState && nano.IsEpochLink(blk.Link) {
 		p.signedByEpochSigner = blk.VerifySignature(epochSigner)
 	}
-	return l.submit(&request{ctx: ctx, p: p, start: start, done: make(chan struct{})})
+	r, err := l.submit(&request{ctx: ctx, p: p, start: start, done: make(chan struct{})})
+	return p, r, err
 }
 
 // canonical returns a copy of b holding only its type's fields, or nil if
