@@ -412,7 +412,7 @@ func (l *ledgerRPC) blockCreate(c *ledgerCall) error {
 	blk.Sign(priv)
 	if work == 0 {
 		if !diffGiven {
-			difficulty = l.b.workThreshold()
+			difficulty = l.b.workThreshold(blk)
 		}
 		if work, err = l.b.Work.Generate(c.ctx, blk.Root(), difficulty); err != nil {
 			return Errorf(textWorkFailure)
@@ -424,10 +424,28 @@ func (l *ledgerRPC) blockCreate(c *ledgerCall) error {
 	return c.putBlock(c.out, "block", blk)
 }
 
-// workThreshold is the difficulty every block of this ledger needs: the
-// epoch-0 threshold, which is Thresholds.Epoch1 for sends, receives and
-// changes alike.
-func (b *Backend) workThreshold() uint64 { return b.Thresholds.Threshold(nano.Epoch0, false) }
+// workThreshold is the difficulty blk needs in this ledger: the node's
+// threshold over its block details, told from its account's current
+// record. Legacy blocks and blocks of accounts before epoch 2 need
+// Thresholds.Epoch1; an epoch block its epoch's threshold for epoch
+// blocks; an epoch-2 account's send or change Thresholds.Epoch2 and its
+// receive Thresholds.Epoch2Receive. (A receive of an epoch-2 send by an
+// older account is asked Epoch1, which is more than its epoch-2 receive
+// threshold, so it is valid too.)
+func (b *Backend) workThreshold(blk *nano.Block) uint64 {
+	if blk.Type != nano.BlockTypeState {
+		return b.Thresholds.Threshold(nano.Epoch0, false)
+	}
+	epoch, balance := nano.Epoch0, nano.Amount{}
+	if ai, err := b.Ledger.AccountInfo(blk.Account); err == nil {
+		epoch, balance = ai.Epoch, ai.Balance
+	}
+	if e, ok := nano.EpochOfLink(blk.Link); ok && blk.Balance == balance {
+		return b.Thresholds.Threshold(e, true)
+	}
+	cmp := blk.Balance.Cmp(balance)
+	return b.Thresholds.Threshold(epoch, cmp > 0 || cmp == 0 && !blk.Link.IsZero())
+}
 
 // StateBlockParams are the inputs of BuildStateBlock. Which are used
 // depends on the kind.
@@ -523,7 +541,7 @@ func (b *Backend) BuildStateBlock(ctx context.Context, priv nano.PrivateKey, kin
 	blk.Sign(priv)
 	blk.Work = p.Work
 	if blk.Work == 0 {
-		if blk.Work, err = b.Work.Generate(ctx, blk.Root(), b.workThreshold()); err != nil {
+		if blk.Work, err = b.Work.Generate(ctx, blk.Root(), b.workThreshold(blk)); err != nil {
 			return nil, fmt.Errorf("%w: %v", Errorf(textWorkFailure), err)
 		}
 	}
