@@ -124,4 +124,3 @@ func upgrade(t *testing.T, call func(string, map[string]any) map[string]any, epo
 }
 
 func str(v any) string { s, _ := v.(string); return s }
-
