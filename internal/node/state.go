@@ -28,7 +28,7 @@ func (n *Node) thresholds() nano.Thresholds {
 // openState opens the ledger and the wallets, and on first start creates the
 // wallet holding the dev genesis key.
 func (n *Node) openState() error {
-	led, err := ledger.Open(filepath.Join(n.opts.DataDir, config.LedgerFile), ledger.Options{Thresholds: n.thresholds(), Log: n.log})
+	led, err := ledger.Open(filepath.Join(n.opts.DataDir, config.LedgerFile), ledger.Options{Thresholds: n.thresholds(), Log: n.log, MaxUnchecked: n.opts.Node.Node.Ledger.MaxUncheckedBlocks})
 	if err != nil {
 		return fmt.Errorf("node: %w", err)
 	}
