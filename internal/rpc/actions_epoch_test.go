@@ -86,6 +86,9 @@ func TestEpochUpgradeEveryAccount(t *testing.T) {
 	if got := e.raw(`{"action":"block_info","hash":"` + bi.Frontier.String() + `"}`); !strings.Contains(got, `"subtype": "epoch"`) {
 		t.Errorf("block_info of an epoch block: %s", got)
 	}
+	if got := e.raw(`{"action":"account_info","account":"` + b.PublicKey().Account() + `"}`); !strings.Contains(got, `"account_version": "2"`) {
+		t.Errorf("account_info of an epoch-2 account: %s", got)
+	}
 
 	// Epoch-2 sends and receives, built with the backend's thresholds.
 	th := nano.DevThresholds()
