@@ -49,20 +49,10 @@ func (p *proc) epochShape() (isEpoch bool, r Result, err error) {
 // must; the node does not look at that previous.
 func (p *proc) epochBlock() (Result, error) {
 	b := p.b
-	if p.exists(p.hash) {
-		return Old, nil
+	info, known, r, err := p.stateAccount(p.signedByEpochSigner)
+	if err != nil || r != Progress {
+		return r, err
 	}
-	if !p.signedByEpochSigner {
-		return BadSignature, nil
-	}
-	if b.Account.IsZero() {
-		return OpenedBurnAccount, nil
-	}
-	info, known, err := getAccount(p.w.tx, b.Account)
-	if err != nil {
-		return 0, err
-	}
-	info.Account = b.Account
 	epoch, _ := nano.EpochOfLink(b.Link)
 	if known {
 		if b.Previous.IsZero() || b.Previous != info.Frontier {

@@ -153,20 +153,10 @@ func (p *proc) state() (Result, error) {
 			return p.epochBlock()
 		}
 	}
-	if p.exists(p.hash) {
-		return Old, nil
+	info, known, r, err := p.stateAccount(p.signedByAccount)
+	if err != nil || r != Progress {
+		return r, err
 	}
-	if !p.signedByAccount {
-		return BadSignature, nil
-	}
-	if b.Account.IsZero() {
-		return OpenedBurnAccount, nil
-	}
-	info, known, err := getAccount(p.w.tx, b.Account)
-	if err != nil {
-		return 0, err
-	}
-	info.Account = b.Account
 	epoch := info.Epoch // the block's epoch: the account's, or its source's if later
 	var isSend, isReceive bool
 	amount := b.Balance
@@ -249,6 +239,24 @@ func (p *proc) state() (Result, error) {
 		return 0, err
 	}
 	return p.commit(sb, next, known, info)
+}
+
+// stateAccount makes the first checks of a state or epoch block, in the
+// node's order: Old, BadSignature (signed tells whether the block has its
+// signer's signature), OpenedBurnAccount; then it reads the account's
+// record (known false for an unopened account).
+func (p *proc) stateAccount(signed bool) (info AccountInfo, known bool, r Result, err error) {
+	switch {
+	case p.exists(p.hash):
+		return info, false, Old, nil
+	case !signed:
+		return info, false, BadSignature, nil
+	case p.b.Account.IsZero():
+		return info, false, OpenedBurnAccount, nil
+	}
+	info, known, err = getAccount(p.w.tx, p.b.Account)
+	info.Account = p.b.Account
+	return info, known, Progress, err
 }
 
 // newStored returns the record of the block being processed.
