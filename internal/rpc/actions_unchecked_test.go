@@ -52,6 +52,9 @@ func TestUncheckedActions(t *testing.T) {
 	e.want(`{"action":"unchecked_keys","json_block":"true","key":"`+send.Hash().String()+`"}`,
 		ptree.New().PutChild("unchecked", ptree.New().PutChild("", entry)))
 	e.wantErr(`{"action":"unchecked_keys","key":"xyz"}`, "Bad key")
+	if got := e.raw(`{"action":"block_count"}`); !strings.Contains(got, `"unchecked": "1"`) {
+		t.Errorf("block_count with a kept block: %s", got)
+	}
 	if got := e.raw(`{"action":"unchecked"}`); !strings.Contains(got, `\"type\": \"state\"`) {
 		t.Errorf("unchecked without json_block: %s", got) // the block as a string
 	}
