@@ -19,7 +19,7 @@ func goldenBlocks() []*Block {
 	sig := gen.Signature
 	return []*Block{
 		gen,
-		{Type: BlockTypeState, Account: k, Previous: gen.Hash(), Representative: PublicKey{1}, Balance: MaxAmount, Link: EpochLinkV1, Signature: sig, Work: 0x1f},
+		{Type: BlockTypeState, Account: k, Previous: gen.Hash(), Representative: PublicKey{1}, Balance: MaxAmount, Link: epochLinks[0], Signature: sig, Work: 0x1f},
 		{Type: BlockTypeState, Account: PublicKey{2}, Representative: k, Balance: NewAmount(1), Link: Hash(k), Signature: sig, Work: 1},
 		{Type: BlockTypeSend, Previous: gen.Hash(), Destination: PublicKey{3}, Balance: NewAmount(255), Signature: sig, Work: 0xfedcba9876543210},
 		{Type: BlockTypeReceive, Previous: Hash{4}, Source: gen.Hash(), Signature: sig, Work: 2},

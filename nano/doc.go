@@ -18,9 +18,7 @@
 // Blocks. A Block holds a state block or one of the legacy send, receive,
 // open and change blocks. Hash is blake2b-256 of its fields in wire order
 // (state blocks behind a 32-byte preamble holding 6); Root is what its work
-// is computed on. JSONFields is the one owner of the node's legacy JSON
-// shape (members and their order): MarshalJSON writes it as JSON text, and
-// the RPC's and the WebSocket's property trees are filled from it; ParseBlockJSON,
+// is computed on. MarshalJSON writes the node's JSON shape; ParseBlockJSON,
 // ParseBlockMap and ParseBlockFields read it the way the node's property
 // tree and deserialize_block_json do, lenient where the node is lenient
 // (short hex is right-aligned, "0" is a valid signature or work), and report
@@ -41,9 +39,9 @@
 // 10^30 raw (RawPerNano); NanoToRaw and RawToNano convert whole nano as the
 // node's nano_to_raw and raw_to_nano do.
 //
-// Epochs. EpochLinkV1 and EpochLinkV2 are the link fields of epoch blocks
-// (the node's epoch_link_v1 and v2, the same on every network); IsEpochLink
-// tells them apart from an ordinary destination or source.
+// Epochs. EpochLink and EpochOfLink map Epoch1 and Epoch2 to their links
+// ("epoch v1 block", "epoch v2 block", zero padded); DevEpochSigner is the
+// dev network's signer of both (the genesis account).
 //
 // The dev network's genesis (key, block, hash) is in genesis.go; its test
 // recomputes the hash and checks the signature and work against the node's

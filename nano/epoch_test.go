@@ -1,26 +1,41 @@
 package nano
 
-import "testing"
+import (
+	"encoding/hex"
+	"strings"
+	"testing"
+)
 
-// TestEpochLinks: the links are the node's epoch_link_v1 and v2 in hex
-// (nano/secure/common.cpp), and IsEpochLink knows them and nothing else.
 func TestEpochLinks(t *testing.T) {
 	tests := []struct {
-		link Hash
-		want bool
+		epoch Epoch
+		hex   string // the node's dev epoch links
+		ok    bool
 	}{
-		{Hash(mustHex32(t, "65706F636820763120626C6F636B000000000000000000000000000000000000")), true},
-		{Hash(mustHex32(t, "65706F636820763220626C6F636B000000000000000000000000000000000000")), true},
-		{Hash(mustHex32(t, "65706F636820763320626C6F636B000000000000000000000000000000000000")), false},
-		{Hash{}, false},
-		{Hash(mustHex32(t, DevGenesisPublicKeyHex)), false},
+		{Epoch0, "", false},
+		{Epoch1, "65706F636820763120626C6F636B000000000000000000000000000000000000", true},
+		{Epoch2, "65706F636820763220626C6F636B000000000000000000000000000000000000", true},
+		{Epoch(3), "", false},
 	}
 	for _, tt := range tests {
-		if got := IsEpochLink(tt.link); got != tt.want {
-			t.Errorf("IsEpochLink(%s) = %v, want %v", tt.link, got, tt.want)
+		link, ok := EpochLink(tt.epoch)
+		if ok != tt.ok {
+			t.Fatalf("EpochLink(%d) ok = %v", tt.epoch, ok)
+		}
+		if !ok {
+			continue
+		}
+		if got := hex.EncodeToString(link[:]); got != strings.ToLower(tt.hex) {
+			t.Errorf("EpochLink(%d) = %s, want %s", tt.epoch, got, tt.hex)
+		}
+		if e, ok := EpochOfLink(link); !ok || e != tt.epoch || !IsEpochLink(link) {
+			t.Errorf("EpochOfLink(%s) = %d, %v", tt.hex, e, ok)
 		}
 	}
-	if EpochLinkV1.String() != "65706F636820763120626C6F636B000000000000000000000000000000000000" {
-		t.Errorf("EpochLinkV1 = %s", EpochLinkV1)
+	if IsEpochLink(Hash{}) {
+		t.Error("the zero link is an epoch link")
+	}
+	if DevEpochSigner() != DevGenesisKey().PublicKey() {
+		t.Error("the dev epoch signer is not the genesis key")
 	}
 }

@@ -19,6 +19,8 @@ func legacyActionNames() []string {
 	rpc.RegisterNodeActions(reg, rpc.NodeInfo{})
 	rpc.RegisterKeyActions(reg, nano.Thresholds{})
 	rpc.RegisterLedgerActions(reg, nil)
+	rpc.RegisterEpochActions(reg, nil)
+	rpc.RegisterUncheckedActions(reg, nil)
 	rpc.RegisterWalletActions(reg, nil)
 	return reg.Names()
 }

@@ -14,7 +14,7 @@ func testBlocks() []*nano.Block {
 	k, sig := gen.Account, gen.Signature
 	return []*nano.Block{
 		gen,
-		{Type: nano.BlockTypeState, Account: k, Previous: gen.Hash(), Representative: nano.PublicKey{1}, Balance: nano.MaxAmount, Link: nano.EpochLinkV2, Signature: sig, Work: 0x1f},
+		{Type: nano.BlockTypeState, Account: k, Previous: gen.Hash(), Representative: nano.PublicKey{1}, Balance: nano.MaxAmount, Link: epochV2, Signature: sig, Work: 0x1f},
 		{Type: nano.BlockTypeSend, Previous: gen.Hash(), Destination: nano.PublicKey{3}, Balance: nano.NewAmount(1 << 40), Signature: sig, Work: 0xfedcba9876543210},
 		{Type: nano.BlockTypeReceive, Previous: nano.Hash{4}, Source: gen.Hash(), Signature: sig, Work: 2},
 		{Type: nano.BlockTypeChange, Previous: nano.Hash{5}, Representative: k, Signature: sig, Work: 3},
@@ -88,3 +88,5 @@ func FuzzBlockFromTable(f *testing.F) {
 		}
 	})
 }
+
+var epochV2, _ = nano.EpochLink(nano.Epoch2)

@@ -51,6 +51,7 @@ func TestDefaults(t *testing.T) {
 		{"node.websocket.allowed_origins", n.Node.WebSocket.AllowedOrigins, []string{"localhost", "localhost:*", "127.0.0.1", "127.0.0.1:*", "[::1]", "[::1]:*"}},
 		{"node.ledger.work_threshold", n.Node.Ledger.WorkThreshold, "fe00000000000000"},
 		{"node.ledger.work_threads", n.Node.Ledger.WorkThreads, 0},
+		{"node.ledger.max_unchecked_blocks", n.Node.Ledger.MaxUncheckedBlocks, 65536},
 		{"node.ledger.enable_genesis_wallet", n.Node.Ledger.EnableGenesisWallet, true},
 		{"node.logging.level", n.Node.Logging.Level, "info"},
 		{"node.logging.format", n.Node.Logging.Format, "text"},
@@ -205,6 +206,7 @@ allowed_origins = ["app.example.com", "https://*.example.org:8443"]
 work_threshold = "fffffff800000000"
 enable_genesis_wallet = false
 work_threads = 3
+max_unchecked_blocks = 100
 
 [node.logging]
 level = "debug"

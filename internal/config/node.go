@@ -161,6 +161,7 @@ type Ledger struct {
 	WorkThreshold       string `toml:"work_threshold" type:"hex string" comment:"Proof-of-work threshold in hex (up to 16 digits); the dev network's base is fe00000000000000."`
 	EnableGenesisWallet bool   `toml:"enable_genesis_wallet" comment:"Create a wallet holding the dev genesis key on first start."`
 	WorkThreads         int    `toml:"work_threads" comment:"Goroutines generating one block's proof of work (work_generate, block_create, wallet sends and receives), 0..1024; 0 means one per CPU the node may use (GOMAXPROCS)."`
+	MaxUncheckedBlocks  int    `toml:"max_unchecked_blocks" comment:"Most blocks kept in memory while they wait for a missing previous or source block (the node's max_unchecked_blocks), 1..16777216; beyond it the oldest is evicted."`
 }
 
 // Logging is the [node.logging] table.
@@ -238,6 +239,7 @@ func DefaultNode() Node {
 			Ledger: Ledger{
 				WorkThreshold:       "fe00000000000000",
 				EnableGenesisWallet: true,
+				MaxUncheckedBlocks:  65536,
 			},
 			Logging: Logging{
 				Level:  "info",
@@ -300,6 +302,7 @@ func (n Node) Validate() error {
 		v.add("node.ledger.work_threshold", "%q is not a 64-bit hex number such as \"fe00000000000000\"", n.Node.Ledger.WorkThreshold)
 	}
 	v.between("node.ledger.work_threads", int64(n.Node.Ledger.WorkThreads), 0, MaxWorkThreads)
+	v.between("node.ledger.max_unchecked_blocks", int64(n.Node.Ledger.MaxUncheckedBlocks), 1, 1<<24)
 
 	v.oneOf("node.logging.level", n.Node.Logging.Level, "debug", "info", "warn", "error")
 	v.oneOf("node.logging.format", n.Node.Logging.Format, "text", "json")

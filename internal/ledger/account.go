@@ -24,7 +24,7 @@ type AccountInfo struct {
 	BlockCount           uint64
 	ConfirmationHeight   uint64
 	ConfirmationFrontier nano.Hash
-	Epoch                nano.Epoch // always nano.Epoch0: there are no epoch blocks
+	Epoch                nano.Epoch // raised by epoch blocks and by receiving later-epoch sends
 }
 
 // AccountInfo returns an account's record, or ErrAccountNotFound if it has

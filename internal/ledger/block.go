@@ -13,7 +13,7 @@ import (
 // receive, as the node's history reports it).
 type Subtype uint8
 
-// The subtypes. SubtypeEpoch is never stored: epoch blocks are refused.
+// The subtypes. SubtypeEpoch is an epoch block's.
 const (
 	SubtypeUnknown Subtype = iota
 	SubtypeSend

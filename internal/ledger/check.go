@@ -114,10 +114,11 @@ func check(ctx context.Context, tx *bolt.Tx) error {
 			return bad("receivable key of %d bytes", len(k))
 		}
 		dest, send := nano.PublicKey(k[:32]), nano.Hash(k[32:])
-		source, amount, err := decodeReceivable(v)
+		e, err := decodeReceivable(v)
 		if err != nil {
 			return err
 		}
+		source, amount := e.Source, e.Amount
 		sb, ok, err := getBlock(tx, send)
 		if err != nil {
 			return err

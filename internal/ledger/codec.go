@@ -150,22 +150,30 @@ func decodeAccount(account nano.PublicKey, v []byte) (AccountInfo, error) {
 	}, nil
 }
 
-// receivableRecordSize: source account, amount.
+// receivableRecordSize: source account, amount; a send of epoch 1 or 2
+// adds one byte, its epoch (an entry of 48 bytes is of epoch 0).
 const receivableRecordSize = 32 + 16
 
-func encodeReceivable(source nano.PublicKey, amount nano.Amount) []byte {
-	w := writer{make([]byte, 0, receivableRecordSize)}
+func encodeReceivable(source nano.PublicKey, amount nano.Amount, epoch nano.Epoch) []byte {
+	w := writer{make([]byte, 0, receivableRecordSize+1)}
 	w.bytes(source[:])
 	w.amount(amount)
+	if epoch != nano.Epoch0 {
+		w.u8(uint8(epoch))
+	}
 	return w.b
 }
 
-func decodeReceivable(v []byte) (source nano.PublicKey, amount nano.Amount, err error) {
-	if len(v) != receivableRecordSize {
-		return source, amount, corrupt("receivable", len(v))
+func decodeReceivable(v []byte) (ReceivableEntry, error) {
+	if len(v) != receivableRecordSize && len(v) != receivableRecordSize+1 {
+		return ReceivableEntry{}, corrupt("receivable", len(v))
 	}
 	r := reader{v}
-	return r.key(), r.amount(), nil
+	e := ReceivableEntry{Source: r.key(), Amount: r.amount()}
+	if len(r.b) == 1 {
+		e.Epoch = nano.Epoch(r.u8())
+	}
+	return e, nil
 }
 
 func decodeAmount(v []byte) (nano.Amount, error) {

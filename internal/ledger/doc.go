@@ -12,9 +12,8 @@
 // the block is cemented. Later opens check the schema version
 // (ErrSchemaVersion; a schema-1 file is upgraded, see below) and the
 // genesis (ErrNotLedger). State blocks and the four legacy block types are
-// accepted; epoch blocks (an epoch link with an unchanged balance) are
-// refused with EpochUnsupported, so every account stays at epoch 0 and
-// GapEpochOpenPending and RepresentativeMismatch are never returned.
+// accepted, and so are the dev network's epoch v1 and v2 blocks (see
+// Epochs).
 //
 // # Validation
 //
@@ -34,13 +33,56 @@
 // legacy block (BlockPosition); a legacy send may not raise the balance
 // (NegativeSpend). Amounts use nano.Amount's overflow-checked arithmetic.
 //
-// Work rule: the node's work_thresholds::threshold(block_details) gives
-// epoch_2 and epoch_2_receive only to epoch-2 blocks and epoch_1 to every
-// epoch-0 and epoch-1 block. With no epoch upgrades here, every block,
-// send, receive, open or change, state or legacy, needs difficulty at least
-// Thresholds.Epoch1 on its root (0xfe00000000000000 on the dev network),
-// else InsufficientWork. It is computed with nano.Thresholds.Threshold for
-// epoch 0.
+// A legacy receive or open of a send of epoch 1 or 2 is Unreceivable (a
+// state-only send).
+//
+// # Epochs
+//
+// A state block whose link is an epoch link (nano.EpochLink: "epoch v1
+// block", "epoch v2 block") and whose balance equals its previous block's
+// (zero for a first block) is an epoch block, judged as the node's
+// epoch_block_impl: Old; BadSignature unless signed by the epoch signer
+// (nano.DevEpochSigner, the genesis key; never the account's own key);
+// OpenedBurnAccount; for an opened account Fork if previous is zero or not
+// the frontier and RepresentativeMismatch if the representative changes;
+// for an unopened account RepresentativeMismatch unless the representative
+// is zero, GapPrevious unless previous is zero (the node does not look), and
+// GapEpochOpenPending unless something was sent to it; BlockPosition unless
+// the epoch is the account's plus one (an unopened account may open at
+// either); InsufficientWork. An epoch block moves no weight and no balance
+// (subtype SubtypeEpoch, amount zero); it sets the account's epoch
+// (AccountInfo.Epoch). An epoch link with a changed balance is an ordinary
+// send or receive. An unknown previous is GapPrevious, or BadSignature if
+// signed neither by the account nor by the epoch signer.
+//
+// A state block's epoch is its account's, raised to the send's epoch when
+// it receives (so receiving an epoch-2 send, or opening from one, makes the
+// account epoch 2); the receivable entry a send creates carries the send's
+// epoch (ReceivableEntry.Epoch).
+//
+// Work rule: the node's work_thresholds::threshold(block_details), with
+// nano.Thresholds.Threshold: every block of epoch 0 or 1 (legacy blocks are
+// always epoch 0) needs Thresholds.Epoch1 (0xfe00000000000000 on the dev
+// network); an epoch-2 receive or epoch block Thresholds.Epoch2Receive
+// (0xf000000000000000); an epoch-2 send or change Thresholds.Epoch2
+// (0xffc0000000000000); else InsufficientWork.
+//
+// # Unchecked blocks
+//
+// As the node's block processor and unchecked_map: a block that got
+// GapPrevious, GapSource or GapEpochOpenPending is kept, in memory, under
+// what it waits for (its previous, its source or link, or for an epoch
+// open its account), and Process still returns that result. When a block
+// is accepted, the blocks waiting for its hash (and, for a send, for its
+// destination account) are processed again, and so on for those they let
+// in (cascading), on the accepting caller's goroutine before its Process
+// returns. A block kept just as its dependency committed is looked at
+// again at once, so none is left waiting for a block already there. The
+// store holds at most Options.MaxUnchecked blocks (DefaultMaxUnchecked,
+// the node's 65536): beyond it the oldest is evicted and counted
+// (UncheckedCount). Unchecked, UncheckedGet, UncheckedKeys and
+// UncheckedClear answer the node's unchecked actions. The store does not
+// survive Close, as the node's does not survive a restart.
 //
 // # Atomicity, group commit and crashes
 //

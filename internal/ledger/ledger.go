@@ -37,6 +37,10 @@ type Options struct {
 	// waiting, as broker.Publish does) and must not call Process or Close;
 	// it may read the ledger. The slice is the hook's to keep.
 	OnConfirm ConfirmHook
+	// MaxUnchecked bounds the unchecked store (blocks waiting for a
+	// missing previous or source); the oldest are evicted beyond it. Zero
+	// means DefaultMaxUnchecked.
+	MaxUnchecked int
 }
 
 func (o Options) withDefaults() Options {
@@ -45,6 +49,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.MaxUnchecked <= 0 {
+		o.MaxUnchecked = DefaultMaxUnchecked
 	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
@@ -94,6 +101,8 @@ type Ledger struct {
 
 	// onConfirm is Options.OnConfirm; tests set it while no Process runs.
 	onConfirm ConfirmHook
+	// unchecked keeps blocks waiting for a missing dependency (unchecked.go).
+	unchecked *unchecked
 }
 
 // Open opens the ledger file at path, creating it with the dev genesis if it
@@ -117,6 +126,8 @@ func Open(path string, opts Options) (*Ledger, error) {
 		opts:      opts,
 		writer:    make(chan struct{}, 1),
 		onConfirm: opts.OnConfirm,
+
+		unchecked: newUnchecked(opts.MaxUnchecked),
 	}
 	var created bool
 	err = db.Update(func(tx *bolt.Tx) error {

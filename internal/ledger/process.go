@@ -22,12 +22,35 @@ import (
 // or the file failed (every block of that transaction gets the error and
 // none is stored). ctx bounds only the wait in the queue: once a batch has
 // taken the block, Process waits for that batch and returns its outcome
-// whatever ctx does. b is not modified or retained.
+// whatever ctx does. b is not modified; a copy is retained while it waits
+// in the unchecked store.
+//
+// A block that got GapPrevious, GapSource or GapEpochOpenPending is kept
+// in the unchecked store (unchecked.go) under what it waits for; once b is
+// accepted, the blocks waiting for it are processed, cascading, before
+// Process returns (their results are not returned; Unchecked shows those
+// still waiting).
 func (l *Ledger) Process(ctx context.Context, b *nano.Block) (Result, error) {
+	p, r, err := l.process(ctx, b)
+	if err == nil {
+		l.settle(p, r)
+	}
+	return r, err
+}
+
+// processOne is Process for a block taken from the unchecked store: no
+// caller's ctx bounds its wait, and its cascade is the caller's.
+func (l *Ledger) processOne(b *nano.Block) (*proc, Result, error) {
+	return l.process(context.Background(), b)
+}
+
+// process judges and, on Progress, stores one block (Process without the
+// unchecked store).
+func (l *Ledger) process(ctx context.Context, b *nano.Block) (*proc, Result, error) {
 	start := l.opts.Now()
 	blk := canonical(b)
 	if blk == nil {
-		return 0, ErrInvalidBlock
+		return nil, 0, ErrInvalidBlock
 	}
 	p := &proc{
 		thresholds: l.opts.Thresholds,
@@ -39,7 +62,11 @@ func (l *Ledger) Process(ctx context.Context, b *nano.Block) (Result, error) {
 	if blk.Type == nano.BlockTypeState || blk.Type == nano.BlockTypeOpen {
 		p.signedByAccount = blk.VerifySignature(blk.Account)
 	}
-	return l.submit(&request{ctx: ctx, p: p, start: start, done: make(chan struct{})})
+	if blk.Type == nano.BlockTypeState && nano.IsEpochLink(blk.Link) {
+		p.signedByEpochSigner = blk.VerifySignature(epochSigner)
+	}
+	r, err := l.submit(&request{ctx: ctx, p: p, start: start, done: make(chan struct{})})
+	return p, r, err
 }
 
 // canonical returns a copy of b holding only its type's fields, or nil if
@@ -76,6 +103,9 @@ type proc struct {
 	b               *nano.Block
 	hash            nano.Hash
 	signedByAccount bool // state and open blocks: checked before the transaction
+	// signedByEpochSigner: state blocks with an epoch link, checked before
+	// the transaction.
+	signedByEpochSigner bool
 
 	// Set by a successful run.
 	stored StoredBlock
@@ -101,57 +131,33 @@ func (p *proc) run() (Result, error) {
 
 func (p *proc) exists(h nano.Hash) bool { return p.w.blocks.Get(h[:]) != nil }
 
-// workOK applies the work rule: the node's work_thresholds::threshold for
-// an epoch-0 block, which is Epoch1 whatever the subtype, since this ledger
-// has no epoch upgrades.
-func (p *proc) workOK(receive bool) bool {
-	return p.b.Difficulty() >= p.thresholds.Threshold(nano.Epoch0, receive)
+// workOK applies the work rule, the node's work_thresholds::threshold:
+// Epoch1 for blocks of epochs 0 and 1, Epoch2Receive for epoch-2 receives
+// and epoch blocks, Epoch2 for other epoch-2 blocks.
+func (p *proc) workOK(epoch nano.Epoch, receiveOrEpoch bool) bool {
+	return p.b.Difficulty() >= p.thresholds.Threshold(epoch, receiveOrEpoch)
 }
 
-// state follows the node's ledger_processor::state_block: an epoch check,
-// then old, signature, burn account, previous and fork, source and
+// state follows the node's ledger_processor::state_block: a block with an
+// epoch link and an unchanged balance is an epoch block (epoch.go); any
+// other goes through old, signature, burn account, previous and fork, source and
 // receivable, amounts, and work, in that order.
 func (p *proc) state() (Result, error) {
 	b := p.b
 	if nano.IsEpochLink(b.Link) {
-		// The node's validate_epoch_block: an epoch link with an unchanged
-		// balance is an epoch block; otherwise the link is an ordinary
-		// destination or source.
-		var prevBalance nano.Amount
-		if !b.Previous.IsZero() {
-			prev, ok, err := getBlock(p.w.tx, b.Previous)
-			if err != nil {
-				return 0, err
-			}
-			if !ok {
-				if !p.signedByAccount && !b.VerifySignature(genesisAccount) {
-					return BadSignature, nil
-				}
-				return GapPrevious, nil
-			}
-			prevBalance = prev.Balance
+		isEpoch, r, err := p.epochShape()
+		if err != nil || r != Progress {
+			return r, err
 		}
-		if b.Balance == prevBalance {
-			if p.exists(p.hash) {
-				return Old, nil
-			}
-			return EpochUnsupported, nil
+		if isEpoch {
+			return p.epochBlock()
 		}
 	}
-	if p.exists(p.hash) {
-		return Old, nil
+	info, known, r, err := p.stateAccount(p.signedByAccount)
+	if err != nil || r != Progress {
+		return r, err
 	}
-	if !p.signedByAccount {
-		return BadSignature, nil
-	}
-	if b.Account.IsZero() {
-		return OpenedBurnAccount, nil
-	}
-	info, known, err := getAccount(p.w.tx, b.Account)
-	if err != nil {
-		return 0, err
-	}
-	info.Account = b.Account
+	epoch := info.Epoch // the block's epoch: the account's, or its source's if later
 	var isSend, isReceive bool
 	amount := b.Balance
 	if known {
@@ -197,21 +203,23 @@ func (p *proc) state() (Result, error) {
 			if amount != source.Amount {
 				return BalanceMismatch, nil
 			}
+			epoch = max(epoch, source.Epoch)
 		} else if !amount.IsZero() {
 			return BalanceMismatch, nil
 		}
 	}
-	if !p.workOK(isReceive) {
+	if !p.workOK(epoch, isReceive) {
 		return InsufficientWork, nil
 	}
 
 	sb := p.newStored(b.Account, info.BlockCount+1, b.Balance, amount)
 	next := p.advance(info, known, b.Balance)
 	next.Representative, next.RepresentativeBlock = b.Representative, p.hash
+	next.Epoch = epoch
 	switch {
 	case isSend:
 		sb.Subtype, sb.Counterpart = SubtypeSend, nano.PublicKey(b.Link)
-		if err := p.w.putReceivable(nano.PublicKey(b.Link), p.hash, b.Account, amount); err != nil {
+		if err := p.w.putReceivable(nano.PublicKey(b.Link), p.hash, b.Account, amount, epoch); err != nil {
 			return 0, err
 		}
 	case isReceive:
@@ -231,6 +239,24 @@ func (p *proc) state() (Result, error) {
 		return 0, err
 	}
 	return p.commit(sb, next, known, info)
+}
+
+// stateAccount makes the first checks of a state or epoch block, in the
+// node's order: Old, BadSignature (signed tells whether the block has its
+// signer's signature), OpenedBurnAccount; then it reads the account's
+// record (known false for an unopened account).
+func (p *proc) stateAccount(signed bool) (info AccountInfo, known bool, r Result, err error) {
+	switch {
+	case p.exists(p.hash):
+		return info, false, Old, nil
+	case !signed:
+		return info, false, BadSignature, nil
+	case p.b.Account.IsZero():
+		return info, false, OpenedBurnAccount, nil
+	}
+	info, known, err = getAccount(p.w.tx, p.b.Account)
+	info.Account = p.b.Account
+	return info, known, Progress, err
 }
 
 // newStored returns the record of the block being processed.
@@ -279,6 +305,10 @@ func (p *proc) commit(sb StoredBlock, next AccountInfo, known bool, old AccountI
 	return Progress, nil
 }
 
-// genesisAccount is the dev genesis account: the epoch signer of both
-// epochs and the key the dev node votes with.
-var genesisAccount = nano.DevGenesisBlock().Account
+// genesisAccount is the dev genesis account: the key the dev node votes
+// with. epochSigner signs both epochs' blocks (the same key on the dev
+// network).
+var (
+	genesisAccount = nano.DevGenesisBlock().Account
+	epochSigner    = nano.DevEpochSigner()
+)

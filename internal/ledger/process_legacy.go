@@ -48,7 +48,7 @@ func (p *proc) legacySend() (Result, error) {
 	if err != nil || r != Progress {
 		return r, err
 	}
-	if !p.workOK(false) {
+	if !p.workOK(nano.Epoch0, false) {
 		return InsufficientWork, nil
 	}
 	amount, ok := info.Balance.Sub(b.Balance)
@@ -61,7 +61,7 @@ func (p *proc) legacySend() (Result, error) {
 	if err := p.w.subWeight(info.Representative, amount); err != nil {
 		return 0, err
 	}
-	if err := p.w.putReceivable(b.Destination, p.hash, info.Account, amount); err != nil {
+	if err := p.w.putReceivable(b.Destination, p.hash, info.Account, amount, nano.Epoch0); err != nil {
 		return 0, err
 	}
 	return p.commit(sb, next, true, info)
@@ -80,10 +80,10 @@ func (p *proc) legacyReceive() (Result, error) {
 	if err != nil {
 		return 0, err
 	}
-	if !ok {
+	if !ok || source.Epoch != nano.Epoch0 { // a legacy block cannot receive a state-only send
 		return Unreceivable, nil
 	}
-	if !p.workOK(true) {
+	if !p.workOK(nano.Epoch0, true) {
 		return InsufficientWork, nil
 	}
 	balance, ok := info.Balance.Add(source.Amount)
@@ -128,7 +128,10 @@ func (p *proc) legacyOpen() (Result, error) {
 	if b.Account.IsZero() {
 		return OpenedBurnAccount, nil
 	}
-	if !p.workOK(true) {
+	if source.Epoch != nano.Epoch0 { // a state-only send
+		return Unreceivable, nil
+	}
+	if !p.workOK(nano.Epoch0, true) {
 		return InsufficientWork, nil
 	}
 	sb := p.newStored(b.Account, 1, source.Amount, source.Amount)
@@ -150,7 +153,7 @@ func (p *proc) legacyChange() (Result, error) {
 	if err != nil || r != Progress {
 		return r, err
 	}
-	if !p.workOK(false) {
+	if !p.workOK(nano.Epoch0, false) {
 		return InsufficientWork, nil
 	}
 	sb := p.newStored(info.Account, info.BlockCount+1, info.Balance, nano.Amount{})

@@ -101,7 +101,7 @@ func TestProcessResults(t *testing.T) {
 			return bd.change(genesisKey, pubA)
 		}},
 		{"state send to an epoch link account", Progress, func(t *testing.T, l *Ledger, bd builder) *nano.Block {
-			return stateBlock(t, genesisKey, genesisH, genesisPub, maxMinus(1), nano.EpochLinkV1)
+			return stateBlock(t, genesisKey, genesisH, genesisPub, maxMinus(1), epochLink1)
 		}},
 		{"state send to the burn account", Progress, func(t *testing.T, l *Ledger, bd builder) *nano.Block {
 			return bd.send(genesisKey, nano.PublicKey{}, amt(1))
@@ -138,7 +138,7 @@ func TestProcessResults(t *testing.T) {
 			return nano.DevGenesisBlock()
 		}},
 		{"old epoch-linked", Old, func(t *testing.T, l *Ledger, bd builder) *nano.Block {
-			b := stateBlock(t, genesisKey, genesisH, genesisPub, maxMinus(1), nano.EpochLinkV2)
+			b := stateBlock(t, genesisKey, genesisH, genesisPub, maxMinus(1), epochLink2)
 			process(t, l, b)
 			return b
 		}},
@@ -174,7 +174,7 @@ func TestProcessResults(t *testing.T) {
 			return legacy(t, genesisKey, nano.Block{Type: nano.BlockTypeChange, Previous: nano.Hash{9}, Representative: pubA})
 		}},
 		{"gap previous: epoch link", GapPrevious, func(t *testing.T, l *Ledger, bd builder) *nano.Block {
-			return stateBlock(t, genesisKey, nano.Hash{9}, genesisPub, nano.GenesisAmount, nano.EpochLinkV1)
+			return stateBlock(t, genesisKey, nano.Hash{9}, genesisPub, nano.GenesisAmount, epochLink1)
 		}},
 
 		{"gap source: unknown link", GapSource, func(t *testing.T, l *Ledger, bd builder) *nano.Block {
@@ -205,7 +205,7 @@ func TestProcessResults(t *testing.T) {
 		}},
 		{"bad signature: epoch link with unknown previous", BadSignature, func(t *testing.T, l *Ledger, bd builder) *nano.Block {
 			return finish(t, &nano.Block{Type: nano.BlockTypeState, Account: pubA, Previous: nano.Hash{9},
-				Representative: pubA, Balance: amt(5), Link: nano.EpochLinkV2}, keyB)
+				Representative: pubA, Balance: amt(5), Link: epochLink2}, keyB)
 		}},
 
 		{"negative spend", NegativeSpend, func(t *testing.T, l *Ledger, bd builder) *nano.Block {
@@ -262,39 +262,36 @@ func TestProcessResults(t *testing.T) {
 			send := process(t, l, bd.send(genesisKey, nano.PublicKey{}, amt(100)))
 			return forgeBurnSignature(t, &nano.Block{Type: nano.BlockTypeState, Balance: amt(100), Link: send})
 		}},
-
-		{"epoch block", EpochUnsupported, func(t *testing.T, l *Ledger, bd builder) *nano.Block {
-			return stateBlock(t, genesisKey, genesisH, genesisPub, nano.GenesisAmount, nano.EpochLinkV1)
-		}},
-		{"epoch open", EpochUnsupported, func(t *testing.T, l *Ledger, bd builder) *nano.Block {
-			return stateBlock(t, genesisKey, nano.Hash{}, nano.PublicKey{}, nano.Amount{}, nano.EpochLinkV2)
-		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			l := openTest(t, Options{NoSync: true})
-			b := tt.block(t, l, builder{t, l})
-			before := snapshot(t, l)
-			blocks, _ := l.BlockCount()
-			mustProcess(t, l, b, tt.want)
-			after := snapshot(t, l)
-			n, cemented := l.BlockCount()
-			if tt.want == Progress {
-				if n != blocks+1 || cemented != n {
-					t.Errorf("BlockCount = %d, %d after a block; was %d", n, cemented, blocks)
-				}
-				if _, err := l.Block(b.Hash()); err != nil {
-					t.Errorf("Block(accepted): %v", err)
-				}
-			} else {
-				if !sameSnapshot(before, after) || n != blocks {
-					t.Errorf("rejected block changed the ledger")
-				}
-			}
-			if err := l.Check(context.Background()); err != nil {
-				t.Errorf("Check: %v", err)
-			}
+			judge(t, l, tt.block(t, l, builder{t, l}), tt.want)
 		})
+	}
+}
+
+// judge processes b, which must get want: an accepted block is stored and
+// counted, a rejected one changes nothing; either way Check passes.
+func judge(t *testing.T, l *Ledger, b *nano.Block, want Result) {
+	t.Helper()
+	before := snapshot(t, l)
+	blocks, _ := l.BlockCount()
+	mustProcess(t, l, b, want)
+	after := snapshot(t, l)
+	n, cemented := l.BlockCount()
+	if want == Progress {
+		if n != blocks+1 || cemented != n {
+			t.Errorf("BlockCount = %d, %d after a block; was %d", n, cemented, blocks)
+		}
+		if _, err := l.Block(b.Hash()); err != nil {
+			t.Errorf("Block(accepted): %v", err)
+		}
+	} else if !sameSnapshot(before, after) || n != blocks {
+		t.Errorf("rejected block changed the ledger")
+	}
+	if err := l.Check(context.Background()); err != nil {
+		t.Errorf("Check: %v", err)
 	}
 }
 
@@ -317,7 +314,6 @@ func TestResultText(t *testing.T) {
 		{InsufficientWork, "insufficient_work", "Block work is insufficient"},
 		{OpenedBurnAccount, "opened_burn_account", "Burning account"},
 		{GapEpochOpenPending, "gap_epoch_open_pending", "Gap pending for open epoch block"},
-		{EpochUnsupported, "epoch_unsupported", "Error processing block"},
 	} {
 		if tt.r.String() != tt.name || tt.r.Message() != tt.text {
 			t.Errorf("%d: %q %q, want %q %q", tt.r, tt.r.String(), tt.r.Message(), tt.name, tt.text)

@@ -14,6 +14,7 @@ type ReceivableEntry struct {
 	Hash   nano.Hash      // the send block
 	Source nano.PublicKey // the sending account
 	Amount nano.Amount
+	Epoch  nano.Epoch // the send's epoch: a receive of it is at least of this epoch
 }
 
 // Receivable returns the entries waiting for account, in send-hash order
@@ -30,12 +31,13 @@ func (l *Ledger) Receivable(account nano.PublicKey, threshold nano.Amount, count
 			if len(k) != 64 {
 				return fmt.Errorf("%w: receivable key of %d bytes", ErrCorrupt, len(k))
 			}
-			source, amount, err := decodeReceivable(v)
+			e, err := decodeReceivable(v)
 			if err != nil {
 				return err
 			}
-			if amount.Cmp(threshold) >= 0 {
-				out = append(out, ReceivableEntry{Hash: nano.Hash(k[32:]), Source: source, Amount: amount})
+			if e.Amount.Cmp(threshold) >= 0 {
+				e.Hash = nano.Hash(k[32:])
+				out = append(out, e)
 			}
 		}
 		return nil
@@ -66,8 +68,8 @@ func (l *Ledger) ReceivableExists(hash nano.Hash) (bool, error) {
 }
 
 // putReceivable records a send waiting for destination.
-func (w *writeTx) putReceivable(destination nano.PublicKey, send nano.Hash, source nano.PublicKey, amount nano.Amount) error {
-	return w.put(w.receivable, pairKey(destination, send), encodeReceivable(source, amount))
+func (w *writeTx) putReceivable(destination nano.PublicKey, send nano.Hash, source nano.PublicKey, amount nano.Amount, epoch nano.Epoch) error {
+	return w.put(w.receivable, pairKey(destination, send), encodeReceivable(source, amount, epoch))
 }
 
 // getReceivable reads the entry for (destination, send), or returns ok false.
@@ -76,10 +78,17 @@ func (w *writeTx) getReceivable(destination nano.PublicKey, send nano.Hash) (Rec
 	if v == nil {
 		return ReceivableEntry{}, false, nil
 	}
-	source, amount, err := decodeReceivable(v)
-	return ReceivableEntry{Hash: send, Source: source, Amount: amount}, err == nil, err
+	e, err := decodeReceivable(v)
+	e.Hash = send
+	return e, err == nil, err
 }
 
 func (w *writeTx) deleteReceivable(destination nano.PublicKey, send nano.Hash) error {
 	return w.del(w.receivable, pairKey(destination, send))
+}
+
+// hasReceivable reports whether any send waits for destination.
+func (w *writeTx) hasReceivable(destination nano.PublicKey) bool {
+	k, _ := w.receivable.Cursor().Seek(destination[:])
+	return k != nil && bytes.HasPrefix(k, destination[:])
 }

@@ -1,8 +1,7 @@
 package ledger
 
 // Result is the outcome of processing a block: the node's nano::block_status
-// (formerly process_result), plus EpochUnsupported for the one kind of block
-// this ledger refuses on principle.
+// (formerly process_result).
 type Result uint8
 
 // The results, in the node's enum order. String gives the node's enum name,
@@ -16,13 +15,12 @@ const (
 	Unreceivable                         // no receivable entry for this account and source
 	GapPrevious                          // previous is not in the ledger
 	GapSource                            // source block is not in the ledger
-	GapEpochOpenPending                  // never returned: epoch opens are not supported
+	GapEpochOpenPending                  // epoch open of an account nothing was sent to
 	OpenedBurnAccount                    // a block for the zero account
 	BalanceMismatch                      // balance change does not match the receivable amount or subtype
-	RepresentativeMismatch               // never returned: only epoch blocks can have it
-	BlockPosition                        // legacy block after a state block
+	RepresentativeMismatch               // epoch block that changes the representative
+	BlockPosition                        // legacy block after a state block, or an epoch out of sequence
 	InsufficientWork                     // work below the threshold for its root
-	EpochUnsupported                     // an epoch block (epoch link, balance unchanged)
 )
 
 // String returns the node's name for the result (the nano::block_status
@@ -57,8 +55,6 @@ func (r Result) String() string {
 		return "block_position"
 	case InsufficientWork:
 		return "insufficient_work"
-	case EpochUnsupported:
-		return "epoch_unsupported"
 	}
 	return "unknown"
 }

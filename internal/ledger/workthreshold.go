@@ -7,44 +7,53 @@ import (
 )
 
 // WorkThreshold is the least difficulty the ledger asks of b's work as the
-// ledger stands now (the node's difficulty_ledger, for work_generate with
-// a block): the details the ledger can tell before b is processed — a send
-// when b's balance is below its previous block's, a receive when b's link
-// is a send still waiting for b's account — at the epoch of its previous
-// block. Without a known previous block the details are unknown and the
-// answer is the base threshold (nano.Thresholds.Base), as on the node.
+// ledger stands now: the threshold Process would check b against (the
+// node's work_thresholds::threshold over b's block details). It is what
+// block_create, the wallets and work_generate with a block generate at.
+//
+//   - a legacy block: Thresholds.Epoch1 (epoch 0);
+//   - an epoch block (an epoch link and the account's balance unchanged):
+//     the threshold of epoch blocks of that epoch;
+//   - a send or change: the account's epoch's; a receive or open: that of
+//     the later of the account's epoch and the send's.
+//
+// When the ledger cannot tell what b is — its previous block is not the
+// account's frontier, or it opens an account from nothing waiting for it —
+// the answer is the base threshold (nano.Thresholds.Base), as the node's
+// work_generate does when it finds no details.
 func (l *Ledger) WorkThreshold(b *nano.Block) (uint64, error) {
 	t := l.opts.Thresholds
-	if b.Previous.IsZero() && (b.Type != nano.BlockTypeState || b.Link.IsZero()) {
-		return t.Base(), nil
+	if b.Type != nano.BlockTypeState {
+		return t.Threshold(nano.Epoch0, false), nil
 	}
-	found := false
-	send, receive := false, false
+	threshold := t.Base()
 	err := l.view(func(tx *bolt.Tx) error {
-		if !b.Previous.IsZero() {
-			prev, ok, err := getBlock(tx, b.Previous)
-			if err != nil || !ok {
-				return err
-			}
-			found = true
-			send = b.Type == nano.BlockTypeSend || (b.Type == nano.BlockTypeState && b.Balance.Cmp(prev.Balance) < 0)
-		}
-		if send || b.Type != nano.BlockTypeState || b.Link.IsZero() {
-			return nil
-		}
-		src, ok, err := getBlock(tx, b.Link)
-		if err != nil || !ok {
+		info, known, err := getAccount(tx, b.Account)
+		if err != nil {
 			return err
 		}
-		if src.Subtype == SubtypeSend && src.Counterpart == b.Account {
-			waiting := tx.Bucket(bucketReceivable).Get(pairKey(b.Account, b.Link)) != nil
-			receive = waiting
-			found = found || waiting
+		if known != !b.Previous.IsZero() || (known && info.Frontier != b.Previous) {
+			return nil // not built on the account's frontier: details unknown
+		}
+		if e, ok := nano.EpochOfLink(b.Link); ok && b.Balance == info.Balance {
+			threshold = t.Threshold(e, true)
+			return nil
+		}
+		switch cmp := b.Balance.Cmp(info.Balance); {
+		case cmp < 0 || (cmp == 0 && known): // a send, or a change
+			threshold = t.Threshold(info.Epoch, false)
+		default: // a receive or an open: of a send waiting for this account
+			v := tx.Bucket(bucketReceivable).Get(pairKey(b.Account, b.Link))
+			if v == nil {
+				return nil
+			}
+			e, err := decodeReceivable(v)
+			if err != nil {
+				return err
+			}
+			threshold = t.Threshold(max(info.Epoch, e.Epoch), true)
 		}
 		return nil
 	})
-	if err != nil || !found {
-		return t.Base(), err
-	}
-	return t.Threshold(nano.Epoch0, receive), nil
+	return threshold, err
 }

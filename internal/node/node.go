@@ -128,6 +128,8 @@ func New(opts Options) (_ *Node, err error) {
 	rpc.RegisterKeyActionsWork(reg, n.thresholds(), n.work, n.ledger.WorkThreshold)
 	backend := n.backend()
 	rpc.RegisterLedgerActions(reg, backend)
+	rpc.RegisterEpochActions(reg, backend)
+	rpc.RegisterUncheckedActions(reg, backend)
 	rpc.RegisterWalletActions(reg, backend)
 	n.legacy = &rpc.Legacy{Registry: reg, EnableControl: opts.RPC.EnableControl, Log: opts.Log}
 	access, err := authz.NewStore(filepath.Join(opts.DataDir, config.AccessFile))

@@ -34,9 +34,10 @@ func (n *Node) openState() error {
 	var ws *wallet.Store // opened after the ledger, before any block can be processed
 	n.broker = broker.New(n.log, func(a nano.PublicKey) bool { return ws.IsLocal(a) }, 0)
 	led, err := ledger.Open(filepath.Join(n.opts.DataDir, config.LedgerFile), ledger.Options{
-		Thresholds: n.thresholds(),
-		Log:        n.log,
-		OnConfirm:  n.broker.PublishConfirmations,
+		Thresholds:   n.thresholds(),
+		Log:          n.log,
+		OnConfirm:    n.broker.PublishConfirmations,
+		MaxUnchecked: n.opts.Node.Node.Ledger.MaxUncheckedBlocks,
 	})
 	if err != nil {
 		return fmt.Errorf("node: %w", err)

@@ -188,12 +188,13 @@ func (l *ledgerRPC) blockAccount(c *ledgerCall) error {
 	return nil
 }
 
-// blockCount: count, unchecked (always 0: there is no unchecked table on a
-// single node) and cemented.
+// blockCount: count, unchecked (the blocks kept waiting for a missing
+// dependency) and cemented.
 func (l *ledgerRPC) blockCount(c *ledgerCall) error {
 	count, cemented := l.b.Ledger.BlockCount()
+	unchecked, _ := l.b.Ledger.UncheckedCount()
 	c.out.Put("count", strconv.FormatUint(count, 10))
-	c.out.Put("unchecked", "0")
+	c.out.Put("unchecked", strconv.Itoa(unchecked))
 	c.out.Put("cemented", strconv.FormatUint(cemented, 10))
 	return nil
 }

@@ -412,7 +412,9 @@ func (l *ledgerRPC) blockCreate(c *ledgerCall) error {
 	blk.Sign(priv)
 	if work == 0 {
 		if !diffGiven {
-			difficulty = l.b.workThreshold()
+			if difficulty, err = l.b.Ledger.WorkThreshold(blk); err != nil {
+				return err
+			}
 		}
 		if work, err = l.b.Work.Generate(c.ctx, blk.Root(), difficulty); err != nil {
 			return Errorf(textWorkFailure)
@@ -423,11 +425,6 @@ func (l *ledgerRPC) blockCreate(c *ledgerCall) error {
 	c.out.Put("difficulty", nano.FormatWork(blk.Difficulty()))
 	return c.putBlock(c.out, "block", blk)
 }
-
-// workThreshold is the difficulty every block of this ledger needs: the
-// epoch-0 threshold, which is Thresholds.Epoch1 for sends, receives and
-// changes alike.
-func (b *Backend) workThreshold() uint64 { return b.Thresholds.Threshold(nano.Epoch0, false) }
 
 // StateBlockParams are the inputs of BuildStateBlock. Which are used
 // depends on the kind.
@@ -523,7 +520,11 @@ func (b *Backend) BuildStateBlock(ctx context.Context, priv nano.PrivateKey, kin
 	blk.Sign(priv)
 	blk.Work = p.Work
 	if blk.Work == 0 {
-		if blk.Work, err = b.Work.Generate(ctx, blk.Root(), b.workThreshold()); err != nil {
+		threshold, err := b.Ledger.WorkThreshold(blk)
+		if err != nil {
+			return nil, err
+		}
+		if blk.Work, err = b.Work.Generate(ctx, blk.Root(), threshold); err != nil {
 			return nil, fmt.Errorf("%w: %v", Errorf(textWorkFailure), err)
 		}
 	}

@@ -61,7 +61,7 @@ type walletActions struct {
 
 func newWalletActions(b *Backend) *walletActions {
 	w := &walletActions{b: b}
-	w.build = &wallet.Builder{Store: b.Wallets, Ledger: b.Ledger, Work: b.Work, Threshold: w.threshold()}
+	w.build = &wallet.Builder{Store: b.Wallets, Ledger: b.Ledger, Work: b.Work}
 	return w
 }
 

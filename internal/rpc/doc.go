@@ -23,5 +23,8 @@
 //
 // Actions are registered once at start-up and must be safe for concurrent
 // use; they read the caller's identity from ctx (package peer) and never
-// check transport-level permissions themselves.
+// check transport-level permissions themselves. One action outlives its
+// request: epoch_upgrade answers at once and upgrades on a goroutine of its
+// own (one at a time), which ends when the upgrade is done or the ledger
+// or work pool it uses is closed.
 package rpc

@@ -40,9 +40,7 @@ type WorkGenerator interface {
 type Builder struct {
 	Store  *Store
 	Ledger *ledger.Ledger
-	Work   WorkGenerator
-	// Threshold is the work every block needs.
-	Threshold uint64
+	Work   WorkGenerator // generates at the ledger's threshold for the block (ledger.WorkThreshold)
 	// BeforeProcess, if set, is called with each built block just before
 	// it is processed (tests use it to move a frontier under a send).
 	BeforeProcess func(*nano.Block)
@@ -52,7 +50,7 @@ type Builder struct {
 
 // Send sends amount from the account of priv to destination in a state
 // block and returns its hash. work is the caller's (0: generate); it must
-// reach Threshold on the frontier. With hasID, a send already recorded
+// reach the ledger's threshold for the block. With hasID, a send already recorded
 // under sendID whose block is in the ledger is returned as is, and nothing
 // is sent again.
 func (bd *Builder) Send(ctx context.Context, id ID, priv nano.PrivateKey, destination nano.PublicKey, amount nano.Amount, work uint64, sendID string, hasID bool) (nano.Hash, error) {
@@ -92,10 +90,10 @@ func (bd *Builder) Send(ctx context.Context, id ID, priv nano.PrivateKey, destin
 		if !ok {
 			return nano.Hash{}, ErrInsufficientBalance
 		}
-		if err := bd.checkWork(ai.Frontier, work, attempt); err != nil {
+		b := StateBlock(priv, ai.Frontier, ai.Representative, balance, nano.Hash(destination))
+		if err := bd.checkWork(b, work, attempt); err != nil {
 			return nano.Hash{}, err
 		}
-		b := StateBlock(priv, ai.Frontier, ai.Representative, balance, nano.Hash(destination))
 		hash := b.Hash()
 		if hasID {
 			if err := bd.Store.RecordSend(id, sendID, hash); err != nil {
@@ -150,21 +148,20 @@ func (bd *Builder) Receive(ctx context.Context, id ID, priv nano.PrivateKey, sen
 		if err != nil {
 			return nano.Hash{}, err
 		}
-		root, rep := ai.Frontier, ai.Representative
+		rep := ai.Representative
 		if !opened {
-			root = nano.Hash(account)
 			if rep, err = bd.Store.Representative(id); err != nil {
 				return nano.Hash{}, err
 			}
-		}
-		if err := bd.checkWork(root, w, attempt); err != nil {
-			return nano.Hash{}, err
 		}
 		balance, ok := ai.Balance.Add(sb.Amount)
 		if !ok {
 			return nano.Hash{}, ErrGenerating
 		}
 		b := StateBlock(priv, ai.Frontier, rep, balance, send)
+		if err := bd.checkWork(b, w, attempt); err != nil {
+			return nano.Hash{}, err
+		}
 		done, retry, result, err := bd.finish(ctx, b, w)
 		switch {
 		case err != nil:
@@ -215,10 +212,18 @@ func (bd *Builder) lockAccount(ctx context.Context, account nano.PublicKey) (fun
 	return bd.locks.lock(ctx, "account\x00"+string(account[:]))
 }
 
-// checkWork checks the caller's work against root. On a rebuild (attempt
-// > 0) the work was for the old frontier, which is ErrGenerating.
-func (bd *Builder) checkWork(root nano.Hash, work uint64, attempt int) error {
-	if work == 0 || nano.Difficulty(root, work) >= bd.Threshold {
+// checkWork checks the caller's work for b against the ledger's threshold
+// for b. On a rebuild (attempt > 0) the work was for the old frontier,
+// which is ErrGenerating.
+func (bd *Builder) checkWork(b *nano.Block, work uint64, attempt int) error {
+	if work == 0 {
+		return nil
+	}
+	threshold, err := bd.Ledger.WorkThreshold(b)
+	if err != nil {
+		return err
+	}
+	if nano.Difficulty(b.Root(), work) >= threshold {
 		return nil
 	}
 	if attempt > 0 {
@@ -241,7 +246,11 @@ func (bd *Builder) accountInfo(pub nano.PublicKey) (ledger.AccountInfo, bool, er
 // is in the ledger; retry that it should be rebuilt on a new frontier.
 func (bd *Builder) finish(ctx context.Context, b *nano.Block, work uint64) (done, retry bool, result ledger.Result, err error) {
 	if work == 0 {
-		if work, err = bd.Work.Generate(ctx, b.Root(), bd.Threshold); err != nil {
+		threshold, err := bd.Ledger.WorkThreshold(b)
+		if err != nil {
+			return false, false, 0, err
+		}
+		if work, err = bd.Work.Generate(ctx, b.Root(), threshold); err != nil {
 			return false, false, 0, ErrWorkFailure
 		}
 	}

@@ -55,7 +55,7 @@ func newBuildEnv(t *testing.T) *buildEnv {
 			t.Fatal(err)
 		}
 	}
-	bd := &Builder{Store: s, Ledger: led, Work: devWork{}, Threshold: nano.DevThresholds().Epoch1}
+	bd := &Builder{Store: s, Ledger: led, Work: devWork{}}
 	return &buildEnv{bd: bd, led: led, id: id, gen: gen, other: other}
 }
 
