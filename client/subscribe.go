@@ -102,7 +102,9 @@ func (s *Subscription) NextEnvelope(ctx context.Context) (*fb.EnvelopeT, error) 
 	return env, err
 }
 
-// Next waits for the next confirmation; ctx bounds the wait.
+// Next waits for the next confirmation; ctx bounds the wait. Its Sequence
+// is the block's confirmation sequence: consecutive while the subscription
+// keeps up, so a gap means missed events (0 from a node without it).
 func (s *Subscription) Next(ctx context.Context) (*fb.EventConfirmationT, error) {
 	for {
 		env, err := s.NextEnvelope(ctx)

@@ -2316,6 +2316,7 @@ type EventConfirmationT struct {
 	Hash             string                `json:"hash"`
 	Block            *BlockT               `json:"block"`
 	ElectionInfo     *ElectionInfoT        `json:"election_info"`
+	Sequence         uint64                `json:"sequence"`
 }
 
 func (t *EventConfirmationT) Pack(builder *flatbuffers.Builder) flatbuffers.UOffsetT {
@@ -2338,6 +2339,7 @@ func (t *EventConfirmationT) Pack(builder *flatbuffers.Builder) flatbuffers.UOff
 	}
 	EventConfirmationAddBlock(builder, blockOffset)
 	EventConfirmationAddElectionInfo(builder, electionInfoOffset)
+	EventConfirmationAddSequence(builder, t.Sequence)
 	return EventConfirmationEnd(builder)
 }
 
@@ -2351,6 +2353,7 @@ func (rcv *EventConfirmation) UnPackTo(t *EventConfirmationT) {
 		t.Block = rcv.BlockType().UnPack(blockTable)
 	}
 	t.ElectionInfo = rcv.ElectionInfo(nil).UnPack()
+	t.Sequence = rcv.Sequence()
 }
 
 func (rcv *EventConfirmation) UnPack() *EventConfirmationT {
@@ -2459,8 +2462,26 @@ func (rcv *EventConfirmation) ElectionInfo(obj *ElectionInfo) *ElectionInfo {
 	return nil
 }
 
+// / nipc: the block's confirmation sequence (its place in the ledger's
+// / confirmation order: 1 for the genesis, one more per block, no gap).
+// / Appended; the node has no such field.
+func (rcv *EventConfirmation) Sequence() uint64 {
+	o := flatbuffers.UOffsetT(rcv._tab.Offset(18))
+	if o != 0 {
+		return rcv._tab.GetUint64(o + rcv._tab.Pos)
+	}
+	return 0
+}
+
+// / nipc: the block's confirmation sequence (its place in the ledger's
+// / confirmation order: 1 for the genesis, one more per block, no gap).
+// / Appended; the node has no such field.
+func (rcv *EventConfirmation) MutateSequence(n uint64) bool {
+	return rcv._tab.MutateUint64Slot(18, n)
+}
+
 func EventConfirmationStart(builder *flatbuffers.Builder) {
-	builder.StartObject(7)
+	builder.StartObject(8)
 }
 func EventConfirmationAddConfirmationType(builder *flatbuffers.Builder, confirmationType TopicConfirmationType) {
 	builder.PrependInt8Slot(0, int8(confirmationType), 0)
@@ -2482,6 +2503,9 @@ func EventConfirmationAddBlock(builder *flatbuffers.Builder, block flatbuffers.U
 }
 func EventConfirmationAddElectionInfo(builder *flatbuffers.Builder, electionInfo flatbuffers.UOffsetT) {
 	builder.PrependUOffsetTSlot(6, flatbuffers.UOffsetT(electionInfo), 0)
+}
+func EventConfirmationAddSequence(builder *flatbuffers.Builder, sequence uint64) {
+	builder.PrependUint64Slot(7, sequence, 0)
 }
 func EventConfirmationEnd(builder *flatbuffers.Builder) flatbuffers.UOffsetT {
 	return builder.EndObject()

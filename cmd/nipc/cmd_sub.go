@@ -22,7 +22,9 @@ func newSubCmd(cf *clientFlags) *cobra.Command {
 		Use:   "sub confirmation [--count N] [--accounts A,B] [--all-local] [--no-block] [--no-election]",
 		Short: "print confirmations as they happen, one JSON object per line",
 		Long: `Subscribes to a topic over IPC (TopicConfirmation, FlatBuffers) and prints each event as one
-JSON line until --count events, Ctrl-C, or the node goes away. Credentials come from
+JSON line until --count events, Ctrl-C, or the node goes away. Each event carries the
+block's confirmation sequence ("sequence": 1 for the genesis, one more per block, no gap),
+so a gap in what you see means events were missed. Credentials come from
 NIPC_API_KEY; the subscription needs api_topic_confirmation (exit 77 when denied).
 
 Arguments:

@@ -9,13 +9,14 @@ import (
 // without the block and the election information. Unlike the C++ node it
 // carries the block hash and the confirmation type the election produced
 // (active_quorum on a single node: every block is confirmed by the node's own
-// representative at once).
+// representative at once), and, appended, its confirmation sequence.
 func ConfirmationEvent(c *ledger.Confirmation, includeBlock, includeElection bool) *fb.EventConfirmationT {
 	ev := &fb.EventConfirmationT{
 		ConfirmationType: confirmationType(c.ConfirmationType),
 		Account:          c.Account.Account(),
 		Amount:           c.Amount.String(),
 		Hash:             c.Hash.String(),
+		Sequence:         c.Sequence,
 	}
 	if includeBlock && c.Block != nil {
 		ev.Block = BlockTable(c.Block, c.Hash, c.Subtype)

@@ -1,6 +1,15 @@
 // Package broker fans the ledger's confirmations and the services' stop
 // requests out to the IPC connections that subscribed to them.
 //
+// The ledger hands the broker its confirmations directly: the node sets
+// the ledger's OnConfirm hook to PublishConfirmations, which the leader of
+// each commit calls with that commit's confirmations, in sequence order.
+// There is no queue between ledger and broker, so nothing can be lost
+// there: every subscriber that keeps up receives every confirmation, each
+// with its confirmation sequence (EventConfirmation.sequence), in order and
+// without a gap. PublishConfirmations never waits, so it never holds up a
+// commit.
+//
 // Each subscribed connection has one subscriber: a bounded queue and one
 // goroutine that renders events in the connection's event encoding (that of
 // its most recent v2 request: binary or JSON) and pushes them through the

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -147,6 +148,7 @@ type wsMessage struct {
 		ElectionInfo     map[string]string `json:"election_info"`
 		Block            map[string]string `json:"block"`
 	} `json:"message"`
+	Sequence string `json:"sequence"` // nipc's: the confirmation sequence
 }
 
 func decodeWS(t testing.TB, m string) wsMessage {
@@ -208,6 +210,10 @@ func TestWebSocket(t *testing.T) {
 						ev.Message.Block["type"] != "state" || ev.Message.Block["subtype"] != "send" ||
 						ev.Message.Block["link_as_account"] != to {
 						t.Errorf("event %+v", ev)
+					}
+					// Past the genesis (1); a separate gateway passes the node's on.
+					if n, err := strconv.ParseUint(ev.Sequence, 10, 64); err != nil || n < 2 {
+						t.Errorf("event sequence %q", ev.Sequence)
 					}
 
 					// Options: only blocks of another account, with election info.

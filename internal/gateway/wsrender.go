@@ -44,8 +44,11 @@ func renderError(action, id string, code int32, text string, now time.Time) []by
 // renderConfirmation is a "confirmation" topic message:
 //
 //	{"topic": "confirmation", "time": ms, "message": {account, amount, hash,
-//	 confirmation_type, [election_info], [block]}}
+//	 confirmation_type, [election_info], [block]}, "sequence": n}
 //
+// "sequence" (nipc's, absent when the event has none) is the block's
+// confirmation sequence, a top-level key after the node's three: the
+// message object keeps the node's shape.
 // with the block as the node's legacy JSON block plus "subtype" for state
 // blocks, and election_info {duration, time, tally, final, blocks, voters,
 // request_count}.
@@ -77,6 +80,9 @@ func renderConfirmation(ev *fb.EventConfirmationT, at time.Time, includeBlock, i
 	root.Put("topic", "confirmation")
 	root.Put("time", millis(at))
 	root.PutChild("message", m)
+	if ev.Sequence != 0 {
+		root.Put("sequence", strconv.FormatUint(ev.Sequence, 10))
+	}
 	return ptree.AppendPretty(nil, root)
 }
 

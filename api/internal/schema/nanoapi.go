@@ -163,6 +163,7 @@ func nanoTables() []*TableDef {
 			{Name: "block_type", Slot: 4, Kind: UnionType, Ref: "Block"},
 			{Name: "block", Slot: 5, Kind: Union, Ref: "Block"},
 			{Name: "election_info", Slot: 6, Kind: Table, Ref: "ElectionInfo"},
+			{Name: "sequence", Slot: 7, Kind: Uint64},
 		}},
 		{Name: "ElectionInfo", Fields: []*Field{
 			{Name: "duration", Slot: 0, Kind: Uint64},
