@@ -72,6 +72,8 @@ type Node struct {
 	ledger  *ledger.Ledger
 	wallets *wallet.Store
 	work    *rpc.Work // generates proof of work; closed when shutdown starts
+	// receiver receives wallets' incoming sends (autoreceive.go).
+	receiver *wallet.AutoReceiver
 
 	// GenesisWallet is the wallet holding the dev genesis key that the node
 	// created on this start, if it did (enable_genesis_wallet).
@@ -391,7 +393,8 @@ func (n *Node) Run(ctx context.Context, force <-chan struct{}) error {
 	bctx, stopBroker := context.WithCancel(context.Background())
 	brokerDone := make(chan struct{})
 	go func() { defer close(brokerDone); n.feedBroker(bctx, sub) }()
-	stopFeed := func() { stopBroker(); <-brokerDone }
+	stopReceive := n.startAutoReceive()
+	stopFeed := func() { stopReceive(); stopBroker(); <-brokerDone }
 	served := make(chan error, 1)
 	go func() { served <- n.srv.Serve() }()
 	gwDone := make(chan error, 1)

@@ -110,5 +110,9 @@ func (n *Node) closeState() {
 
 // Backend is what the ledger and wallet actions answer from.
 func (n *Node) backend() *rpc.Backend {
-	return &rpc.Backend{Ledger: n.ledger, Wallets: n.wallets, Thresholds: n.thresholds(), EnableSignHash: n.opts.Node.RPC.EnableSignHash, Work: n.work}
+	if n.receiver == nil {
+		n.receiver = n.newAutoReceiver()
+	}
+	return &rpc.Backend{Ledger: n.ledger, Wallets: n.wallets, Thresholds: n.thresholds(), EnableSignHash: n.opts.Node.RPC.EnableSignHash, Work: n.work,
+		Receiver: n.receiver}
 }
