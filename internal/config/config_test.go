@@ -56,6 +56,7 @@ func TestDefaults(t *testing.T) {
 		{"node.logging.level", n.Node.Logging.Level, "info"},
 		{"node.logging.format", n.Node.Logging.Format, "text"},
 		{"node.metrics.enable", n.Node.Metrics.Enable, false},
+		{"node.wallets.auto_receive", n.Node.Wallets.AutoReceive, true},
 		{"node.metrics.address", n.Node.Metrics.Address, "127.0.0.1"},
 		{"node.metrics.port", n.Node.Metrics.Port, 7079},
 		{"rpc.enable", n.RPC.Enable, true},
@@ -216,6 +217,9 @@ format = "json"
 enable = true
 address = "::1"
 port = 9100
+
+[node.wallets]
+auto_receive = false
 
 [rpc]
 enable = false

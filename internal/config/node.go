@@ -28,6 +28,13 @@ type NodeSection struct {
 	Ledger    Ledger    `toml:"ledger"`
 	Logging   Logging   `toml:"logging"`
 	Metrics   Metrics   `toml:"metrics"`
+	Wallets   Wallets   `toml:"wallets"`
+}
+
+// Wallets is the [node.wallets] table: what the node's wallets do by
+// themselves.
+type Wallets struct {
+	AutoReceive bool `toml:"auto_receive" comment:"Receive sends to the accounts of unlocked wallets by themselves, at least receive_minimum (receive_minimum_set), as the Nano node does; false leaves them to receive and search_receivable."`
 }
 
 // Metrics is the [node.metrics] table (a nipc extension): Prometheus
@@ -245,6 +252,7 @@ func DefaultNode() Node {
 				Level:  "info",
 				Format: "text",
 			},
+			Wallets: Wallets{AutoReceive: true},
 		},
 		RPC: NodeRPC{
 			Enable: true,

@@ -72,6 +72,8 @@ type Node struct {
 	ledger  *ledger.Ledger
 	wallets *wallet.Store
 	work    *rpc.Work // generates proof of work; closed when shutdown starts
+	// receiver receives wallets' incoming sends (autoreceive.go).
+	receiver *wallet.AutoReceiver
 
 	// GenesisWallet is the wallet holding the dev genesis key that the node
 	// created on this start, if it did (enable_genesis_wallet).
@@ -378,6 +380,7 @@ func (n *Node) RequestStop() { n.stopOnce.Do(func() { close(n.stopc) }) }
 // closes every session. A second cancellation of force (if not nil) closes
 // everything at once.
 func (n *Node) Run(ctx context.Context, force <-chan struct{}) error {
+	stopReceive := n.startAutoReceive()
 	served := make(chan error, 1)
 	go func() { served <- n.srv.Serve() }()
 	gwDone := make(chan error, 1)
@@ -408,6 +411,7 @@ func (n *Node) Run(ctx context.Context, force <-chan struct{}) error {
 		n.srv.Close()
 		stopGateway(context.Background())
 		stopMetrics(context.Background())
+		stopReceive()
 		n.closeState()
 		return fmt.Errorf("node: IPC server stopped: %w", err)
 	case <-ctx.Done():
@@ -440,6 +444,7 @@ func (n *Node) Run(ctx context.Context, force <-chan struct{}) error {
 	}
 	// Metrics last, so that /healthz says why while the node drains.
 	stopMetrics(dctx)
+	stopReceive()
 	n.closeState()
 	n.log.Info("stopped")
 	return err

@@ -28,15 +28,26 @@ func (n *Node) thresholds() nano.Thresholds {
 
 // openState makes the broker, opens the ledger and the wallets, and on
 // first start creates the wallet holding the dev genesis key. The ledger's
-// OnConfirm hook is the broker's PublishConfirmations: every committed
-// block reaches the broker, in sequence order, from the first commit on.
+// OnConfirm hook hands every committed block, in sequence order, from the
+// first commit on, to the broker (PublishConfirmations) and to the wallets'
+// auto-receive (AutoReceiver.Confirmed); neither waits.
 func (n *Node) openState() error {
-	var ws *wallet.Store // opened after the ledger, before any block can be processed
+	// Both made after the ledger, before any block can be processed.
+	var ws *wallet.Store
+	var recv *wallet.AutoReceiver
 	n.broker = broker.New(n.log, func(a nano.PublicKey) bool { return ws.IsLocal(a) }, 0)
+	onConfirm := func(cs []ledger.Confirmation) {
+		n.broker.PublishConfirmations(cs)
+		if recv != nil {
+			for _, c := range cs {
+				recv.Confirmed(c)
+			}
+		}
+	}
 	led, err := ledger.Open(filepath.Join(n.opts.DataDir, config.LedgerFile), ledger.Options{
 		Thresholds:   n.thresholds(),
 		Log:          n.log,
-		OnConfirm:    n.broker.PublishConfirmations,
+		OnConfirm:    onConfirm,
 		MaxUnchecked: n.opts.Node.Node.Ledger.MaxUncheckedBlocks,
 	})
 	if err != nil {
@@ -48,6 +59,8 @@ func (n *Node) openState() error {
 		return fmt.Errorf("node: %w", err)
 	}
 	n.ledger, n.wallets = led, ws
+	recv = n.newAutoReceiver()
+	n.receiver = recv
 	if err := n.ensureGenesisWallet(n.opts.Node.Node.Ledger.EnableGenesisWallet); err != nil {
 		n.closeState()
 		return err
@@ -121,5 +134,6 @@ func (n *Node) closeState() {
 
 // Backend is what the ledger and wallet actions answer from.
 func (n *Node) backend() *rpc.Backend {
-	return &rpc.Backend{Ledger: n.ledger, Wallets: n.wallets, Thresholds: n.thresholds(), EnableSignHash: n.opts.Node.RPC.EnableSignHash, Work: n.work}
+	return &rpc.Backend{Ledger: n.ledger, Wallets: n.wallets, Thresholds: n.thresholds(), EnableSignHash: n.opts.Node.RPC.EnableSignHash, Work: n.work,
+		Receiver: n.receiver}
 }

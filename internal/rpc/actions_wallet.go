@@ -44,6 +44,9 @@ func (w *walletActions) register(r *Registry) {
 	r.Register(Action{Name: "wallet_seed", Unsafe: true, Func: w.walletSeed})
 	r.Register(Action{Name: "send", Func: w.send})
 	r.Register(Action{Name: "receive", Func: w.receive})
+	w.registerPassword(r)
+	w.registerAccounts(r)
+	w.registerQueries(r)
 }
 
 // walletMaxAccountsCreate bounds accounts_create. The node has no bound (a huge
@@ -61,7 +64,11 @@ type walletActions struct {
 
 func newWalletActions(b *Backend) *walletActions {
 	w := &walletActions{b: b}
-	w.build = &wallet.Builder{Store: b.Wallets, Ledger: b.Ledger, Work: b.Work}
+	if b.Receiver != nil && b.Receiver.Builder != nil {
+		w.build = b.Receiver.Builder // one set of account locks with auto-receive
+	} else {
+		w.build = &wallet.Builder{Store: b.Wallets, Ledger: b.Ledger, Work: b.Work}
+	}
 	return w
 }
 
@@ -72,6 +79,9 @@ func walletErr(err error) error {
 		if errors.Is(err, e) {
 			return &Error{Text: e.Error()}
 		}
+	}
+	if errors.Is(err, wallet.ErrWatchOnly) { // the node's fetch fails: no block
+		return &Error{Text: wallet.ErrGenerating.Error()}
 	}
 	return err
 }
@@ -199,29 +209,42 @@ func (w *walletActions) walletCreate(ctx context.Context, req *Request) (*ptree.
 	if seed == nil {
 		return t, nil
 	}
-	created, err := w.b.Wallets.CreateAccounts(id, 1)
-	if err != nil {
-		return nil, walletErr(err)
-	}
-	last := created[0]
-	more, err := w.deterministicCheck(*seed, 0)
+	last, restored, err := w.restore(id, *seed, 0)
 	if err != nil {
 		return nil, err
 	}
-	if more > 0 {
-		created, err = w.b.Wallets.CreateAccounts(id, int(more))
+	t.Put("last_restored_account", last.Account())
+	t.Put("restored_count", strconv.FormatUint(uint64(restored), 10))
+	return t, nil
+}
+
+// restore derives the accounts of a wallet's (new) seed as the node's
+// change_seed: index 0, then count more, or with count 0 every index up to
+// the last one with a block or a receivable entry (deterministicCheck). It
+// returns the last account derived and the wallet's next index.
+func (w *walletActions) restore(id wallet.ID, seed nano.Seed, count uint32) (nano.PublicKey, uint32, error) {
+	created, err := w.b.Wallets.CreateAccounts(id, 1)
+	if err != nil {
+		return nano.PublicKey{}, 0, walletErr(err)
+	}
+	last := created[0]
+	if count == 0 {
+		if count, err = w.deterministicCheck(seed, 0); err != nil {
+			return last, 0, err
+		}
+	}
+	if count > 0 {
+		created, err = w.b.Wallets.CreateAccounts(id, int(count))
 		if err != nil {
-			return nil, walletErr(err)
+			return last, 0, walletErr(err)
 		}
 		last = created[len(created)-1]
 	}
 	sum, err := w.b.Wallets.Summarize(id)
 	if err != nil {
-		return nil, walletErr(err)
+		return last, 0, walletErr(err)
 	}
-	t.Put("last_restored_account", last.Account())
-	t.Put("restored_count", strconv.FormatUint(uint64(sum.DeterministicIndex), 10))
-	return t, nil
+	return last, sum.DeterministicIndex, nil
 }
 
 // deterministicCheck is the node's wallet::deterministic_check: the highest

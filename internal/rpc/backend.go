@@ -15,6 +15,10 @@ type Backend struct {
 	Thresholds     nano.Thresholds // the work thresholds blocks are checked against
 	EnableSignHash bool            // config-node.toml rpc.enable_sign_hash
 	Work           *Work           // generates the work of blocks built without it (nil: every core)
+	// Receiver receives wallets' incoming sends (search_receivable and
+	// password_enter start it); its Builder, if set, is the wallet
+	// actions' too. nil: none.
+	Receiver *wallet.AutoReceiver
 }
 
 // ReceivableTotal is the sum waiting to be received by an account.

@@ -22,7 +22,7 @@ var controlActions = map[string]bool{
 
 // IsControl reports whether a request needs enable_control: an action of the
 // control set, "stats" with type "objects", "process" with force true, or
-// "sign" naming a wallet.
+// "sign" naming a wallet; and nipc's wallet_list and wallet_export.
 //
 // The last is nipc's: the node leaves sign out of its control set, so
 // anyone who reaches its RPC and knows a wallet id can have any block signed
@@ -35,6 +35,8 @@ func IsControl(action string, params *ptree.Tree) bool {
 	}
 	switch action {
 	case "wallet_list": // nipc's: it reveals every wallet id
+		return true
+	case "wallet_export": // nipc's: with an empty password its keys decrypt
 		return true
 	case "sign":
 		return params.Has("wallet")

@@ -55,6 +55,9 @@ func Start(t testing.TB, o Options) *Node {
 	// their own on free ports.
 	nc.RPC.Enable = false
 	nc.Node.WebSocket.Enable = false
+	// Auto-receive would race the tests that receive with the receive
+	// action; the tests of auto-receive turn it on.
+	nc.Node.Wallets.AutoReceive = false
 	rc := config.DefaultRPC()
 	if o.Node != nil {
 		o.Node(&nc)

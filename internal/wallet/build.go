@@ -180,31 +180,51 @@ func (bd *Builder) Receive(ctx context.Context, id ID, priv nano.PrivateKey, sen
 // Change publishes a change block moving the account of priv to rep,
 // unless the account is not opened or already has rep.
 func (bd *Builder) Change(ctx context.Context, priv nano.PrivateKey, rep nano.PublicKey) error {
+	_, err := bd.change(ctx, priv, rep, 0, false)
+	return err
+}
+
+// SetRepresentative publishes a change block moving the account of priv
+// to rep, even to the representative it has (as the node's
+// account_representative_set), and returns its hash; work is the
+// caller's (0: the cached or a generated one). An account with no block
+// is ErrGenerating.
+func (bd *Builder) SetRepresentative(ctx context.Context, priv nano.PrivateKey, rep nano.PublicKey, work uint64) (nano.Hash, error) {
+	return bd.change(ctx, priv, rep, work, true)
+}
+
+func (bd *Builder) change(ctx context.Context, priv nano.PrivateKey, rep nano.PublicKey, work uint64, always bool) (nano.Hash, error) {
 	account := priv.PublicKey()
 	unlock, err := bd.lockAccount(ctx, account)
 	if err != nil {
-		return err
+		return nano.Hash{}, err
 	}
 	defer unlock()
 	for attempt := 0; ; attempt++ {
 		ai, opened, err := bd.accountInfo(account)
 		if err != nil {
-			return err
+			return nano.Hash{}, err
 		}
-		if !opened || ai.Representative == rep {
-			return nil
+		if !opened && always {
+			return nano.Hash{}, ErrGenerating
+		}
+		if !opened || (!always && ai.Representative == rep) {
+			return nano.Hash{}, nil
 		}
 		b := StateBlock(priv, ai.Frontier, rep, ai.Balance, nano.Hash{})
-		done, retry, _, err := bd.finish(ctx, b, 0)
+		if err := bd.checkWork(b, work, attempt); err != nil {
+			return nano.Hash{}, err
+		}
+		done, retry, _, err := bd.finish(ctx, b, work)
 		switch {
 		case err != nil:
-			return err
+			return nano.Hash{}, err
 		case done:
-			return nil
+			return b.Hash(), nil
 		case retry && attempt < buildRetries:
 			continue
 		}
-		return ErrGenerating
+		return nano.Hash{}, ErrGenerating
 	}
 }
 
@@ -245,11 +265,16 @@ func (bd *Builder) accountInfo(pub nano.PublicKey) (ledger.AccountInfo, bool, er
 // when given) or a new one, and processes it. done reports that the block
 // is in the ledger; retry that it should be rebuilt on a new frontier.
 func (bd *Builder) finish(ctx context.Context, b *nano.Block, work uint64) (done, retry bool, result ledger.Result, err error) {
-	if work == 0 {
-		threshold, err := bd.Ledger.WorkThreshold(b)
-		if err != nil {
-			return false, false, 0, err
+	threshold, err := bd.Ledger.WorkThreshold(b)
+	if err != nil {
+		return false, false, 0, err
+	}
+	if work == 0 { // the work cached with work_set, if it fits this block
+		if cw := bd.Store.cachedWork(b.Account); cw != 0 && nano.Difficulty(b.Root(), cw) >= threshold {
+			work = cw
 		}
+	}
+	if work == 0 {
 		if work, err = bd.Work.Generate(ctx, b.Root(), threshold); err != nil {
 			return false, false, 0, ErrWorkFailure
 		}
@@ -264,6 +289,7 @@ func (bd *Builder) finish(ctx context.Context, b *nano.Block, work uint64) (done
 	}
 	switch result {
 	case ledger.Progress, ledger.Old: // Old: this very block is already stored
+		bd.Store.clearWork(b.Account) // it was for this block's root
 		return true, false, result, nil
 	case ledger.Fork, ledger.GapPrevious:
 		return false, true, result, nil

@@ -31,6 +31,29 @@
 // ErrWorkFailure, ErrUnreceivable), so the legacy actions, which keep
 // parameter parsing and reply rendering, answer them as they are.
 //
+// Locking (password.go): Lock forgets a wallet's key, Enter derives it
+// again from the password (a wrong one leaves the wallet locked),
+// ChangePassword reseals the wallet key under a new password and salt. A
+// locked wallet lists its accounts but PrivateKey, Seed, AddKey,
+// CreateAccounts, ChangeSeed, AddWatch, Move and Remove are
+// ErrWalletLocked. Wallets whose password is not empty start locked.
+//
+// Accounts (accounts.go): ChangeSeed replaces the seed and drops the
+// deterministic accounts (the caller derives the new ones); AddWatch adds
+// watch-only accounts, for which PrivateKey is ErrWatchOnly; Move moves
+// keys between wallets as ad-hoc keys; Remove; Export renders the
+// wallet's (still sealed) entries as JSON. workcache.go keeps a work value
+// per account (SetWork), which a Builder uses for the account's next block
+// when it fits the root, and the receive minimum (stored in the meta
+// bucket, default 10^24 raw).
+//
+// Auto-receive (autoreceive.go): an AutoReceiver is told of each confirmed
+// block (Confirmed, never blocking) and receives the sends to accounts of
+// unlocked wallets of at least the receive minimum, with a bounded number
+// of workers sharing the Builder's account locks; Search and SearchAll
+// scan the wallets' receivables, Run starts with one. When its queue is
+// full it falls back to a full scan, so no send is lost.
+//
 // A Store is safe for concurrent use. Writes are bbolt transactions: a wallet
 // and its accounts change all together or not at all.
 package wallet

@@ -23,6 +23,9 @@ var (
 	ErrWalletNotFound  = errors.New("Wallet not found")
 	ErrAccountNotFound = errors.New("Account not found in wallet")
 	ErrWalletLocked    = errors.New("Wallet is locked")
+	// ErrWatchOnly: the account is watch-only (wallet_add_watch), the
+	// wallet has no key to sign for it.
+	ErrWatchOnly = errors.New("wallet: watch-only account")
 )
 
 // schemaVersion is the layout of wallets.db.
@@ -68,8 +71,10 @@ type info struct {
 
 // account is one key of a wallet.
 type account struct {
-	Index      int64  `json:"index"` // deterministic index, or -1 for an ad-hoc key
+	Index      int64  `json:"index"` // deterministic index, or -1 for an ad-hoc or watch-only key
 	SealedPriv []byte `json:"sealed_priv,omitempty"`
+	Watch      bool   `json:"watch,omitempty"` // watch-only: no private key
+	Work       uint64 `json:"work,omitempty"`  // cached work for the account's next block (work_set)
 }
 
 // Store is the wallet file.
@@ -435,6 +440,12 @@ func (s *Store) PrivateKey(id ID, pub nano.PublicKey) (nano.PrivateKey, error) {
 	})
 	if err != nil {
 		return priv, err
+	}
+	if a.Watch {
+		if _, err := s.walletKey(id); err != nil {
+			return priv, err
+		}
+		return priv, ErrWatchOnly
 	}
 	if a.Index >= 0 {
 		seed, err := s.Seed(id)
