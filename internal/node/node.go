@@ -151,6 +151,10 @@ func New(opts Options) (_ *Node, err error) {
 		n.legacy.Observer = n.metrics
 		n.v2.Observer = n.metrics
 	}
+	if err := n.registerDevNodeActions(reg, info, backend); err != nil {
+		n.closeState()
+		return nil, err
+	}
 
 	// One request budget for the IPC port and the gateway's HTTP bodies.
 	budget := membudget.New(opts.Node.Node.IPC.MaxRequestBytesInFlight)
