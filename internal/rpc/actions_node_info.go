@@ -195,4 +195,3 @@ func (d *DevNode) objects() (*ptree.Tree, error) {
 	node := ptree.New().PutChild("ledger", ledgerObjs).PutChild("stats", statsObjs)
 	return ptree.New().PutChild("node", node), nil
 }
-
