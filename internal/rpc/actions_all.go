@@ -1,6 +1,9 @@
 package rpc
 
-import "github.com/nipc/nipc/nano"
+import (
+	"github.com/nipc/nipc/internal/ptree"
+	"github.com/nipc/nipc/nano"
+)
 
 // LegacySet is what the legacy actions answer from. Every field may be
 // zero to build a registry only to list it (nipc rpc --list, completion,
@@ -49,7 +52,7 @@ func (r *Registry) Table() []ActionInfo {
 	var out []ActionInfo
 	for _, n := range r.Names() {
 		a := r.actions[n]
-		out = append(out, ActionInfo{Name: n, Control: controlActions[n] || n == "wallet_list" || ControlSometimes[n] != "", Unsafe: a.Unsafe})
+		out = append(out, ActionInfo{Name: n, Control: IsControl(n, ptree.New()) || ControlSometimes[n] != "", Unsafe: a.Unsafe})
 	}
 	return out
 }

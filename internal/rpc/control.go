@@ -3,8 +3,7 @@ package rpc
 import "github.com/nipc/nipc/internal/ptree"
 
 // controlActions is the node's enable_control set (spec §9.2, nano-node at
-// 9efd849): 43 names, one of which (backoff_info) has no handler; and three
-// more the documentation marks enable_control.
+// 9efd849): 43 names, one of which (backoff_info) has no handler.
 var controlActions = map[string]bool{
 	"account_create": true, "account_move": true, "account_remove": true,
 	"account_representative_set": true, "accounts_create": true, "backoff_info": true,
@@ -19,9 +18,6 @@ var controlActions = map[string]bool{
 	"wallet_representative_set": true, "wallet_republish": true, "wallet_work_get": true,
 	"work_generate": true, "work_cancel": true, "work_get": true, "work_set": true,
 	"work_peer_add": true, "work_peers": true, "work_peers_clear": true, "wallet_seed": true,
-	// The documentation's: V28 actions that node lacks, and node_id_delete,
-	// which it answers without enable_control.
-	"bootstrap_priorities": true, "bootstrap_reset": true, "node_id_delete": true,
 }
 
 // IsControl reports whether a request needs enable_control: an action of the
@@ -34,7 +30,7 @@ var controlActions = map[string]bool{
 // wallet's private key is a control action here (TestNoWalletKeyWithoutControl
 // walks the whole registry to prove it).
 func IsControl(action string, params *ptree.Tree) bool {
-	if controlActions[action] {
+	if controlActions[action] || documentedControl[action] {
 		return true
 	}
 	switch action {
