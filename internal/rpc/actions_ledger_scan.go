@@ -33,15 +33,7 @@ func RegisterLedgerScanActions(r *Registry, b *Backend) {
 // the zero account) in account order, or with sorting by balance, highest
 // first; count (default all) bounds the reply in both cases.
 func (l *ledgerRPC) ledgerDump(c *ledgerCall) error {
-	count, err := c.optionalCount(math.MaxUint64)
-	if err != nil {
-		return err
-	}
-	threshold, err := c.threshold()
-	if err != nil {
-		return err
-	}
-	start, _, err := c.optionalAccount("account", textBadAccount)
+	count, threshold, start, _, err := c.scanParams()
 	if err != nil {
 		return err
 	}
@@ -110,23 +102,29 @@ func (l *ledgerRPC) ledgerDump(c *ledgerCall) error {
 	return nil
 }
 
+// scanParams reads the options ledger and unopened share, in the node's
+// order: "count" (default all), "threshold", and the start "account".
+func (c *ledgerCall) scanParams() (count uint64, threshold nano.Amount, start nano.PublicKey, given bool, err error) {
+	if count, err = c.optionalCount(math.MaxUint64); err != nil {
+		return
+	}
+	if threshold, err = c.threshold(); err != nil {
+		return
+	}
+	start, given, err = c.optionalAccount("account", textBadAccount)
+	return
+}
+
 // unopened is the node's unopened action: accounts with receivable sends
 // and no block, from "account" (default account 1, leaving out the burn
 // account), with the sum waiting for each.
 func (l *ledgerRPC) unopened(c *ledgerCall) error {
-	count, err := c.optionalCount(math.MaxUint64)
+	count, threshold, start, given, err := c.scanParams()
 	if err != nil {
 		return err
 	}
-	threshold, err := c.threshold()
-	if err != nil {
-		return err
-	}
-	start := nano.PublicKey{31: 1}
-	if a, ok, err := c.optionalAccount("account", textBadAccount); err != nil {
-		return err
-	} else if ok {
-		start = a
+	if !given {
+		start = nano.PublicKey{31: 1}
 	}
 	list, err := l.b.Ledger.Unopened(start, threshold, clampCount(count))
 	if err != nil {
