@@ -15,9 +15,9 @@ import (
 )
 
 func newRPCCmd(cf *clientFlags) *cobra.Command {
-	var unsafe bool
+	var unsafe, list bool
 	cmd := &cobra.Command{
-		Use:   "rpc (ACTION [key=value ... | JSON | -] | JSON | -)",
+		Use:   "rpc (ACTION [key=value ... | JSON | -] | JSON | - | --list)",
 		Short: "call a legacy RPC action; prints the reply",
 		Long: `Sends one legacy RPC request (encoding 1, or 2 with --unsafe) and prints the node's reply.
 
@@ -32,10 +32,19 @@ Arguments:
   nipc rpc account_balance account=nano_3e3j5tkog48pnny9dmfzj1r16pg8t1e76dz5tmac6iq689wyjfpiij4txtdo
   nipc rpc '{"action": "version"}'
   echo '{"action": "uptime"}' | nipc rpc -
-  nipc rpc uptime -S /tmp/nano`,
-		Args:              positional(1, -1, "ACTION (or a JSON request)"),
+  nipc rpc uptime -S /tmp/nano
+  nipc rpc --list`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if list {
+				return noArgs(cmd, args)
+			}
+			return positional(1, -1, "ACTION (or a JSON request)")(cmd, args)
+		},
 		ValidArgsFunction: completeFirst(legacyActionNames, cobra.ShellCompDirectiveNoFileComp),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if list {
+				return writeActionList(cmd.OutOrStdout())
+			}
 			action, params, err := rpcRequest(args, cmd.InOrStdin())
 			if err != nil {
 				return err
@@ -57,6 +66,7 @@ Arguments:
 		},
 	}
 	cmd.Flags().BoolVar(&unsafe, "unsafe", false, "send in encoding 2 (unsafe actions, where the transport allows them)")
+	cmd.Flags().BoolVar(&list, "list", false, "list every legacy action and whether it needs enable_control (no node needed)")
 	return clientVerb(cf, cmd)
 }
 

@@ -7,7 +7,6 @@ import (
 
 	"github.com/nipc/nipc/api"
 	"github.com/nipc/nipc/internal/rpc"
-	"github.com/nipc/nipc/nano"
 )
 
 // legacyActionNames lists the legacy actions, sorted, from a registry built
@@ -15,14 +14,7 @@ import (
 // backends are only stored). TestActionNamesMatchTheNode compares it with
 // a running node's.
 func legacyActionNames() []string {
-	reg := rpc.NewRegistry()
-	rpc.RegisterNodeActions(reg, rpc.NodeInfo{})
-	rpc.RegisterKeyActions(reg, nano.Thresholds{})
-	rpc.RegisterLedgerActions(reg, nil)
-	rpc.RegisterEpochActions(reg, nil)
-	rpc.RegisterUncheckedActions(reg, nil)
-	rpc.RegisterWalletActions(reg, nil)
-	return reg.Names()
+	return legacyRegistry().Names()
 }
 
 // messageNames lists the v2 messages of api's registry: the requests only,
@@ -98,4 +90,12 @@ type unknownShell string
 
 func (s unknownShell) Error() string {
 	return "no completion for " + string(s) + " (bash, zsh or fish)"
+}
+
+// legacyRegistry is the node's legacy action set, built on no state to be
+// listed.
+func legacyRegistry() *rpc.Registry {
+	reg := rpc.NewRegistry()
+	rpc.RegisterLegacy(reg, rpc.LegacySet{})
+	return reg
 }

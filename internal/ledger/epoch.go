@@ -1,10 +1,6 @@
 package ledger
 
 import (
-	"fmt"
-
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/nipc/nipc/nano"
 )
 
@@ -96,37 +92,11 @@ func (p *proc) epochBlock() (Result, error) {
 // (count <= 0: all): the accounts an epoch upgrade opens with an epoch
 // open block.
 func (l *Ledger) UnopenedReceivable(count int) ([]nano.PublicKey, error) {
-	var out []nano.PublicKey
-	err := l.view(func(tx *bolt.Tx) error {
-		accounts := tx.Bucket(bucketAccounts)
-		c := tx.Bucket(bucketReceivable).Cursor()
-		for k, _ := c.First(); k != nil && (count <= 0 || len(out) < count); {
-			if len(k) != 64 {
-				return fmt.Errorf("%w: receivable key of %d bytes", ErrCorrupt, len(k))
-			}
-			dest := nano.PublicKey(k[:32])
-			if accounts.Get(dest[:]) == nil {
-				out = append(out, dest)
-			}
-			// Skip the account's other entries.
-			next := dest
-			if !increment(&next) {
-				break
-			}
-			k, _ = c.Seek(next[:])
-		}
-		return nil
-	})
+	unopened, err := l.Unopened(nano.PublicKey{}, nano.Amount{}, count)
+	out := make([]nano.PublicKey, len(unopened))
+	for i, u := range unopened {
+		out[i] = u.Account
+	}
 	return out, err
 }
 
-// increment adds one to k as a big-endian number, false on overflow.
-func increment(k *nano.PublicKey) bool {
-	for i := len(k) - 1; i >= 0; i-- {
-		k[i]++
-		if k[i] != 0 {
-			return true
-		}
-	}
-	return false
-}

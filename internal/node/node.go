@@ -125,14 +125,12 @@ func New(opts Options) (_ *Node, err error) {
 		NetworkIdentifier: networkIdentifier,
 		Stop:              n.RequestStop,
 	}
-	reg := rpc.NewRegistry()
-	rpc.RegisterNodeActions(reg, info)
-	rpc.RegisterKeyActionsWork(reg, n.thresholds(), n.work, n.ledger.WorkThreshold)
 	backend := n.backend()
-	rpc.RegisterLedgerActions(reg, backend)
-	rpc.RegisterEpochActions(reg, backend)
-	rpc.RegisterUncheckedActions(reg, backend)
-	rpc.RegisterWalletActions(reg, backend)
+	reg, stats, err := n.legacyRegistry(info, backend)
+	if err != nil {
+		n.closeState()
+		return nil, err
+	}
 	n.legacy = &rpc.Legacy{Registry: reg, EnableControl: opts.RPC.EnableControl, Log: opts.Log}
 	access, err := authz.NewStore(filepath.Join(opts.DataDir, config.AccessFile))
 	if err != nil {
@@ -154,6 +152,8 @@ func New(opts Options) (_ *Node, err error) {
 		n.legacy.Observer = n.metrics
 		n.v2.Observer = n.metrics
 	}
+	stats.Next = n.legacy.Observer // the metrics, if on
+	n.legacy.Observer, n.v2.Observer = stats, stats
 
 	// One request budget for the IPC port and the gateway's HTTP bodies.
 	budget := membudget.New(opts.Node.Node.IPC.MaxRequestBytesInFlight)

@@ -64,6 +64,9 @@ type walletActions struct {
 
 func newWalletActions(b *Backend) *walletActions {
 	w := &walletActions{b: b}
+	if b == nil { // a registry only to be listed (LegacySet)
+		return w
+	}
 	if b.Receiver != nil && b.Receiver.Builder != nil {
 		w.build = b.Receiver.Builder // one set of account locks with auto-receive
 	} else {

@@ -30,7 +30,7 @@ var controlActions = map[string]bool{
 // wallet's private key is a control action here (TestNoWalletKeyWithoutControl
 // walks the whole registry to prove it).
 func IsControl(action string, params *ptree.Tree) bool {
-	if controlActions[action] {
+	if controlActions[action] || documentedControl[action] {
 		return true
 	}
 	switch action {

@@ -21,6 +21,10 @@
 //     failed: no space left on device"; reads go on
 //  8. a panic or another failure in an action      → "Internal server error in RPC"
 //
+// RegisterLegacy is the one list of the legacy actions (the node, nipc rpc
+// --list and docs/PROTOCOL.md's table read it). Stats counts the requests
+// answered, per action, for the stats action.
+//
 // Actions are registered once at start-up and must be safe for concurrent
 // use; they read the caller's identity from ctx (package peer) and never
 // check transport-level permissions themselves. One action outlives its
