@@ -1,11 +1,15 @@
 package node_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"reflect"
+	"strconv"
 	"testing"
 	"time"
+
+	"github.com/coder/websocket"
 
 	"github.com/nipc/nipc/client"
 	"github.com/nipc/nipc/internal/config"
@@ -116,17 +120,64 @@ func TestWalletSeedWatchMoveWork(t *testing.T) {
 }
 
 // TestWalletAutoReceive: a send to a wallet account is received without
-// any client call, at or above receive_minimum; below it, it waits until
+// any client call, at or above receive_minimum, and the receive is
+// confirmed on the WebSocket; below the minimum, the send waits until
 // search_receivable with a lower minimum.
 func TestWalletAutoReceive(t *testing.T) {
-	n := testenv.Start(t, testenv.Options{RPC: walletControlOn, Node: func(c *config.Node) { c.Node.Wallets.AutoReceive = true }})
+	wsPort := testenv.FreePort(t)
+	n := testenv.Start(t, testenv.Options{RPC: walletControlOn, Node: func(c *config.Node) {
+		c.Node.Wallets.AutoReceive = true
+		c.Node.WebSocket.Enable = true
+		c.Node.WebSocket.Port = wsPort
+	}})
 	cl := testenv.Dial(t, n, testenv.Transports[0])
 	w := walletString(t, walletCall(t, cl, "wallet_create", nil), "wallet")
 	acct := walletString(t, walletCall(t, cl, "account_create", map[string]any{"wallet": w}), "account")
 	walletWant(t, cl, "receive_minimum", nil, "amount", "1000000000000000000000000")
+
+	wctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	ws, _, err := websocket.Dial(wctx, "ws://127.0.0.1:"+strconv.Itoa(wsPort), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.CloseNow()
+	sub, _ := json.Marshal(map[string]any{"action": "subscribe", "topic": "confirmation", "ack": true, "options": map[string]any{"accounts": []string{acct}}})
+	if err := ws.Write(wctx, websocket.MessageText, sub); err != nil {
+		t.Fatal(err)
+	}
+	if _, ack, err := ws.Read(wctx); err != nil {
+		t.Fatalf("subscribe ack: %s %v", ack, err)
+	}
+
 	gw := n.GenesisWallet.String()
-	walletCall(t, cl, "send", map[string]any{"wallet": gw, "source": nano.DevGenesisAccount, "destination": acct, "amount": "1000000000000000000000000"})
+	send := walletString(t, walletCall(t, cl, "send", map[string]any{"wallet": gw, "source": nano.DevGenesisAccount, "destination": acct, "amount": "1000000000000000000000000"}), "block")
 	walletWaitBalance(t, cl, acct, "1000000000000000000000000")
+	// On the WebSocket: the send, then the receive nobody asked for.
+	var got []string
+	for len(got) < 2 {
+		_, raw, err := ws.Read(wctx)
+		if err != nil {
+			t.Fatalf("WebSocket after %v: %v", got, err)
+		}
+		var m struct {
+			Topic   string
+			Message struct {
+				Account, Hash string
+				Block         struct{ Subtype, Link string }
+			}
+		}
+		if err := json.Unmarshal(raw, &m); err != nil || m.Topic != "confirmation" {
+			t.Fatalf("WebSocket message %s: %v", raw, err)
+		}
+		got = append(got, m.Message.Block.Subtype)
+		if m.Message.Block.Subtype == "receive" && (m.Message.Account != acct || m.Message.Block.Link != send) {
+			t.Errorf("receive confirmation %s: want account %s receiving %s", raw, acct, send)
+		}
+	}
+	if got[0] != "send" || got[1] != "receive" {
+		t.Errorf("WebSocket confirmations %v, want [send receive]", got)
+	}
 
 	walletWant(t, cl, "send", map[string]any{"wallet": gw, "source": nano.DevGenesisAccount, "destination": acct, "amount": "7"}, "block", nil)
 	time.Sleep(300 * time.Millisecond)
