@@ -7,8 +7,8 @@ import (
 	"github.com/nipc/nipc/api/fb"
 )
 
-// TestPermittedDefaultPolicy: a caller without a policy (a gateway without
-// Config.Policy, say) is authorized by the built-in default, whose default
+// TestPermittedDefaultPolicy: a caller without a policy (an rpc.V2 without
+// a policy, say) is authorized by the built-in default, whose default
 // user may subscribe (as on the Nano node) and which knows no other
 // credentials.
 func TestPermittedDefaultPolicy(t *testing.T) {

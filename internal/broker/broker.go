@@ -1,6 +1,7 @@
 package broker
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"sync"
@@ -20,9 +21,31 @@ import (
 // it is dropped as a slow consumer.
 const DefaultQueueSize = 4096
 
-// ErrNoConnection is returned for a subscription request that did not come
-// on a persistent connection (the HTTP gateway).
+// ErrNoConnection is returned for a service request that did not come on
+// a persistent connection (the HTTP gateway).
 var ErrNoConnection = errors.New("broker: subscriptions need a persistent IPC connection")
+
+// ErrSlowConsumer is why a subscriber whose queue was full was dropped.
+var ErrSlowConsumer = errors.New("broker: slow consumer: its event queue is full")
+
+// Subscriber receives the events of a confirmation subscription: an IPC
+// connection (through the v2 handlers' adapter), a WebSocket session.
+type Subscriber interface {
+	// Deliver writes ev, which passed opts (the subscription's options
+	// when it was matched; they say what to include). It is called on the
+	// subscription's goroutine, one event at a time, in order, and only
+	// once the subscription has started. It may block (bounded by the
+	// subscriber's write timeout): meanwhile later events wait in the
+	// queue, and if that fills up the subscriber is dropped as a slow
+	// consumer. An error ends the subscription.
+	Deliver(ev *Event, opts *Options) error
+	// Dropped tells the subscriber that its subscription ended without
+	// its asking, and why: ErrSlowConsumer, the error Deliver returned,
+	// or the feed's (a relay whose node now refuses the credentials: an
+	// *api.Error). It is called at most once, and never after Close or
+	// the end of the subscription's context.
+	Dropped(err error)
+}
 
 // Broker holds the subscribers.
 type Broker struct {
@@ -31,15 +54,17 @@ type Broker struct {
 	queueSize int
 	now       func() time.Time
 
-	mu   sync.RWMutex
-	subs map[peer.Conn]*subscriber
+	mu       sync.RWMutex
+	subs     map[Subscriber]*Subscription
+	services map[peer.Conn]*serviceConn
 
 	dropped   atomic.Uint64
 	delivered atomic.Uint64
 }
 
 // New returns a broker. isLocal tells whether a wallet of this node holds an
-// account (for all_local_accounts); queueSize 0 means DefaultQueueSize.
+// account (for all_local_accounts; nil: the broker does not know the
+// wallets); queueSize 0 means DefaultQueueSize.
 func New(log *slog.Logger, isLocal func(nano.PublicKey) bool, queueSize int) *Broker {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -47,248 +72,99 @@ func New(log *slog.Logger, isLocal func(nano.PublicKey) bool, queueSize int) *Br
 	if queueSize <= 0 {
 		queueSize = DefaultQueueSize
 	}
-	return &Broker{log: log, isLocal: isLocal, queueSize: queueSize, now: time.Now, subs: make(map[peer.Conn]*subscriber)}
+	return &Broker{log: log, isLocal: isLocal, queueSize: queueSize, now: time.Now,
+		subs: make(map[Subscriber]*Subscription), services: make(map[peer.Conn]*serviceConn)}
 }
+
+// LocalAccounts reports whether the broker knows the wallets, so that
+// all_local_accounts means something.
+func (b *Broker) LocalAccounts() bool { return b.isLocal != nil }
 
 // Dropped counts subscribers dropped as slow consumers.
 func (b *Broker) Dropped() uint64 { return b.dropped.Load() }
 
-// Delivered counts events pushed to connections (or written to
-// EventWriters).
+// Delivered counts events delivered to subscribers (confirmations and
+// EventServiceStop).
 func (b *Broker) Delivered() uint64 { return b.delivered.Load() }
 
-// Subscribers is the number of connections with a subscription or a
-// service name.
+// Subscribers is the number of confirmation subscriptions plus that of
+// connections with a service name or a TopicServiceStop subscription.
 func (b *Broker) Subscribers() int {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
-	return len(b.subs)
+	return len(b.subs) + len(b.services)
 }
 
-// subscriber is one connection's subscriptions and its writer.
-type subscriber struct {
-	b      *Broker
-	conn   peer.Conn
-	writer EventWriter // conn, if it takes confirmations as values
-	queue  chan *event
-	quit   chan struct{}
-	once   sync.Once
-
-	// Guarded by b.mu.
-	confirm     *Options // nil: not subscribed to confirmations
-	serviceStop bool     // subscribed to TopicServiceStop
-	service     string   // name given by ServiceRegister
-}
-
-// get returns conn's subscriber, creating it (its writer starts after the
-// current reply) if needed. Called with b.mu held for writing.
-func (b *Broker) get(conn peer.Conn) *subscriber {
-	if s, ok := b.subs[conn]; ok {
-		return s
-	}
-	s := &subscriber{b: b, conn: conn, queue: make(chan *event, b.queueSize), quit: make(chan struct{})}
-	s.writer, _ = conn.(EventWriter)
-	b.subs[conn] = s
-	ready := make(chan struct{})
-	conn.AfterReply(func() { close(ready) })
-	go s.run(ready)
-	return s
-}
-
-// SubscribeConfirmation subscribes conn to confirmations with opts,
-// replacing the options of an earlier subscription on conn.
-func (b *Broker) SubscribeConfirmation(conn peer.Conn, opts Options) error {
-	if conn == nil {
-		return ErrNoConnection
-	}
+// Subscribe subscribes s to the confirmations that pass opts, until ctx
+// ends, Close, or s is dropped. The subscription is held: nothing is
+// delivered until Start (call it once the subscribing reply is written);
+// what is confirmed meanwhile waits in its queue. Subscribing s again
+// replaces the options of its subscription, holds it again and returns it
+// (the node would add a duplicate); its context stays the first one's.
+func (b *Broker) Subscribe(ctx context.Context, opts Options, s Subscriber) *Subscription {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.get(conn).confirm = &opts
-	return nil
-}
-
-// UnsubscribeConfirmation ends conn's confirmation subscription.
-func (b *Broker) UnsubscribeConfirmation(conn peer.Conn) error {
-	if conn == nil {
-		return ErrNoConnection
+	if sub, ok := b.subs[s]; ok {
+		sub.Hold()
+		sub.Update(opts)
+		return sub
 	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if s, ok := b.subs[conn]; ok {
-		s.confirm = nil
-		b.releaseIfIdle(s)
-	}
-	return nil
-}
-
-// SubscribeServiceStop subscribes conn to EventServiceStop for its service.
-func (b *Broker) SubscribeServiceStop(conn peer.Conn, unsubscribe bool) error {
-	if conn == nil {
-		return ErrNoConnection
-	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if unsubscribe {
-		if s, ok := b.subs[conn]; ok {
-			s.serviceStop = false
-			b.releaseIfIdle(s)
+	var sub *Subscription
+	sub = newSubscription(opts, s, b.queueSize, &b.delivered, func() {
+		b.mu.Lock()
+		if b.subs[s] == sub {
+			delete(b.subs, s)
 		}
-		return nil
-	}
-	b.get(conn).serviceStop = true
-	return nil
+		b.mu.Unlock()
+	})
+	b.subs[s] = sub
+	go sub.run(ctx.Done())
+	return sub
 }
 
-// RegisterService names the service on conn (the last name wins).
-func (b *Broker) RegisterService(conn peer.Conn, name string) error {
-	if conn == nil {
-		return ErrNoConnection
-	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.get(conn).service = name
-	return nil
-}
-
-// StopService sends EventServiceStop to every connection registered as the
-// named service that subscribed to TopicServiceStop. It reports how many.
-func (b *Broker) StopService(name string) int {
+// Unsubscribe ends s's subscription, if any.
+func (b *Broker) Unsubscribe(s Subscriber) {
 	b.mu.RLock()
-	var slow []*subscriber
-	n := 0
-	ev := &event{stop: true}
-	for _, s := range b.subs {
-		if s.serviceStop && s.service == name {
-			n++
-			if !s.offer(ev) {
-				slow = append(slow, s)
-			}
-		}
-	}
+	sub := b.subs[s]
 	b.mu.RUnlock()
-	b.dropSlow(slow)
-	return n
+	if sub != nil {
+		sub.Close()
+	}
 }
 
 // Publish offers a confirmation to every subscriber whose filters it passes.
 // It never waits.
 func (b *Broker) Publish(c *ledger.Confirmation) {
-	ev := &event{Event: Event{conf: c, time: b.now()}}
-	var slow []*subscriber
+	ev := &Event{conf: c, time: b.now()}
+	var slow []*Subscription
 	b.mu.RLock()
-	for _, s := range b.subs {
-		if s.confirm != nil && s.confirm.matches(c, b.isLocal) && !s.offer(ev) {
-			slow = append(slow, s)
+	if len(b.subs) > 0 {
+		subj := subjectOf(ev)
+		for _, sub := range b.subs {
+			if sub.Options().match(&subj, b.isLocal) && !sub.Offer(ev) {
+				slow = append(slow, sub)
+			}
 		}
 	}
 	b.mu.RUnlock()
 	b.dropSlow(slow)
 }
 
-func (b *Broker) dropSlow(slow []*subscriber) {
-	for _, s := range slow {
+func (b *Broker) dropSlow(slow []*Subscription) {
+	for _, sub := range slow {
 		b.dropped.Add(1)
 		b.log.Warn("dropping a slow consumer: its event queue is full", "queue", b.queueSize)
-		b.remove(s)
-		s.conn.Close()
+		sub.Drop(ErrSlowConsumer)
 	}
 }
 
-// releaseIfIdle removes a subscriber that no longer has anything to do.
-// Called with b.mu held for writing.
-func (b *Broker) releaseIfIdle(s *subscriber) {
-	if s.confirm == nil && !s.serviceStop && s.service == "" {
-		delete(b.subs, s.conn)
-		s.stop()
-	}
-}
-
-func (b *Broker) remove(s *subscriber) {
-	b.mu.Lock()
-	if b.subs[s.conn] == s {
-		delete(b.subs, s.conn)
-	}
-	b.mu.Unlock()
-	s.stop()
-}
-
-func (s *subscriber) stop() { s.once.Do(func() { close(s.quit) }) }
-
-// offer queues ev without waiting; false means the queue is full.
-func (s *subscriber) offer(ev *event) bool {
-	select {
-	case s.queue <- ev:
-		return true
-	default:
-		return false
-	}
-}
-
-// run writes queued events once the subscribing reply is out, until the
-// subscriber is removed or the connection ends.
-func (s *subscriber) run(ready <-chan struct{}) {
-	select {
-	case <-ready:
-	case <-s.quit:
-		return
-	case <-s.conn.Done():
-		s.b.remove(s)
-		return
-	}
-	for {
-		select {
-		case <-s.quit:
-			return
-		case <-s.conn.Done():
-			s.b.remove(s)
-			return
-		case ev := <-s.queue:
-			sent, err := s.write(ev)
-			if err != nil {
-				s.b.remove(s)
-				s.conn.Close()
-				return
-			}
-			if sent {
-				s.b.delivered.Add(1)
-			}
-		}
-	}
-}
-
-// write hands ev to the connection: the variant of its envelope that the
-// subscriber wants, or the Event itself to an EventWriter. false means
-// there was nothing to write.
-func (s *subscriber) write(ev *event) (bool, error) {
-	json := s.conn.EventEncoding() == ipc.EncodingFlatbuffersJSON
-	if ev.stop {
-		return s.push(ev.variant(variantOf(json, false, false), s.b))
-	}
-	s.b.mu.RLock()
-	o := s.confirm
-	s.b.mu.RUnlock()
-	if o == nil {
-		return false, nil // unsubscribed since it was queued
-	}
-	if s.writer != nil {
-		return true, s.writer.WriteEvent(&ev.Event)
-	}
-	return s.push(ev.variant(variantOf(json, o.IncludeBlock, o.IncludeElectionInfo), s.b))
-}
-
-func (s *subscriber) push(payload []byte) (bool, error) {
-	if payload == nil {
-		return false, nil
-	}
-	return true, s.conn.Push(payload)
-}
-
-// event is one thing to write: a confirmation, or EventServiceStop (stop;
-// its Event is empty). Each variant of its envelope is rendered at most
-// once, in the Event's cache.
-type event struct {
-	Event
-	stop bool
+// Envelope is the event as a v2 envelope in enc (3 binary, 4 JSON), with
+// the block and the election info if asked for: rendered once per
+// variant, the bytes shared by every receiver of the event (they must not
+// be modified). nil if it cannot be rendered.
+func (ev *Event) Envelope(enc ipc.Encoding, block, election bool) []byte {
+	v := variantOf(enc == ipc.EncodingFlatbuffersJSON, block, election)
+	return ev.Rendered(v, func() []byte { return renderEnvelope(ev.trimmed(block, election), ev.time, v) })
 }
 
 // variant is the key of one of an event's envelopes in the Event's cache:
@@ -316,19 +192,7 @@ func variantOf(json, block, election bool) variant {
 	return v
 }
 
-func (ev *event) variant(v variant, b *Broker) []byte {
-	return ev.Rendered(v, func() []byte { return ev.render(v, b) })
-}
-
-func (ev *event) render(v variant, b *Broker) []byte {
-	t := ev.time
-	if t.IsZero() {
-		t = b.now()
-	}
-	var msg any = &fb.EventServiceStopT{}
-	if !ev.stop {
-		msg = ev.trimmed(v&variantBlock != 0, v&variantElection != 0)
-	}
+func renderEnvelope(msg any, t time.Time, v variant) []byte {
 	env := api.NewEnvelope(msg, "", t)
 	var out []byte
 	var err error
@@ -338,8 +202,14 @@ func (ev *event) render(v variant, b *Broker) []byte {
 		out, err = api.Encode(env)
 	}
 	if err != nil {
-		b.log.Error("rendering an event", "err", err)
 		return nil
 	}
 	return out
+}
+
+// serviceStopEnvelope is EventServiceStop in enc, rendered once per
+// encoding.
+func serviceStopEnvelope(ev *Event, enc ipc.Encoding) []byte {
+	v := variantOf(enc == ipc.EncodingFlatbuffersJSON, false, false)
+	return ev.Rendered(v, func() []byte { return renderEnvelope(&fb.EventServiceStopT{}, ev.time, v) })
 }

@@ -1,6 +1,7 @@
 package broker
 
 import (
+	"context"
 	"sync"
 	"testing"
 	"time"
@@ -140,11 +141,44 @@ type testConn interface {
 	replied()
 }
 
+// connSub is a connection as a Subscriber, as the v2 handlers adapt an
+// IPC connection: the envelope in its event encoding, pushed.
+type connSub struct{ conn peer.Conn }
+
+func (s connSub) Deliver(ev *Event, o *Options) error {
+	return s.conn.Push(ev.Envelope(s.conn.EventEncoding(), o.IncludeBlock, o.IncludeElectionInfo))
+}
+
+func (s connSub) Dropped(error) { s.conn.Close() }
+
+// subscriberOf is c itself if it is a Subscriber, else c adapted.
+func subscriberOf(c testConn) Subscriber {
+	if s, ok := c.(Subscriber); ok {
+		return s
+	}
+	return connSub{c}
+}
+
+// connCtx ends when c does.
+func connCtx(c peer.Conn) context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		<-c.Done()
+		cancel()
+	}()
+	return ctx
+}
+
+// subscribeHeld subscribes c with the options, to start once c has
+// replied.
+func subscribeHeld(b *Broker, c testConn, opts Options) {
+	sub := b.Subscribe(connCtx(c), opts, subscriberOf(c))
+	c.AfterReply(sub.Start)
+}
+
 func subscribe(t *testing.T, b *Broker, c testConn, o *fb.TopicConfirmationOptionsT) {
 	t.Helper()
-	if err := b.SubscribeConfirmation(c, OptionsFrom(o)); err != nil {
-		t.Fatal(err)
-	}
+	subscribeHeld(b, c, OptionsFrom(o))
 	c.replied()
 }
 
@@ -152,9 +186,7 @@ func TestAckBeforeFirstEvent(t *testing.T) {
 	b := New(nil, nil, 0)
 	c := newConn(ipc.EncodingFlatbuffers)
 	defer c.Close()
-	if err := b.SubscribeConfirmation(c, OptionsFrom(nil)); err != nil {
-		t.Fatal(err)
-	}
+	subscribeHeld(b, c, OptionsFrom(nil))
 	// Confirmed between subscribing and writing the ack: held back.
 	b.Publish(confirmation(alice, bob, 1))
 	c.quiet(t)
@@ -247,7 +279,7 @@ func TestSubscribeTwiceReplacesAndUnsubscribe(t *testing.T) {
 		t.Fatal("the second subscription did not replace the first")
 	}
 	c.quiet(t)
-	b.UnsubscribeConfirmation(c)
+	b.Unsubscribe(subscriberOf(c))
 	b.Publish(confirmation(carol, carol, 3))
 	c.quiet(t)
 	if b.Subscribers() != 0 {
@@ -256,7 +288,7 @@ func TestSubscribeTwiceReplacesAndUnsubscribe(t *testing.T) {
 }
 
 // connKinds are the two ways a subscriber is written to: Push (envelopes)
-// and WriteEvent (an EventWriter).
+// and Deliver (a Subscriber of its own).
 var connKinds = []struct {
 	name string
 	new  func() (testConn, *fakeConn)
@@ -265,7 +297,7 @@ var connKinds = []struct {
 		c := newConn(ipc.EncodingFlatbuffers)
 		return c, c
 	}},
-	{"EventWriter", func() (testConn, *fakeConn) {
+	{"Subscriber", func() (testConn, *fakeConn) {
 		w := newWriter(ipc.EncodingFlatbuffers, 0, nil)
 		return w, w.fakeConn
 	}},
@@ -366,7 +398,7 @@ func TestDisconnectLeavesNothing(t *testing.T) {
 
 func TestNoConnection(t *testing.T) {
 	b := New(nil, nil, 0)
-	if err := b.SubscribeConfirmation(nil, Options{}); err != ErrNoConnection {
+	if err := b.SubscribeServiceStop(nil, false); err != ErrNoConnection {
 		t.Fatalf("got %v", err)
 	}
 }
@@ -379,7 +411,7 @@ func BenchmarkFanOut(b *testing.B) {
 	conns := make([]*fakeConn, subs)
 	for i := range conns {
 		conns[i] = newConn(ipc.EncodingFlatbuffers)
-		br.SubscribeConfirmation(conns[i], OptionsFrom(nil))
+		subscribeHeld(br, conns[i], OptionsFrom(nil))
 		conns[i].replied()
 	}
 	defer func() {

@@ -1,5 +1,8 @@
-// Package broker fans the ledger's confirmations and the services' stop
-// requests out to the IPC connections that subscribed to them.
+// Package broker fans the ledger's confirmations out to their subscribers,
+// and the services' stop requests to the IPC connections that asked for
+// them. It owns confirmation filtering: Options, matched here for every
+// front end, with the IPC's rules or (Options.NodeWebSocket) the Nano
+// node's WebSocket rules.
 //
 // The ledger hands the broker its confirmations directly: the node sets
 // the ledger's OnConfirm hook to PublishConfirmations, which the leader of
@@ -10,32 +13,39 @@
 // without a gap. PublishConfirmations never waits, so it never holds up a
 // commit.
 //
-// Each subscribed connection has one subscriber: a bounded queue and one
-// goroutine that renders events in the connection's event encoding (that of
-// its most recent v2 request: binary or JSON) and pushes them through the
-// connection's single writer. Publishing never waits: an event is offered to
-// every queue with a non-blocking send, and a subscriber whose queue is full
-// is dropped as a slow consumer (logged, counted, its connection closed)
-// while every other subscriber keeps receiving.
+// A Subscriber is what receives a subscription's events: Deliver one
+// event, be told (Dropped) why the subscription ended without being asked
+// to. The v2 handlers adapt an IPC connection to it (internal/rpc: an
+// envelope in the connection's event encoding, pushed through its single
+// writer); a WebSocket session is one itself (internal/gateway). Front
+// ends reach Subscribe through the seam (internal/service), which decides
+// permissions first.
 //
-// A new subscriber's goroutine starts writing only after the reply to the
-// subscribing request (EventAck) has been written, so the ack always comes
-// before the first event; events confirmed in between wait in the queue.
-// Subscribing again on the same connection replaces the options of the
-// earlier subscription (the node would add a duplicate). A connection that
-// ends takes its subscriptions and service name with it.
+// Each Subscription has a bounded queue and one goroutine that delivers.
+// Publishing never waits: an event is offered to every subscription whose
+// Options it passes with a non-blocking send, and a subscription whose
+// queue is full is dropped as a slow consumer (logged, counted, its
+// subscriber told ErrSlowConsumer) while every other keeps receiving. A
+// subscription is held until Start, which the front end calls once the
+// subscribing reply (EventAck, the WebSocket's ack) is written, so the ack
+// always comes before the first event; events confirmed in between wait in
+// the queue. Subscribing the same Subscriber again replaces the options of
+// its subscription and holds it again (the node would add a duplicate). A
+// subscription ends with its context (the connection's), Close, or a
+// failed Deliver.
 //
-// Each event is rendered once per distinct (encoding, include_block,
-// include_election_info) among its receivers, not once per receiver.
+// All receivers of a confirmation share one Event, read-only: its
+// Confirmation is built once, with block and election info, and Rendered
+// keeps one rendering per key, made by the first receiver that asks: an
+// envelope per distinct (encoding, include_block, include_election_info)
+// (Event.Envelope), a WebSocket message per set of WebSocket options. A
+// feed other than the broker's (the separate gateway's relay of the
+// node's events) wraps each event once in NewEvent and delivers through
+// NewSubscription, matching with Options.Matches, with the same queueing,
+// order and slow-consumer policy.
 //
-// A connection that writes events in a format of its own (the gateway's
-// WebSocket sessions) implements EventWriter: the broker then hands it
-// each confirmation as an *Event, in place of an envelope, and it neither
-// decodes nor renders the envelope. All receivers of a confirmation share
-// one Event, read-only: its Confirmation is built once, with block and
-// election info, and Rendered keeps one rendering per key (say, per set of
-// WebSocket options), made by the first receiver that asks. Queueing, the
-// order of events and the slow-consumer policy are the same for both
-// kinds of connection; EventServiceStop, not a confirmation, reaches an
-// EventWriter through Push.
+// EventServiceStop is not a confirmation: ServiceRegister and
+// TopicServiceStop are kept per IPC connection (peer.Conn), and the stop
+// is pushed as an envelope in the connection's event encoding. A
+// connection that ends takes its subscriptions and service name with it.
 package broker

@@ -7,29 +7,7 @@ import (
 	"github.com/nipc/nipc/api/fb"
 	"github.com/nipc/nipc/internal/apiconv"
 	"github.com/nipc/nipc/internal/ledger"
-	"github.com/nipc/nipc/internal/peer"
 )
-
-// EventWriter is a peer.Conn that takes confirmations as values rather
-// than as rendered envelopes: the broker calls WriteEvent, on the
-// subscriber's goroutine and in place of Push, with the *Event that every
-// such subscriber of that confirmation shares, so that a connection that
-// writes its own format (the gateway's WebSocket) neither decodes an
-// envelope nor renders what another connection has rendered already.
-//
-// The broker calls WriteEvent for every confirmation that passes the
-// subscription's Options, from the moment the subscribing reply is
-// written, one at a time and in order. It may block, as Push may (bounded
-// by the connection's write timeout): meanwhile later events wait in the
-// subscriber's queue, and if that fills up the subscriber is dropped as a
-// slow consumer, exactly as for Push. An error ends the subscription and
-// closes the connection. EventServiceStop is not a confirmation: it still
-// reaches an EventWriter that subscribed to TopicServiceStop through Push,
-// in its EventEncoding.
-type EventWriter interface {
-	peer.Conn
-	WriteEvent(ev *Event) error
-}
 
 // PublishConfirmations publishes cs in order, each as Publish does, never
 // waiting: it is the ledger's OnConfirm hook (the node sets

@@ -35,9 +35,11 @@ func newWriter(enc ipc.Encoding, key renderKey, render func(*Event) []byte) *wri
 	return &writerConn{fakeConn: newConn(enc), key: key, render: render}
 }
 
-var _ EventWriter = (*writerConn)(nil)
+var _ Subscriber = (*writerConn)(nil)
 
-func (c *writerConn) WriteEvent(ev *Event) error {
+func (c *writerConn) Dropped(error) { c.Close() }
+
+func (c *writerConn) Deliver(ev *Event, _ *Options) error {
 	if err := c.stall(); err != nil {
 		return err
 	}
@@ -84,11 +86,11 @@ func renderSmall(c *fb.EventConfirmationT, at time.Time) []byte {
 	return out
 }
 
-// TestEventWritersShareRendering: EventWriters receive one *Event per
+// TestSubscribersShareRendering: Subscribers receive one *Event per
 // confirmation, whose Confirmation (with block and election info) is one
 // value for all, and whose Rendered runs once per key however many
 // subscribers ask: those with the same key get the very same bytes.
-func TestEventWritersShareRendering(t *testing.T) {
+func TestSubscribersShareRendering(t *testing.T) {
 	const keys, perKey, events = 3, 20, 5
 	b := New(nil, nil, 0)
 	var renders atomic.Int64
@@ -99,7 +101,7 @@ func TestEventWritersShareRendering(t *testing.T) {
 			return renderSmall(ev.Confirmation(), ev.Time())
 		})
 		defer c.Close()
-		// Options do not matter to an EventWriter's Event.
+		// Options do not matter to the Event.
 		subscribe(t, b, c, &fb.TopicConfirmationOptionsT{IncludeBlock: i%2 == 0})
 		conns = append(conns, c)
 	}
@@ -165,9 +167,9 @@ func TestRenderedOncePerKey(t *testing.T) {
 	}
 }
 
-// TestEventWriterServiceStop: an EventWriter gets confirmations through
-// WriteEvent and EventServiceStop through Push, in its encoding.
-func TestEventWriterServiceStop(t *testing.T) {
+// TestSubscriberServiceStop: a Subscriber on a connection gets confirmations through
+// Deliver and EventServiceStop through Push, in its encoding.
+func TestSubscriberServiceStop(t *testing.T) {
 	b := New(nil, nil, 0)
 	c := newWriter(ipc.EncodingFlatbuffersJSON, 0, nil)
 	defer c.Close()
@@ -199,7 +201,7 @@ func TestEventWriterServiceStop(t *testing.T) {
 // BenchmarkFanOutWebSocket: one confirmation to 1,000 WebSocket-like
 // subscribers that each write a small JSON message: as Push subscribers
 // that decode the broker's envelope and render (what the gateway's
-// sessions did), and as EventWriters that share one rendering.
+// sessions did), and as Subscribers that share one rendering.
 func BenchmarkFanOutWebSocket(b *testing.B) {
 	const subs = 1000
 	kinds := []struct {
@@ -218,7 +220,7 @@ func BenchmarkFanOutWebSocket(b *testing.B) {
 			conns := make([]*fakeConn, subs)
 			for i := range conns {
 				c := kind.new()
-				br.SubscribeConfirmation(c, OptionsFrom(nil))
+				subscribeHeld(br, c, OptionsFrom(nil))
 				c.replied()
 				conns[i] = kind.fake(c)
 			}
@@ -261,7 +263,9 @@ type benchWriter struct {
 	last []byte // written by the subscriber's goroutine only
 }
 
-func (c *benchWriter) WriteEvent(ev *Event) error {
+func (c *benchWriter) Dropped(error) { c.Close() }
+
+func (c *benchWriter) Deliver(ev *Event, _ *Options) error {
 	c.last = ev.Rendered(renderKey(0), func() []byte { return renderSmall(ev.Confirmation(), ev.Time()) })
 	c.arrived <- struct{}{}
 	return nil

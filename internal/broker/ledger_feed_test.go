@@ -21,7 +21,9 @@ type seqConn struct {
 	seqs []uint64
 }
 
-func (c *seqConn) WriteEvent(ev *Event) error {
+func (c *seqConn) Dropped(error) { c.Close() }
+
+func (c *seqConn) Deliver(ev *Event, _ *Options) error {
 	if err := c.stall(); err != nil {
 		return err
 	}
@@ -149,9 +151,7 @@ func TestNoGapUnderLoad(t *testing.T) {
 		peer.Conn
 		replied()
 	}{fast, stalledPush, stalledWriter} {
-		if err := b.SubscribeConfirmation(c, Options{}); err != nil {
-			t.Fatal(err)
-		}
+		subscribeHeld(b, c, Options{})
 		c.replied()
 	}
 	defer fast.Close()
@@ -204,9 +204,7 @@ func TestHookNeverBlocksCommit(t *testing.T) {
 	blocks := chains(t, l, 2, 50)
 	stalled := &seqConn{fakeConn: newConn(0)}
 	stalled.block = make(chan struct{})
-	if err := b.SubscribeConfirmation(stalled, Options{}); err != nil {
-		t.Fatal(err)
-	}
+	subscribeHeld(b, stalled, Options{})
 	stalled.replied()
 
 	done := make(chan struct{})

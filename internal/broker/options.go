@@ -2,23 +2,44 @@ package broker
 
 import (
 	"github.com/nipc/nipc/api/fb"
-	"github.com/nipc/nipc/internal/ledger"
 	"github.com/nipc/nipc/nano"
 )
 
-// Options are a confirmation subscription's filters (spec §7.3).
+// Options are a confirmation subscription's filters (spec §7.3) and what
+// its events include. The broker matches them; front ends only say which
+// rules apply.
+//
+// The IPC's rules (the default): TypeFilter inactive passes inactive
+// confirmations only, all passes every one, and the active ones every one
+// but inactive; with Accounts or AllLocalAccounts, the confirmation's
+// account or its counterpart (a state block's link as an account, a legacy
+// send's destination) must be in Accounts or (AllLocalAccounts) held by a
+// wallet of the node; unlike the node's, this works with IncludeBlock
+// false and for legacy blocks too.
+//
+// With NodeWebSocket, the Nano node's WebSocket rules (its
+// confirmation_options): TypeFilter passes exactly the types it names
+// (active: active_quorum and active_confirmation_height); accounts are
+// filtered when AccountFilter is set (the message gave "accounts" or
+// "all_local_accounts", even empty or false), and then only a state block,
+// with IncludeBlock, whose account or link as an account is in Accounts
+// or (AllLocalAccounts) local passes.
+//
+// Accounts are public keys, so the xrb_ and nano_ forms of one account are
+// the same account (the node compares the strings).
 type Options struct {
 	TypeFilter          fb.TopicConfirmationTypeFilter
 	AllLocalAccounts    bool
 	Accounts            map[nano.PublicKey]bool
 	IncludeBlock        bool
 	IncludeElectionInfo bool
+	NodeWebSocket       bool // the node's WebSocket rules, above
+	AccountFilter       bool // with NodeWebSocket: accounts are filtered
 }
 
 // OptionsFrom reads TopicConfirmation's options; nil means everything, with
 // block and election info. Accounts that do not parse are ignored, as the
-// node ignores accounts it never sees; xrb_ and nano_ forms of one account
-// are the same account (the node compares the strings).
+// node ignores accounts it never sees.
 func OptionsFrom(o *fb.TopicConfirmationOptionsT) Options {
 	if o == nil {
 		return Options{IncludeBlock: true, IncludeElectionInfo: true}
@@ -40,39 +61,104 @@ func OptionsFrom(o *fb.TopicConfirmationOptionsT) Options {
 	return opts
 }
 
-// matches reports whether c passes the filters. isLocal tells whether a
-// wallet of this node holds an account.
-//
-// The account filter looks at the block's account and at its counterpart
-// (a state block's link as an account, a legacy send's destination); unlike
-// the node's, it works with include_block false and for legacy blocks too.
-func (o *Options) matches(c *ledger.Confirmation, isLocal func(nano.PublicKey) bool) bool {
-	switch o.TypeFilter {
-	case fb.TopicConfirmationTypeFilterinactive:
-		return c.ConfirmationType == "inactive"
-	case fb.TopicConfirmationTypeFilterall:
-	default: // active, active_quorum, active_confirmation_height
-		if c.ConfirmationType == "inactive" {
+// subject is what the filters look at in a confirmation.
+type subject struct {
+	typ      fb.TopicConfirmationType
+	accounts [2]nano.PublicKey // the account, then the counterpart
+	n        int
+	state    bool // a state block
+}
+
+func (s *subject) add(a nano.PublicKey) {
+	s.accounts[s.n] = a
+	s.n++
+}
+
+// subjectOf reads ev's confirmation: the ledger's, or (an event made by
+// NewEvent) the v2 one, whose accounts are parsed.
+func subjectOf(ev *Event) subject {
+	s := subject{typ: ev.Confirmation().ConfirmationType}
+	if c := ev.conf; c != nil {
+		s.add(c.Account)
+		if b := c.Block; b != nil {
+			switch b.Type {
+			case nano.BlockTypeState:
+				s.state = true
+				s.add(nano.PublicKey(b.Link))
+			case nano.BlockTypeSend:
+				s.add(b.Destination)
+			}
+		}
+		return s
+	}
+	c := ev.Confirmation()
+	if pub, err := nano.ParseAccount(c.Account); err == nil {
+		s.add(pub)
+	}
+	var other string
+	if c.Block != nil {
+		switch b := c.Block.Value.(type) {
+		case *fb.BlockStateT:
+			s.state, other = true, b.LinkAsAccount
+		case *fb.BlockSendT:
+			other = b.Destination
+		}
+	}
+	if pub, err := nano.ParseAccount(other); err == nil {
+		s.add(pub)
+	}
+	return s
+}
+
+// Matches reports whether ev passes the filters. isLocal tells whether a
+// wallet of the node holds an account (all_local_accounts; nil: none
+// does).
+func (o *Options) Matches(ev *Event, isLocal func(nano.PublicKey) bool) bool {
+	s := subjectOf(ev)
+	return o.match(&s, isLocal)
+}
+
+func (o *Options) match(s *subject, isLocal func(nano.PublicKey) bool) bool {
+	if !o.selects(s.typ) {
+		return false
+	}
+	if o.NodeWebSocket {
+		if !o.AccountFilter {
+			return true
+		}
+		if !o.IncludeBlock || !s.state {
 			return false
 		}
-	}
-	if !o.AllLocalAccounts && len(o.Accounts) == 0 {
+	} else if !o.AllLocalAccounts && len(o.Accounts) == 0 {
 		return true
 	}
-	accounts := [2]nano.PublicKey{c.Account}
-	n := 1
-	if b := c.Block; b != nil {
-		switch b.Type {
-		case nano.BlockTypeState:
-			accounts[1], n = nano.PublicKey(b.Link), 2
-		case nano.BlockTypeSend:
-			accounts[1], n = b.Destination, 2
-		}
-	}
-	for _, a := range accounts[:n] {
+	for _, a := range s.accounts[:s.n] {
 		if o.Accounts[a] || o.AllLocalAccounts && isLocal != nil && isLocal(a) {
 			return true
 		}
+	}
+	return false
+}
+
+// selects reports whether TypeFilter passes a confirmation of type t.
+func (o *Options) selects(t fb.TopicConfirmationType) bool {
+	inactive := t == fb.TopicConfirmationTypeinactive
+	switch o.TypeFilter {
+	case fb.TopicConfirmationTypeFilterall:
+		return true
+	case fb.TopicConfirmationTypeFilterinactive:
+		return inactive
+	case fb.TopicConfirmationTypeFilteractive:
+		return !inactive
+	}
+	if !o.NodeWebSocket {
+		return !inactive // active_quorum, active_confirmation_height
+	}
+	switch o.TypeFilter {
+	case fb.TopicConfirmationTypeFilteractive_quorum:
+		return t == fb.TopicConfirmationTypeactive_quorum
+	case fb.TopicConfirmationTypeFilteractive_confirmation_height:
+		return t == fb.TopicConfirmationTypeactive_confirmation_height
 	}
 	return false
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nipc/nipc/internal/broker"
 	"github.com/nipc/nipc/internal/config"
 	"github.com/nipc/nipc/internal/gateway"
 	"github.com/nipc/nipc/internal/membudget"
@@ -27,6 +28,10 @@ func (okService) Handle(_ context.Context, _ service.Request, dst []byte) ([]byt
 	return append(dst, "ok"...), nil
 }
 func (okService) EnforcesControl() bool { return true }
+
+func (okService) Subscribe(context.Context, service.SubscribeRequest, broker.Subscriber) (service.Subscription, error) {
+	return nil, service.ErrNoSubscriptions
+}
 
 // sharedIPC is an IPC server on 127.0.0.1 charging the given budget, as
 // the node's is: io_timeout 2 s (longer than body_timeout), 64 KiB frames; it answers "ok".

@@ -36,39 +36,48 @@
 // topic, on [node.websocket] address:port and at /websocket on the HTTP
 // port: subscribe, update, unsubscribe and ping, with acks and the node's
 // message shapes (time as a string, legacy JSON blocks with subtype).
-// Subscribing needs api_topic_confirmation for the credentials given in the
-// upgrade's Nano-Api-Key header or the subscribe message's "api_key"; the
-// default user (no credentials) holds it unless the access file denies it
-// (without Config.Policy, authz.Default()). A refused subscribe gets the
-// ack with the error when it asked for an ack, and no frame otherwise.
+// A subscribe is the service's Subscribe (service.SubscribeRequest: the
+// credentials given in the upgrade's Nano-Api-Key header or the subscribe
+// message's "api_key", and the options as broker.Options with the node's
+// WebSocket rules, which the broker matches); the service decides whether
+// the credentials hold api_topic_confirmation (the default user does
+// unless the access file denies it) and whether all_local_accounts can be
+// honoured. A refused subscribe gets the ack with the error when it asked
+// for an ack, and no frame otherwise. update changes the subscription's
+// accounts; unsubscribe closes it.
 // Browser pages may open the WebSocket only from the gateway's own host or
 // from an origin that node.websocket.allowed_origins
 // (Config.WebSocket.AllowedOrigins; by default loopback) lists; others get
 // 403. The same matcher (originAllowed) decides for HTTP's allowed_origins.
 //
 // Where the answers come from is Config.Backend, a service.Service (the
-// seam; the gateway calls nothing else and asserts no type on it): the
-// node's service.Local in-process, whose HTTP legacy requests arrive
-// already parsed (service.Request.Tree) and whose WebSocket is fed by the
-// node's broker, all_local_accounts asking the wallets (Config.IsLocal); IPC talks
-// to a node over its IPC port with a pool of connections (encoding 1 for
-// legacy, 4 for v2) and relays confirmations from one subscription per
-// distinct credentials. That gateway cannot see the node's wallets, so for
-// all_local_accounts it lets the node choose: while a session with some
-// credentials asks for it, the relay keeps a second subscription with
-// all_local_accounts set, and such a session gets that stream's events
-// plus those of the first that its "accounts" pass, none twice (the two
-// streams may interleave differently from the node's order). Both
-// subscriptions are made again when the node restarts.
+// seam; the gateway calls nothing else and asserts no type on it), for
+// HTTP requests and WebSocket subscriptions alike: the node's
+// service.Local in-process, whose HTTP legacy requests arrive already
+// parsed (service.Request.Tree) and whose subscriptions are the node's
+// broker's, all_local_accounts asking the wallets; IPC talks to a node
+// over its IPC port with a pool of connections (encoding 1 for legacy, 4
+// for v2) and relays confirmations from one subscription per distinct
+// credentials (the node checks them). That gateway cannot see the node's
+// wallets, so for all_local_accounts it lets the node choose: while a
+// session with some credentials asks for it, the relay keeps a second
+// subscription with all_local_accounts set, and such a session gets that
+// stream's events plus those of the first that its "accounts" pass, none
+// twice (the two streams may interleave differently from the node's
+// order). Both subscriptions are made again when the node restarts; a
+// node that then refuses the credentials ends the sessions' subscriptions
+// with an error message.
 //
 // Confirmations reach the WebSocket sessions as values, not as envelopes
-// each session decodes. In-process a session is a broker.EventWriter: the
-// broker hands it the broker.Event that all the confirmation's receivers
-// share. The relay decodes each of the node's events once per subscription
-// and wraps it in a broker.Event (broker.NewEvent) for the sessions
-// attached to it. Either way a confirmation message is rendered once per
-// event and distinct (include_block, include_election_info), in the
-// Event's cache, and the sessions with those options write the same bytes.
+// each session decodes: a session is a broker.Subscriber, delivered the
+// broker.Event that all the confirmation's receivers share (in-process,
+// the broker's; in a separate gateway, one the relay made of the node's
+// event, decoded once per upstream subscription, with broker.NewEvent).
+// Either way a confirmation message is rendered once per event and
+// distinct (include_block, include_election_info), in the Event's cache,
+// and the sessions with those options write the same bytes. The queue, the
+// ack before the first event, and dropping a slow consumer (closed with
+// 1008 "slow consumer") are the subscription's (broker.Subscription).
 //
 // Concurrency: a Server serves every connection on its own goroutine;
 // Reload and Shutdown may be called from any goroutine. A WebSocket has one

@@ -278,10 +278,7 @@ func startEnv(t testing.TB, m mode, o envOptions) *env {
 		}
 	} else {
 		e.stack = newStack(t, o.enableControl)
-		cfg.Backend = &service.Local{Legacy: e.stack.legacy, V2: e.stack.v2}
-		cfg.Broker = e.stack.broker
-		cfg.Policy = func() authz.Authorizer { return e.stack.access.Current() }
-		cfg.IsLocal = e.stack.wallets.IsLocal
+		cfg.Backend = &service.Local{Legacy: e.stack.legacy, V2: e.stack.v2, Broker: e.stack.broker}
 		e.genesis = e.stack.genesis.String()
 	}
 	e.srv = startServer(t, cfg, !o.noWebSocket, &e.base, &e.wsURL)

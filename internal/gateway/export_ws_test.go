@@ -6,9 +6,9 @@ import "github.com/nipc/nipc/internal/broker"
 // with these options rendered of ev, found in ev's cache; false if none
 // did.
 func WebSocketRendering(ev *broker.Event, includeBlock, includeElection bool) ([]byte, bool) {
-	o := wsOptions{includeBlock: includeBlock, includeElection: includeElection}
+	o := broker.Options{IncludeBlock: includeBlock, IncludeElectionInfo: includeElection}
 	missing := false
-	msg := ev.Rendered(o.render(), func() []byte {
+	msg := ev.Rendered(renderOf(&o), func() []byte {
 		missing = true
 		return nil
 	})

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/nipc/nipc/client"
+	"github.com/nipc/nipc/internal/broker"
 	"github.com/nipc/nipc/internal/config"
 	"github.com/nipc/nipc/internal/gateway"
 	"github.com/nipc/nipc/internal/ptree"
@@ -218,6 +219,10 @@ func (r *recorder) Handle(_ context.Context, req service.Request, dst []byte) ([
 // EnforcesControl: like the IPC service, the recorder leaves enable_control
 // to the HTTP layer.
 func (r *recorder) EnforcesControl() bool { return false }
+
+func (*recorder) Subscribe(context.Context, service.SubscribeRequest, broker.Subscriber) (service.Subscription, error) {
+	return nil, service.ErrNoSubscriptions
+}
 
 // TestForwarding checks what the HTTP layer hands to a backend that does not
 // enforce enable_control itself (as over IPC): the envelope laid out byte

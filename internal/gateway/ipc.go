@@ -13,6 +13,7 @@ import (
 	"github.com/nipc/nipc/api/fb"
 	"github.com/nipc/nipc/api/fbjson"
 	"github.com/nipc/nipc/client"
+	"github.com/nipc/nipc/internal/broker"
 	"github.com/nipc/nipc/internal/config"
 	"github.com/nipc/nipc/internal/ptree"
 	"github.com/nipc/nipc/internal/service"
@@ -138,6 +139,13 @@ func (b *IPC) Handle(ctx context.Context, req service.Request, dst []byte) ([]by
 		return dst, err
 	}
 	return append(dst, out...), nil
+}
+
+// Subscribe implements service.Service: the relay subscribes to the node
+// with req's credentials (the node decides whether they may) and matches
+// the node's events with req's options.
+func (b *IPC) Subscribe(ctx context.Context, req service.SubscribeRequest, s broker.Subscriber) (service.Subscription, error) {
+	return b.relay.subscribe(ctx, req, s)
 }
 
 // EnforcesControl implements service.Service: the node applies its own

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nipc/nipc/internal/broker"
 	"github.com/nipc/nipc/internal/config"
 	"github.com/nipc/nipc/internal/gateway"
 	"github.com/nipc/nipc/internal/service"
@@ -28,6 +29,10 @@ func (uptimeBackend) Handle(_ context.Context, req service.Request, dst []byte) 
 }
 
 func (uptimeBackend) EnforcesControl() bool { return false }
+
+func (uptimeBackend) Subscribe(context.Context, service.SubscribeRequest, broker.Subscriber) (service.Subscription, error) {
+	return nil, service.ErrNoSubscriptions
+}
 
 // TestListenGiven: listeners passed to Listen (systemd socket activation)
 // are served in place of the configured addresses, even for a role the

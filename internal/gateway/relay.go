@@ -12,11 +12,15 @@ import (
 	"github.com/nipc/nipc/api/fb"
 	"github.com/nipc/nipc/client"
 	"github.com/nipc/nipc/internal/broker"
+	"github.com/nipc/nipc/internal/service"
+	"github.com/nipc/nipc/nano"
 )
 
-// relay feeds the WebSocket of a gateway in its own process: it keeps
-// subscriptions to the node (each on a connection of its own) and offers
-// their events to the WebSocket sessions attached to them. The node checks
+// relay is the IPC service's Subscribe (the WebSocket of a gateway in its
+// own process): it keeps subscriptions to the node (each on a connection
+// of its own) and offers their events to the subscriptions
+// (broker.NewSubscription) attached to them, matched by their
+// broker.Options. The node checks
 // the credentials when a subscription is made, so a session is authorized
 // exactly as an IPC subscriber with those credentials would be.
 //
@@ -25,7 +29,7 @@ import (
 // all_local_accounts there is a second one, with all_local_accounts set:
 // the node's broker knows its wallets, the gateway does not, so the node
 // picks the local accounts' confirmations. Such a session is attached to
-// both (see wsOptions.accepts for how an event reaches it only once); an
+// both (see relayPasses for how an event reaches it only once); an
 // upstream that no session uses any more is closed.
 //
 // When the node goes away each upstream subscribes again (with backoff)
@@ -38,6 +42,7 @@ type relay struct {
 
 	mu     sync.Mutex
 	ups    map[upKey]*upstream
+	subs   map[broker.Subscriber]*broker.Subscription
 	closed bool
 	wg     sync.WaitGroup
 }
@@ -59,31 +64,30 @@ type upstream struct {
 	err    error         // the first attempt's error; read after ready
 
 	// Guarded by r.mu.
-	sessions map[*wsSession]struct{}
-	pending  int // subscribe calls waiting on ready
+	sessions map[broker.Subscriber]struct{} // attached subscribers
+	pending  int                            // subscribe calls waiting on ready
 }
 
 // handshakeTimeout bounds dialling and subscribing to the node.
 const handshakeTimeout = 10 * time.Second
 
 func newRelay(cfg client.Config, log *slog.Logger) *relay {
-	return &relay{cfg: cfg, log: log, ups: make(map[upKey]*upstream)}
+	return &relay{cfg: cfg, log: log, ups: make(map[upKey]*upstream), subs: make(map[broker.Subscriber]*broker.Subscription)}
 }
 
-var _ confirmationSource = (*relay)(nil)
-
-// subscribe implements confirmationSource: it waits until the node has
-// accepted the subscriptions s needs with creds (or refused one), then
-// attaches s to them once s's ack is written.
-func (r *relay) subscribe(ctx context.Context, s *wsSession, creds string, local bool) error {
-	keys := []upKey{{creds: creds}}
-	if local {
-		keys = append(keys, upKey{creds: creds, local: true})
+// subscribe is the IPC service's Subscribe: it waits until the node has
+// accepted the subscriptions s needs with req's credentials (or refused
+// one: the node decides), then attaches s's subscription to them, held
+// until Start. ctx is the subscription's lifetime.
+func (r *relay) subscribe(ctx context.Context, req service.SubscribeRequest, s broker.Subscriber) (service.Subscription, error) {
+	keys := []upKey{{creds: req.Credentials}}
+	if req.Options.AllLocalAccounts {
+		keys = append(keys, upKey{creds: req.Credentials, local: true})
 	}
 	r.mu.Lock()
 	if r.closed {
 		r.mu.Unlock()
-		return errShuttingDown
+		return nil, errShuttingDown
 	}
 	ups := make([]*upstream, len(keys))
 	for i, k := range keys {
@@ -120,29 +124,56 @@ func (r *relay) subscribe(ctx context.Context, s *wsSession, creds string, local
 			up.pending--
 			r.releaseIfIdle(up)
 		}
-		return err
+		return nil, err
 	}
 	// Attach now, so that nothing confirmed once the client has the ack is
-	// missed, but hold the session's events until the ack is written.
-	s.holdEvents()
-	s.afterReply(s.releaseEvents)
+	// missed; the subscription holds the events until Start.
+	sub, ok := r.subs[s]
+	if ok {
+		sub.Hold()
+		sub.Update(req.Options)
+	} else {
+		sub = broker.NewSubscription(ctx, req.Options, s, wsQueueSize, func() { r.ended(s, sub) })
+		r.subs[s] = sub
+	}
 	r.detachLocked(s, ups...)
 	for _, up := range ups {
 		up.pending--
 		up.sessions[s] = struct{}{}
 	}
-	return nil
+	return sub, nil
 }
 
-// unsubscribe implements confirmationSource.
-func (r *relay) unsubscribe(s *wsSession) {
+// ended forgets s's subscription, which ended.
+func (r *relay) ended(s broker.Subscriber, sub *broker.Subscription) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.detachLocked(s)
+	if r.subs[s] == sub {
+		delete(r.subs, s)
+		r.detachLocked(s)
+	}
 }
 
+// relayPasses decides whether an event of one of the node's streams
+// reaches a subscription with options o. The relay attaches a subscription
+// with all_local_accounts to two streams: every confirmation, and the
+// local accounts' (local). An event of the first passes as usual, its
+// account filter seeing only "accounts" (the gateway knows no wallets);
+// one of the second, which the node found local, passes if
+// all_local_accounts would let it through and "accounts" would not: what
+// both filters pass comes from the first, so nothing arrives twice.
+func relayPasses(o *broker.Options, ev *broker.Event, local bool) bool {
+	if local {
+		return o.AllLocalAccounts && o.Matches(ev, anyAccount) && !o.Matches(ev, nil)
+	}
+	return o.Matches(ev, nil)
+}
+
+// anyAccount is isLocal for an event the node found local.
+func anyAccount(nano.PublicKey) bool { return true }
+
 // detachLocked removes s from every upstream but those in keep.
-func (r *relay) detachLocked(s *wsSession, keep ...*upstream) {
+func (r *relay) detachLocked(s broker.Subscriber, keep ...*upstream) {
 	for _, up := range r.ups {
 		if slices.Contains(keep, up) {
 			continue
@@ -167,7 +198,7 @@ func (r *relay) releaseIfIdle(up *upstream) {
 // start creates and runs an upstream. r.mu is held.
 func (r *relay) start(key upKey) *upstream {
 	ctx, cancel := context.WithCancel(context.Background())
-	up := &upstream{r: r, key: key, ctx: ctx, cancel: cancel, ready: make(chan struct{}), sessions: make(map[*wsSession]struct{})}
+	up := &upstream{r: r, key: key, ctx: ctx, cancel: cancel, ready: make(chan struct{}), sessions: make(map[broker.Subscriber]struct{})}
 	r.ups[key] = up
 	r.wg.Add(1)
 	go func() {
@@ -278,34 +309,39 @@ func (up *upstream) pump(sub *client.Subscription) {
 			continue
 		}
 		// One Event per envelope: the sessions share its renderings.
-		e := wsEvent{ev: broker.NewEvent(ev, time.UnixMilli(int64(env.Time))), local: up.key.local}
+		e := broker.NewEvent(ev, time.UnixMilli(int64(env.Time)))
+		var slow []*broker.Subscription
 		up.r.mu.Lock()
 		for s := range up.sessions {
-			s.offer(e)
+			if sub := up.r.subs[s]; sub != nil && relayPasses(sub.Options(), e, up.key.local) && !sub.Offer(e) {
+				slow = append(slow, sub)
+			}
 		}
 		up.r.mu.Unlock()
+		for _, sub := range slow {
+			sub.Drop(broker.ErrSlowConsumer)
+		}
 	}
 }
 
-// refused tells the attached sessions that their subscription ended; they
-// leave every upstream.
+// refused ends the attached subscriptions, telling their subscribers why;
+// they leave every upstream.
 func (up *upstream) refused(e *api.Error) {
 	r := up.r
 	r.mu.Lock()
-	sessions := make([]*wsSession, 0, len(up.sessions))
+	subs := make([]*broker.Subscription, 0, len(up.sessions))
 	for s := range up.sessions {
-		sessions = append(sessions, s)
+		if sub := r.subs[s]; sub != nil {
+			subs = append(subs, sub)
+		}
 	}
-	up.sessions = map[*wsSession]struct{}{}
+	up.sessions = map[broker.Subscriber]struct{}{}
 	if r.ups[up.key] == up {
 		delete(r.ups, up.key)
 	}
-	for _, s := range sessions {
-		r.detachLocked(s)
-	}
 	r.mu.Unlock()
-	for _, s := range sessions {
-		s.ended(e)
+	for _, sub := range subs {
+		sub.Drop(e)
 	}
 }
 

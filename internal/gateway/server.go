@@ -15,14 +15,11 @@ import (
 
 	"github.com/coder/websocket"
 
-	"github.com/nipc/nipc/internal/authz"
-	"github.com/nipc/nipc/internal/broker"
 	"github.com/nipc/nipc/internal/config"
 	"github.com/nipc/nipc/internal/logthrottle"
 	"github.com/nipc/nipc/internal/membudget"
 	"github.com/nipc/nipc/internal/metrics"
 	"github.com/nipc/nipc/internal/service"
-	"github.com/nipc/nipc/nano"
 )
 
 // ErrServerClosed is returned by the Serve methods after Shutdown.
@@ -56,15 +53,8 @@ type Config struct {
 
 	// Backend is the service behind the gateway (required):
 	// service.Local in the node's process, *IPC in a gateway of its own.
+	// It answers HTTP requests and the WebSocket's subscriptions.
 	Backend service.Service
-
-	// Broker feeds the WebSocket in-process; Policy authorizes its
-	// subscriptions (nil: authz.Default()); IsLocal tells whether a
-	// wallet holds an account (all_local_accounts). With an IPC backend
-	// leave them nil: the backend relays the node's confirmations.
-	Broker  *broker.Broker
-	Policy  func() authz.Authorizer
-	IsLocal func(nano.PublicKey) bool
 
 	// Metrics, if set, counts HTTP requests and WebSocket sessions.
 	Metrics *metrics.Metrics
@@ -90,7 +80,6 @@ type Server struct {
 	cfg     Config
 	log     *slog.Logger
 	backend service.Service
-	source  confirmationSource
 	certs   *certStore      // nil without HTTPS
 	control bool            // the HTTP layer enforces enable_control
 	origins []originPattern // WebSocket allowed origins
@@ -168,14 +157,6 @@ func New(cfg Config) (*Server, error) {
 		s.body.floor = int64(defaults.BodyTimeout)
 	}
 	s.control = !cfg.Backend.EnforcesControl()
-	switch {
-	case cfg.Broker != nil:
-		s.source = brokerSource{b: cfg.Broker, policy: cfg.Policy, isLocal: cfg.IsLocal}
-	default:
-		if b, ok := cfg.Backend.(*IPC); ok {
-			s.source = b.relay
-		}
-	}
 	if cfg.RPC.TLS.EnableHTTPS {
 		cs, err := newCertStore(cfg.RPC.TLS)
 		if err != nil {

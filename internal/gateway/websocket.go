@@ -12,10 +12,9 @@ import (
 
 	"github.com/nipc/nipc/api"
 	"github.com/nipc/nipc/api/fb"
-	"github.com/nipc/nipc/internal/authz"
 	"github.com/nipc/nipc/internal/broker"
 	"github.com/nipc/nipc/internal/ptree"
-	"github.com/nipc/nipc/ipc"
+	"github.com/nipc/nipc/internal/service"
 	"github.com/nipc/nipc/nano"
 )
 
@@ -33,61 +32,6 @@ const (
 
 var errShuttingDown = errors.New("gateway: shutting down")
 
-// confirmationSource is where a WebSocket's confirmations come from: the
-// node's broker (in-process) or the relay (IPC).
-type confirmationSource interface {
-	// subscribe checks that creds may subscribe to confirmations and
-	// arranges for every confirmation to reach s, from the moment the reply
-	// to the message being handled is written; local asks for what
-	// all_local_accounts needs too. Calling it again replaces the earlier
-	// subscription.
-	subscribe(ctx context.Context, s *wsSession, creds string, local bool) error
-	// unsubscribe stops the flow to s.
-	unsubscribe(s *wsSession)
-}
-
-// brokerSource subscribes a session to the node's broker, which hands it
-// each confirmation as a shared *broker.Event (wsSession is a
-// broker.EventWriter). The session filters, asking isLocal
-// (Config.IsLocal) about all_local_accounts.
-type brokerSource struct {
-	b       *broker.Broker
-	policy  func() authz.Authorizer
-	isLocal func(nano.PublicKey) bool
-}
-
-var topicConfirmationInfo, _ = api.LookupMessage(fb.MessageTopicConfirmation)
-
-func (bs brokerSource) subscribe(_ context.Context, s *wsSession, creds string, local bool) error {
-	var pol authz.Authorizer
-	if bs.policy != nil {
-		pol = bs.policy()
-	}
-	if !authz.Permitted(pol, nil, creds, topicConfirmationInfo) {
-		return api.ErrAccessDenied
-	}
-	if local && bs.isLocal == nil {
-		return wsErrorf("all_local_accounts is not available: this gateway does not know the wallets")
-	}
-	// Everything: the session filters, and renders its message in the
-	// event's cache, shared by every session with the same include_block
-	// and include_election_info.
-	return bs.b.SubscribeConfirmation(s, broker.Options{IncludeBlock: true, IncludeElectionInfo: true})
-}
-
-func (bs brokerSource) unsubscribe(s *wsSession) { bs.b.UnsubscribeConfirmation(s) }
-
-// wsOptions are a session's confirmation subscription (the node's
-// confirmation_options). Immutable once built: an update makes a new one.
-type wsOptions struct {
-	types           uint8 // typeQuorum | typeHeight | typeInactive
-	includeBlock    bool
-	includeElection bool
-	filter          bool // account filtering requested ("accounts" or "all_local_accounts" given)
-	allLocal        bool
-	accounts        map[nano.PublicKey]bool
-}
-
 // wsRender is the key of a confirmation message in a broker.Event's cache:
 // what of the event the message includes. (A uint8 goes into an interface
 // without allocating.)
@@ -98,38 +42,20 @@ const (
 	renderElection
 )
 
-func (o *wsOptions) render() wsRender {
+func renderOf(o *broker.Options) wsRender {
 	var r wsRender
-	if o.includeBlock {
+	if o.IncludeBlock {
 		r |= renderBlock
 	}
-	if o.includeElection {
+	if o.IncludeElectionInfo {
 		r |= renderElection
 	}
 	return r
 }
 
-const (
-	typeQuorum   uint8 = 1
-	typeHeight   uint8 = 2
-	typeInactive uint8 = 4
-	typeAll            = typeQuorum | typeHeight | typeInactive
-)
-
-// wsEvent is one confirmation on its way to a session: the broker's
-// event, or one the relay made of the node's, shared by every session it
-// reaches.
-type wsEvent struct {
-	ev *broker.Event
-	// local: relayed from the node's all_local_accounts subscription, so
-	// the block's account or counterpart is in one of the node's wallets.
-	local bool
-}
-
 // wsSession is one WebSocket connection. Its read loop handles client
-// messages one at a time; events arrive from the broker's subscriber
-// goroutine (WriteEvent) or from the relay (offer, drained by
-// startWriter's goroutine).
+// messages one at a time; the events of its subscription arrive through
+// Deliver, on the subscription's goroutine (the broker's or the relay's).
 type wsSession struct {
 	srv    *Server
 	c      *websocket.Conn
@@ -137,44 +63,43 @@ type wsSession struct {
 	cancel context.CancelFunc
 	header string // credentials from the upgrade's Nano-Api-Key
 
-	mu    sync.Mutex
-	opts  *wsOptions // nil: not subscribed
-	after []func()   // run once the current reply is written (read loop only)
+	mu       sync.Mutex
+	sub      service.Subscription // nil: not subscribed
+	after    []func()             // run once the current reply is written (read loop only)
+	finished bool                 // the read loop has ended (guarded by mu)
+	closers  sync.WaitGroup       // goClose goroutines
 
-	gate     chan struct{}  // non-nil: relayed events wait until it is closed (guarded by mu)
-	finished bool           // the read loop has ended (guarded by mu)
-	closers  sync.WaitGroup // goClose goroutines
-
-	queue     chan wsEvent
-	startOnce sync.Once
-	slowOnce  sync.Once
+	slowOnce sync.Once
 }
 
-// A peer.Conn that takes the broker's confirmations as values.
-var _ broker.EventWriter = (*wsSession)(nil)
+var _ broker.Subscriber = (*wsSession)(nil)
 
-// WriteEvent implements broker.EventWriter: it writes a confirmation that
-// the session's options pass.
-func (s *wsSession) WriteEvent(ev *broker.Event) error { return s.deliver(wsEvent{ev: ev}) }
+// Deliver implements broker.Subscriber: it writes a confirmation that the
+// subscription's options passed. The message is rendered once per event
+// and wsRender, however many sessions write it.
+func (s *wsSession) Deliver(ev *broker.Event, o *broker.Options) error {
+	msg := ev.Rendered(renderOf(o), func() []byte {
+		return renderConfirmation(ev.Confirmation(), ev.Time(), o.IncludeBlock, o.IncludeElectionInfo)
+	})
+	if err := s.write(msg); err != nil {
+		s.cancel() // the session is over; a later drop is no slow consumer
+		return err
+	}
+	return nil
+}
 
-// Push implements peer.Conn. The broker pushes an EventWriter only
-// EventServiceStop, which a session never subscribes to; nothing pushed is
-// written.
-func (s *wsSession) Push([]byte) error { return nil }
-
-// EventEncoding implements peer.Conn; nothing is pushed (see Push).
-func (s *wsSession) EventEncoding() ipc.Encoding { return ipc.EncodingFlatbuffers }
-
-// AfterReply implements peer.Conn; the broker calls it from subscribe.
-func (s *wsSession) AfterReply(f func()) { s.afterReply(f) }
+// Dropped implements broker.Subscriber: a slow consumer is closed; a
+// subscription the node refused after a reconnect (relay) is reported to
+// the client as an error message.
+func (s *wsSession) Dropped(err error) {
+	if e, ok := errors.AsType[*api.Error](err); ok {
+		s.ended(e)
+		return
+	}
+	s.slow()
+}
 
 func (s *wsSession) afterReply(f func()) { s.after = append(s.after, f) }
-
-// Done implements peer.Conn.
-func (s *wsSession) Done() <-chan struct{} { return s.ctx.Done() }
-
-// Close implements peer.Conn: the broker drops a slow consumer.
-func (s *wsSession) Close() { s.slow() }
 
 func (s *wsSession) slow() {
 	if s.ctx.Err() != nil {
@@ -202,97 +127,10 @@ func (s *wsSession) goClose(code websocket.StatusCode, reason string) {
 	}()
 }
 
-// offer queues a relayed event without waiting; a full queue closes the
-// session as a slow consumer.
-func (s *wsSession) offer(e wsEvent) {
-	select {
-	case s.queue <- e:
-	default:
-		s.slow()
-	}
-}
-
-// startWriter starts draining the relay queue (once).
-func (s *wsSession) startWriter() {
-	s.startOnce.Do(func() {
-		s.srv.wsWG.Add(1)
-		go func() {
-			defer s.srv.wsWG.Done()
-			for {
-				select {
-				case <-s.ctx.Done():
-					return
-				case e := <-s.queue:
-					if !s.waitGate() {
-						return
-					}
-					if err := s.deliver(e); err != nil {
-						s.cancel()
-						return
-					}
-				}
-			}
-		}()
-	})
-}
-
-func (s *wsSession) current() *wsOptions {
+func (s *wsSession) current() service.Subscription {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.opts
-}
-
-// holdEvents makes the relay writer wait (until releaseEvents) before it
-// writes the next event: a subscription's ack goes first.
-func (s *wsSession) holdEvents() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.gate == nil {
-		s.gate = make(chan struct{})
-	}
-}
-
-func (s *wsSession) releaseEvents() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.gate != nil {
-		close(s.gate)
-		s.gate = nil
-	}
-}
-
-// waitGate waits while events are held; false if the session ended.
-func (s *wsSession) waitGate() bool {
-	s.mu.Lock()
-	g := s.gate
-	s.mu.Unlock()
-	if g == nil {
-		return true
-	}
-	select {
-	case <-g:
-		return true
-	case <-s.ctx.Done():
-		return false
-	}
-}
-
-// deliver writes an event if the subscription's filters pass it. The
-// message is rendered once per event and wsRender, however many sessions
-// write it.
-func (s *wsSession) deliver(e wsEvent) error {
-	o := s.current()
-	if o == nil || !o.accepts(e, s.srv.cfg.IsLocal) {
-		return nil
-	}
-	msg := e.ev.Rendered(o.render(), func() []byte {
-		return renderConfirmation(e.ev.Confirmation(), e.ev.Time(), o.includeBlock, o.includeElection)
-	})
-	if err := s.write(msg); err != nil {
-		s.cancel() // the session is over; a later Close is no slow consumer
-		return err
-	}
-	return nil
+	return s.sub
 }
 
 func (s *wsSession) write(msg []byte) error {
@@ -305,69 +143,9 @@ func (s *wsSession) write(msg []byte) error {
 // the node after a reconnect.
 func (s *wsSession) ended(e *api.Error) {
 	s.mu.Lock()
-	s.opts = nil
+	s.sub = nil
 	s.mu.Unlock()
 	s.write(renderError("subscribe", "", e.Code, e.Message, time.Now()))
-}
-
-// accepts decides whether a session with these options gets e. isLocal
-// answers all_local_accounts for events of the node's broker (in-process)
-// and is nil in a separate gateway, whose relay attaches a session with
-// all_local_accounts to two of the node's streams: every confirmation, and
-// the local accounts' (e.local). An event of the first passes as usual,
-// its account filter seeing only "accounts"; one of the second, which the
-// node found local, passes if all_local_accounts would let it through and
-// "accounts" would not: what both filters pass comes from the first, so
-// nothing arrives twice.
-func (o *wsOptions) accepts(e wsEvent, isLocal func(nano.PublicKey) bool) bool {
-	ev := e.ev.Confirmation()
-	if e.local {
-		return o.allLocal && o.passes(ev, anyAccount) && !o.passes(ev, nil)
-	}
-	return o.passes(ev, isLocal)
-}
-
-// anyAccount is isLocal for an event the node found local.
-func anyAccount(nano.PublicKey) bool { return true }
-
-// passes is the node's confirmation_options::should_filter, negated: the
-// type must be selected, and with account filtering the event must carry a
-// state block whose account or link_as_account is a filtered account (or
-// a local one with all_local_accounts). Without the block (include_block
-// false) or for a legacy block, an account filter lets nothing through.
-func (o *wsOptions) passes(ev *fb.EventConfirmationT, isLocal func(nano.PublicKey) bool) bool {
-	var bit uint8
-	switch ev.ConfirmationType {
-	case fb.TopicConfirmationTypeactive_quorum:
-		bit = typeQuorum
-	case fb.TopicConfirmationTypeactive_confirmation_height:
-		bit = typeHeight
-	case fb.TopicConfirmationTypeinactive:
-		bit = typeInactive
-	}
-	if o.types&bit == 0 {
-		return false
-	}
-	if !o.filter {
-		return true
-	}
-	if !o.includeBlock || ev.Block == nil {
-		return false
-	}
-	st, ok := ev.Block.Value.(*fb.BlockStateT)
-	if !ok {
-		return false
-	}
-	for _, a := range [2]string{ev.Account, st.LinkAsAccount} {
-		pub, err := nano.ParseAccount(a)
-		if err != nil {
-			continue
-		}
-		if o.accounts[pub] || o.allLocal && isLocal != nil && isLocal(pub) {
-			return true
-		}
-	}
-	return false
 }
 
 // denied reports whether err refuses the credentials (Access denied).
@@ -405,41 +183,42 @@ func parseBool(t *ptree.Tree, key string, def bool) (bool, error) {
 	return false, wsErrorf("Invalid option " + key + ": expected true or false")
 }
 
-// parseOptions builds a subscription from the subscribe message's options
-// (nil: none given: every confirmation, with the block).
-func parseOptions(opts *ptree.Tree) (*wsOptions, error) {
-	o := &wsOptions{types: typeAll, includeBlock: true}
+// parseOptions builds a subscription's options from the subscribe
+// message's (nil: none given: every confirmation, with the block), with
+// the node's WebSocket rules.
+func parseOptions(opts *ptree.Tree) (broker.Options, error) {
+	o := broker.Options{NodeWebSocket: true, IncludeBlock: true}
 	if opts == nil {
 		return o, nil
 	}
 	var err error
-	if o.includeBlock, err = parseBool(opts, "include_block", true); err != nil {
-		return nil, err
+	if o.IncludeBlock, err = parseBool(opts, "include_block", true); err != nil {
+		return o, err
 	}
-	if o.includeElection, err = parseBool(opts, "include_election_info", false); err != nil {
-		return nil, err
+	if o.IncludeElectionInfo, err = parseBool(opts, "include_election_info", false); err != nil {
+		return o, err
 	}
 	if v, ok := opts.Get("confirmation_type"); ok {
 		switch strings.ToLower(v) {
 		case "active":
-			o.types = typeQuorum | typeHeight
+			o.TypeFilter = fb.TopicConfirmationTypeFilteractive
 		case "active_quorum":
-			o.types = typeQuorum
+			o.TypeFilter = fb.TopicConfirmationTypeFilteractive_quorum
 		case "active_confirmation_height":
-			o.types = typeHeight
+			o.TypeFilter = fb.TopicConfirmationTypeFilteractive_confirmation_height
 		case "inactive":
-			o.types = typeInactive
+			o.TypeFilter = fb.TopicConfirmationTypeFilterinactive
 		}
 	}
 	if opts.Has("all_local_accounts") {
-		if o.allLocal, err = parseBool(opts, "all_local_accounts", false); err != nil {
-			return nil, err
+		if o.AllLocalAccounts, err = parseBool(opts, "all_local_accounts", false); err != nil {
+			return o, err
 		}
-		o.filter = true
+		o.AccountFilter = true
 	}
 	if list, ok := opts.Child("accounts"); ok {
-		o.filter = true
-		o.accounts = addAccounts(nil, list, true)
+		o.AccountFilter = true
+		o.Accounts = addAccounts(nil, list, true)
 	}
 	return o, nil
 }
@@ -480,7 +259,7 @@ func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 	}
 	c.SetReadLimit(wsReadLimit)
 	ctx, cancel := context.WithCancel(context.Background())
-	sess := &wsSession{srv: s, c: c, ctx: ctx, cancel: cancel, header: r.Header.Get(headerAPIKey), queue: make(chan wsEvent, wsQueueSize)}
+	sess := &wsSession{srv: s, c: c, ctx: ctx, cancel: cancel, header: r.Header.Get(headerAPIKey)}
 	if !s.track(sess) {
 		cancel()
 		c.Close(websocket.StatusGoingAway, closeShutdown)
@@ -507,8 +286,8 @@ func (s *Server) serveWebSocketPort(w http.ResponseWriter, r *http.Request) {
 // run is the read loop.
 func (s *wsSession) run() {
 	defer func() {
-		if src := s.srv.source; src != nil {
-			src.unsubscribe(s)
+		if sub := s.current(); sub != nil {
+			sub.Close()
 		}
 		s.mu.Lock()
 		s.finished = true
@@ -595,10 +374,10 @@ func (s *wsSession) handle(data []byte) []byte {
 		if err != nil {
 			return fail(err)
 		}
-		if s.srv.source == nil {
-			return fail(wsErrorf("Subscriptions are not available on this gateway"))
-		}
-		if err := s.srv.source.subscribe(s.ctx, s, creds, o.allLocal); err != nil {
+		// The service decides (permission, all_local_accounts); subscribing
+		// again replaces the session's subscription.
+		sub, err := s.srv.backend.Subscribe(s.ctx, service.SubscribeRequest{Credentials: creds, Options: o}, s)
+		if err != nil {
 			if !ack && denied(err) {
 				// As on the node, a refused subscribe that asked for no
 				// ack gets no frame; one that asked gets the ack with
@@ -608,37 +387,32 @@ func (s *wsSession) handle(data []byte) []byte {
 			return fail(err)
 		}
 		s.mu.Lock()
-		s.opts = o
+		s.sub = sub
 		s.mu.Unlock()
-		if _, relayed := s.srv.source.(*relay); relayed {
-			s.afterReply(s.startWriter)
-		}
+		s.afterReply(sub.Start)
 	case "update":
-		s.mu.Lock()
-		cur := s.opts
-		if cur == nil {
-			s.mu.Unlock()
+		sub := s.current()
+		if sub == nil {
 			return fail(wsErrorf("Not subscribed to " + topic))
 		}
 		if opts == nil {
-			s.mu.Unlock()
 			return fail(wsErrorf("Missing options"))
 		}
-		n := *cur
+		n := *sub.Options()
 		if l, ok := opts.Child("accounts_add"); ok {
-			n.filter, n.accounts = true, addAccounts(n.accounts, l, true)
+			n.AccountFilter, n.Accounts = true, addAccounts(n.Accounts, l, true)
 		}
 		if l, ok := opts.Child("accounts_del"); ok {
-			n.filter, n.accounts = true, addAccounts(n.accounts, l, false)
+			n.AccountFilter, n.Accounts = true, addAccounts(n.Accounts, l, false)
 		}
-		s.opts = &n
-		s.mu.Unlock()
+		sub.Update(n)
 	case "unsubscribe":
 		s.mu.Lock()
-		s.opts = nil
+		sub := s.sub
+		s.sub = nil
 		s.mu.Unlock()
-		if s.srv.source != nil {
-			s.srv.source.unsubscribe(s)
+		if sub != nil {
+			sub.Close()
 		}
 	}
 	if ack {

@@ -42,7 +42,7 @@ func TestWebSocketOrigins(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			s := newStack(t, false)
-			cfg := gateway.Config{RPC: config.DefaultRPC(), Backend: &service.Local{Legacy: s.legacy, V2: s.v2}, Broker: s.broker}
+			cfg := gateway.Config{RPC: config.DefaultRPC(), Backend: &service.Local{Legacy: s.legacy, V2: s.v2, Broker: s.broker}}
 			cfg.WebSocket.AllowedOrigins = tt.allowed
 			var base, wsURL string
 			startServer(t, cfg, true, &base, &wsURL)

@@ -1,31 +1,26 @@
 package gateway_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
 	"github.com/nipc/nipc/internal/broker"
 	"github.com/nipc/nipc/internal/gateway"
-	"github.com/nipc/nipc/ipc"
 )
 
 // eventProbe is a broker subscriber that hands over the *broker.Event of
 // every confirmation: the one the WebSocket sessions share.
 type eventProbe struct {
 	events chan *broker.Event
-	done   chan struct{}
 }
 
-func (p *eventProbe) WriteEvent(ev *broker.Event) error {
+func (p *eventProbe) Deliver(ev *broker.Event, _ *broker.Options) error {
 	p.events <- ev
 	return nil
 }
 
-func (p *eventProbe) Push([]byte) error           { return nil }
-func (p *eventProbe) EventEncoding() ipc.Encoding { return ipc.EncodingFlatbuffers }
-func (p *eventProbe) AfterReply(f func())         { f() } // no reply to wait for
-func (p *eventProbe) Done() <-chan struct{}       { return p.done }
-func (p *eventProbe) Close()                      {}
+func (p *eventProbe) Dropped(error) {}
 func (p *eventProbe) next(t *testing.T) *broker.Event {
 	t.Helper()
 	select {
@@ -58,11 +53,10 @@ func TestWebSocketSharedRendering(t *testing.T) {
 			e := startEnv(t, m, envOptions{enableControl: true, events: true})
 			var probe *eventProbe
 			if !m.ipc {
-				probe = &eventProbe{events: make(chan *broker.Event, 16), done: make(chan struct{})}
-				t.Cleanup(func() { close(probe.done) })
-				if err := e.stack.broker.SubscribeConfirmation(probe, broker.OptionsFrom(nil)); err != nil {
-					t.Fatal(err)
-				}
+				probe = &eventProbe{events: make(chan *broker.Event, 16)}
+				ctx, cancel := context.WithCancel(context.Background())
+				t.Cleanup(cancel)
+				e.stack.broker.Subscribe(ctx, broker.OptionsFrom(nil), probe).Start() // no reply to wait for
 			}
 			clients := make([][]*wsClient, len(groups))
 			for g, gr := range groups {

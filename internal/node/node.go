@@ -155,6 +155,9 @@ func New(opts Options) (_ *Node, err error) {
 	stats.Next = n.legacy.Observer // the metrics, if on
 	n.legacy.Observer, n.v2.Observer = stats, stats
 
+	// The seam: what the IPC port, the gateway's HTTP and its WebSocket
+	// call.
+	local := &service.Local{Legacy: n.legacy, V2: n.v2, Broker: n.broker}
 	// One request budget for the IPC port and the gateway's HTTP bodies.
 	budget := membudget.New(opts.Node.Node.IPC.MaxRequestBytesInFlight)
 	httpOn := opts.Node.RPC.Enable || opts.Listeners.RPC != nil
@@ -163,10 +166,7 @@ func New(opts Options) (_ *Node, err error) {
 			RPC:         opts.RPC,
 			WebSocket:   opts.Node.Node.WebSocket,
 			DisableHTTP: !httpOn,
-			Backend:     &service.Local{Legacy: n.legacy, V2: n.v2},
-			Broker:      n.broker,
-			Policy:      func() authz.Authorizer { return n.access.Current() },
-			IsLocal:     n.wallets.IsLocal,
+			Backend:     local,
 			Metrics:     n.metrics,
 			Budget:      budget,
 			Log:         opts.Log,
@@ -182,7 +182,7 @@ func New(opts Options) (_ *Node, err error) {
 	if n.metrics != nil {
 		scfg.Observer = n.metrics
 	}
-	srv, err := server.New(scfg, service.IPCHandler{Service: &service.Local{Legacy: n.legacy, V2: n.v2}}, opts.Log)
+	srv, err := server.New(scfg, service.IPCHandler{Service: local}, opts.Log)
 	if err != nil {
 		n.closeState()
 		return nil, err

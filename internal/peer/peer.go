@@ -36,8 +36,11 @@ type Peer struct {
 	// and group at connect() time. It is nil on TCP, through the gateway,
 	// and where the platform cannot tell (anything but Linux).
 	Cred *Cred
-	// Conn is the persistent connection, for handlers that push events on
-	// it later (subscriptions); nil where there is none (the HTTP gateway).
+	// Conn is the persistent IPC connection, for handlers that push
+	// events on it later (the v2 handlers adapt it to a
+	// broker.Subscriber; EventServiceStop); nil where there is none (the
+	// HTTP gateway; a WebSocket session is a broker.Subscriber itself and
+	// no Conn).
 	Conn Conn
 }
 

@@ -58,6 +58,15 @@ func (v *V2) policy() authz.Authorizer {
 	return v.Policy()
 }
 
+// Permitted reports whether creds may send a message of type t, decided
+// as for a request of that type: authz.Permitted, with the policy in
+// force and the peer in ctx (none: no Unix credentials). A subscription
+// made without a v2 request (the WebSocket's) is authorized here.
+func (v *V2) Permitted(ctx context.Context, creds string, t fb.Message) bool {
+	info, ok := api.LookupMessage(t)
+	return ok && authz.Permitted(v.policy(), peer.From(ctx), creds, info)
+}
+
 // Handle answers one request in encoding 3 or 4, appending the reply to dst.
 func (v *V2) Handle(ctx context.Context, enc ipc.Encoding, payload, dst []byte) []byte {
 	if enc == ipc.EncodingFlatbuffers {

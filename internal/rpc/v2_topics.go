@@ -47,16 +47,37 @@ func brokerError(err error) error {
 	return err
 }
 
+// connSubscriber is an IPC connection as a broker.Subscriber: each event
+// is pushed as an envelope in the connection's event encoding (that of
+// its most recent v2 request), through its single writer; a dropped
+// subscriber's connection is closed. It is comparable, so that the
+// connection's next TopicConfirmation finds its subscription.
+type connSubscriber struct{ conn peer.Conn }
+
+func (c connSubscriber) Deliver(ev *broker.Event, o *broker.Options) error {
+	payload := ev.Envelope(c.conn.EventEncoding(), o.IncludeBlock, o.IncludeElectionInfo)
+	if payload == nil {
+		return nil
+	}
+	return c.conn.Push(payload)
+}
+
+func (c connSubscriber) Dropped(error) { c.conn.Close() }
+
+// topicConfirmation subscribes the connection (replacing the options of
+// its subscription, if any) for as long as it lasts (ctx is the
+// connection's), from the moment the ack is written; or unsubscribes it.
 func (t topics) topicConfirmation(ctx context.Context, m *fb.TopicConfirmationT) (any, error) {
-	var err error
+	c := conn(ctx)
+	if c == nil {
+		return nil, errNoConnection
+	}
 	if m.Unsubscribe {
-		err = t.b.UnsubscribeConfirmation(conn(ctx))
-	} else {
-		err = t.b.SubscribeConfirmation(conn(ctx), broker.OptionsFrom(m.Options))
+		t.b.Unsubscribe(connSubscriber{c})
+		return &fb.EventAckT{}, nil
 	}
-	if err != nil {
-		return nil, brokerError(err)
-	}
+	sub := t.b.Subscribe(ctx, broker.OptionsFrom(m.Options), connSubscriber{c})
+	c.AfterReply(sub.Start)
 	return &fb.EventAckT{}, nil
 }
 

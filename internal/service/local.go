@@ -3,14 +3,19 @@ package service
 import (
 	"context"
 
+	"github.com/nipc/nipc/api"
+	"github.com/nipc/nipc/api/fb"
+	"github.com/nipc/nipc/internal/broker"
 	"github.com/nipc/nipc/internal/rpc"
 )
 
-// Local is the node's own service, in its process: the legacy action set
-// and the v2 handlers (which decide permissions with authz.Permitted).
+// Local is the node's own service, in its process: the legacy action set,
+// the v2 handlers (which decide permissions with authz.Permitted) and the
+// broker of the node's confirmations.
 type Local struct {
 	Legacy *rpc.Legacy // its EnableControl is enforced here
-	V2     *rpc.V2
+	V2     *rpc.V2     // its policy authorizes Subscribe too
+	Broker *broker.Broker
 }
 
 var _ Service = (*Local)(nil)
@@ -29,3 +34,18 @@ func (l *Local) Handle(ctx context.Context, req Request, dst []byte) ([]byte, er
 // EnforcesControl implements Service: the legacy action set refuses
 // control actions itself when enable_control is off.
 func (l *Local) EnforcesControl() bool { return true }
+
+// Subscribe implements Service: authorized by the v2 handlers' policy as a
+// TopicConfirmation would be, then the broker's subscription.
+func (l *Local) Subscribe(ctx context.Context, req SubscribeRequest, s broker.Subscriber) (Subscription, error) {
+	if l.Broker == nil {
+		return nil, ErrNoSubscriptions
+	}
+	if !l.V2.Permitted(ctx, req.Credentials, fb.MessageTopicConfirmation) {
+		return nil, api.ErrAccessDenied
+	}
+	if req.Options.AllLocalAccounts && !l.Broker.LocalAccounts() {
+		return nil, ErrNoWallets
+	}
+	return l.Broker.Subscribe(ctx, req.Options, s), nil
+}

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 
+	"github.com/nipc/nipc/internal/broker"
 	"github.com/nipc/nipc/internal/ptree"
 	"github.com/nipc/nipc/ipc"
 )
@@ -19,6 +20,15 @@ type Service interface {
 	// EnforcesControl reports whether the service itself refuses control
 	// actions when enable_control is off (then a front end need not).
 	EnforcesControl() bool
+	// Subscribe subscribes s to the confirmations that req's options
+	// pass, for as long as ctx lasts or until the subscription is closed
+	// or s is dropped. The service decides whether req's credentials may
+	// (api_topic_confirmation: else api.ErrAccessDenied) and whether it
+	// can honour all_local_accounts (else ErrNoWallets). The subscription
+	// is held until Start. Subscribing s again replaces its subscription
+	// (its options, and what feeds it) with no gap and no duplicate, and
+	// holds it again; a refused one leaves it as it was.
+	Subscribe(ctx context.Context, req SubscribeRequest, s broker.Subscriber) (Subscription, error)
 }
 
 // Request is one request through the seam.
