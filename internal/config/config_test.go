@@ -57,6 +57,21 @@ func TestDefaults(t *testing.T) {
 		{"node.metrics.enable", n.Node.Metrics.Enable, false},
 		{"node.metrics.address", n.Node.Metrics.Address, "127.0.0.1"},
 		{"node.metrics.port", n.Node.Metrics.Port, 7079},
+		{"node.nats.enable", n.Node.NATS.Enable, false},
+		{"node.nats.servers", n.Node.NATS.Servers, []string{"nats://127.0.0.1:4222"}},
+		{"node.nats.creds_file", n.Node.NATS.CredsFile, ""},
+		{"node.nats.nkey_seed_file", n.Node.NATS.NkeySeedFile, ""},
+		{"node.nats.user", n.Node.NATS.User, ""},
+		{"node.nats.password", n.Node.NATS.Password, ""},
+		{"node.nats.tls_ca_file", n.Node.NATS.TLSCAFile, ""},
+		{"node.nats.tls_cert_file", n.Node.NATS.TLSCertFile, ""},
+		{"node.nats.tls_key_file", n.Node.NATS.TLSKeyFile, ""},
+		{"node.nats.subject_prefix", n.Node.NATS.SubjectPrefix, ""},
+		{"node.nats.stream", n.Node.NATS.Stream, ""},
+		{"node.nats.replicas", n.Node.NATS.Replicas, 1},
+		{"node.nats.max_age", n.Node.NATS.MaxAge, Seconds(0)},
+		{"node.nats.max_bytes", n.Node.NATS.MaxBytes, int64(0)},
+		{"node.nats.publish_window", n.Node.NATS.PublishWindow, 256},
 		{"rpc.enable", n.RPC.Enable, true},
 		{"rpc.enable_sign_hash", n.RPC.EnableSignHash, false},
 		{"rpc.child_process.enable", n.RPC.ChildProcess.Enable, false},
@@ -84,6 +99,21 @@ func TestDefaults(t *testing.T) {
 		{"tls.server_cert_path", r.TLS.ServerCertPath, ""},
 		{"tls.server_key_path", r.TLS.ServerKeyPath, ""},
 		{"tls.client_certs_path", r.TLS.ClientCertsPath, ""},
+		{"nats.enable", r.NATS.Enable, false},
+		{"nats.servers", r.NATS.Servers, []string{"nats://127.0.0.1:4222"}},
+		{"nats.creds_file", r.NATS.CredsFile, ""},
+		{"nats.nkey_seed_file", r.NATS.NkeySeedFile, ""},
+		{"nats.user", r.NATS.User, ""},
+		{"nats.password", r.NATS.Password, ""},
+		{"nats.tls_ca_file", r.NATS.TLSCAFile, ""},
+		{"nats.tls_cert_file", r.NATS.TLSCertFile, ""},
+		{"nats.tls_key_file", r.NATS.TLSKeyFile, ""},
+		{"nats.subject_prefix", r.NATS.SubjectPrefix, ""},
+		{"nats.stream", r.NATS.Stream, ""},
+		{"nats.replicas", r.NATS.Replicas, 1},
+		{"nats.max_age", r.NATS.MaxAge, Seconds(0)},
+		{"nats.max_bytes", r.NATS.MaxBytes, int64(0)},
+		{"nats.publish_window", r.NATS.PublishWindow, 256},
 	}
 	for _, tt := range tests {
 		if !reflect.DeepEqual(tt.got, tt.want) {
@@ -215,6 +245,20 @@ enable = true
 address = "::1"
 port = 9100
 
+[node.nats]
+enable = true
+servers = ["tls://nats.example:4222", "nats://10.0.0.2:4222"]
+creds_file = "nipc.creds"
+tls_ca_file = "ca.pem"
+tls_cert_file = "cert.pem"
+tls_key_file = "key.pem"
+subject_prefix = "nano.test"
+stream = "NANO_TEST"
+replicas = 3
+max_age = 86400
+max_bytes = 1073741824
+publish_window = 1024
+
 [rpc]
 enable = false
 enable_sign_hash = true
@@ -231,6 +275,11 @@ rpc_path = "/dev/nano_rpc"
 	for key, d := range def {
 		// nipc refuses to spawn the gateway, so this key cannot change.
 		if key == "rpc.child_process.enable" {
+			continue
+		}
+		// One kind of NATS credentials at a time: creds_file is set here,
+		// the others in TestNATSValidate.
+		if natsOtherCreds[strings.TrimPrefix(key, "node.")] {
 			continue
 		}
 		if got[key] == d {
@@ -273,6 +322,20 @@ enable_https = true
 server_cert_path = "/etc/nipc/cert.pem"
 server_key_path = "/etc/nipc/key.pem"
 client_certs_path = "clients.pem"
+
+[nats]
+enable = true
+servers = ["tls://nats.example:4222", "nats://10.0.0.2:4222"]
+creds_file = "nipc.creds"
+tls_ca_file = "ca.pem"
+tls_cert_file = "cert.pem"
+tls_key_file = "key.pem"
+subject_prefix = "nano.test"
+stream = "NANO_TEST"
+replicas = 3
+max_age = 86400
+max_bytes = 1073741824
+publish_window = 1024
 `
 	dir, _ := writeFile(t, RPCFile, text)
 	r, err := LoadRPC(dir, nil)
@@ -281,9 +344,12 @@ client_certs_path = "clients.pem"
 	}
 	got, def := leaves(r), leaves(DefaultRPC())
 	for key, d := range def {
-		if got[key] == d {
+		if got[key] == d && !natsOtherCreds[key] {
 			t.Errorf("%s = %s, the default", key, d)
 		}
+	}
+	if want := filepath.Join(dir, "nipc.creds"); r.NATS.CredsFile != want {
+		t.Errorf("nats.creds_file = %q, want %q", r.NATS.CredsFile, want)
 	}
 	// Relative paths are relative to the data directory.
 	if want := filepath.Join(dir, "secret"); r.Process.AccessCheckFile != want {

@@ -28,6 +28,7 @@ type NodeSection struct {
 	Ledger    Ledger    `toml:"ledger"`
 	Logging   Logging   `toml:"logging"`
 	Metrics   Metrics   `toml:"metrics"`
+	NATS      NATS      `toml:"nats"`
 }
 
 // Metrics is the [node.metrics] table (a nipc extension): Prometheus
@@ -243,6 +244,7 @@ func DefaultNode() Node {
 				Level:  "info",
 				Format: "text",
 			},
+			NATS: DefaultNATS(),
 		},
 		RPC: NodeRPC{
 			Enable: true,
@@ -303,6 +305,7 @@ func (n Node) Validate() error {
 
 	v.oneOf("node.logging.level", n.Node.Logging.Level, "debug", "info", "warn", "error")
 	v.oneOf("node.logging.format", n.Node.Logging.Format, "text", "json")
+	n.Node.NATS.validate(&v, "node.nats.")
 
 	return v.err()
 }
@@ -336,4 +339,5 @@ func (l Logging) SlogLevel() slog.Level {
 // holding the configuration file.
 func (n *Node) resolvePaths(dir string) {
 	resolve(&n.Node.IPC.AccessCheck.File, dir)
+	n.Node.NATS.resolvePaths(dir)
 }
