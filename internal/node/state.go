@@ -28,15 +28,19 @@ func (n *Node) thresholds() nano.Thresholds {
 
 // openState makes the broker, opens the ledger and the wallets, and on
 // first start creates the wallet holding the dev genesis key. The ledger's
-// OnConfirm hook is the broker's PublishConfirmations: every committed
-// block reaches the broker, in sequence order, from the first commit on.
+// OnConfirm hook is the broker's PublishConfirmations, then a wake-up of
+// the NATS outbox: every committed block reaches the broker, in sequence
+// order, from the first commit on.
 func (n *Node) openState() error {
 	var ws *wallet.Store // opened after the ledger, before any block can be processed
 	n.broker = broker.New(n.log, func(a nano.PublicKey) bool { return ws.IsLocal(a) }, 0)
 	led, err := ledger.Open(filepath.Join(n.opts.DataDir, config.LedgerFile), ledger.Options{
 		Thresholds: n.thresholds(),
 		Log:        n.log,
-		OnConfirm:  n.broker.PublishConfirmations,
+		OnConfirm: func(cs []ledger.Confirmation) {
+			n.broker.PublishConfirmations(cs)
+			n.notifyOutbox()
+		},
 	})
 	if err != nil {
 		return fmt.Errorf("node: %w", err)
@@ -101,9 +105,10 @@ func (n *Node) ensureGenesisWallet(create bool) error {
 	return nil
 }
 
-// closeState closes the ledger, then the wallets: once the ledger is
+// closeState stops NATS, closes the ledger, then the wallets: once the ledger is
 // closed no commit calls the broker, which asks the wallets.
 func (n *Node) closeState() {
+	n.stopNATS() // it reads the ledger
 	var errs []error
 	if n.ledger != nil {
 		errs = append(errs, n.ledger.Close())
