@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/micro"
@@ -82,6 +83,11 @@ func ServeAPI(cfg APIConfig) (*API, error) {
 			a.Stop()
 			return nil, err
 		}
+	}
+	if cfg.Conn.IsConnected() {
+		// Answer from the first request on: the server has the
+		// subscriptions once it has answered a ping after them.
+		cfg.Conn.FlushTimeout(5 * time.Second)
 	}
 	return a, nil
 }

@@ -76,8 +76,8 @@ type streamMessage struct {
 		Topic    string `json:"topic"`
 		Sequence string `json:"sequence"`
 		Message  struct {
-			Account  string `json:"account"`
-			Hash     string `json:"hash"`
+			Account  string                                  `json:"account"`
+			Hash     string                                  `json:"hash"`
 			Block    struct{ Subtype, LinkAsAccount string } `json:"block"`
 			Sideband struct {
 				Height         string `json:"height"`
