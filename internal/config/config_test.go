@@ -245,20 +245,6 @@ enable = true
 address = "::1"
 port = 9100
 
-[node.nats]
-enable = true
-servers = ["tls://nats.example:4222", "nats://10.0.0.2:4222"]
-creds_file = "nipc.creds"
-tls_ca_file = "ca.pem"
-tls_cert_file = "cert.pem"
-tls_key_file = "key.pem"
-subject_prefix = "nano.test"
-stream = "NANO_TEST"
-replicas = 3
-max_age = 86400
-max_bytes = 1073741824
-publish_window = 1024
-
 [rpc]
 enable = false
 enable_sign_hash = true
@@ -266,7 +252,7 @@ enable_sign_hash = true
 [rpc.child_process]
 rpc_path = "/dev/nano_rpc"
 `
-	dir, _ := writeFile(t, NodeFile, text)
+	dir, _ := writeFile(t, NodeFile, text+natsNoDefaults("node.nats"))
 	n, err := LoadNode(dir, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -323,21 +309,8 @@ server_cert_path = "/etc/nipc/cert.pem"
 server_key_path = "/etc/nipc/key.pem"
 client_certs_path = "clients.pem"
 
-[nats]
-enable = true
-servers = ["tls://nats.example:4222", "nats://10.0.0.2:4222"]
-creds_file = "nipc.creds"
-tls_ca_file = "ca.pem"
-tls_cert_file = "cert.pem"
-tls_key_file = "key.pem"
-subject_prefix = "nano.test"
-stream = "NANO_TEST"
-replicas = 3
-max_age = 86400
-max_bytes = 1073741824
-publish_window = 1024
 `
-	dir, _ := writeFile(t, RPCFile, text)
+	dir, _ := writeFile(t, RPCFile, text+natsNoDefaults("nats"))
 	r, err := LoadRPC(dir, nil)
 	if err != nil {
 		t.Fatal(err)

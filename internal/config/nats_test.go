@@ -58,3 +58,22 @@ func TestNATSValidate(t *testing.T) {
 		})
 	}
 }
+
+// natsNoDefaults is a [table] setting every NATS key but natsOtherCreds
+// to a value other than its default.
+func natsNoDefaults(table string) string {
+	return "\n[" + table + `]
+enable = true
+servers = ["tls://nats.example:4222", "nats://10.0.0.2:4222"]
+creds_file = "nipc.creds"
+tls_ca_file = "ca.pem"
+tls_cert_file = "cert.pem"
+tls_key_file = "key.pem"
+subject_prefix = "nano.test"
+stream = "NANO_TEST"
+replicas = 3
+max_age = 86400
+max_bytes = 1073741824
+publish_window = 1024
+`
+}
