@@ -47,14 +47,8 @@ func OptionsFrom(o *fb.TopicConfirmationOptionsT) Options {
 // (a state block's link as an account, a legacy send's destination); unlike
 // the node's, it works with include_block false and for legacy blocks too.
 func (o *Options) matches(c *ledger.Confirmation, isLocal func(nano.PublicKey) bool) bool {
-	switch o.TypeFilter {
-	case fb.TopicConfirmationTypeFilterinactive:
-		return c.ConfirmationType == "inactive"
-	case fb.TopicConfirmationTypeFilterall:
-	default: // active, active_quorum, active_confirmation_height
-		if c.ConfirmationType == "inactive" {
-			return false
-		}
+	if !typeSelected(o.TypeFilter, c.ConfirmationType) {
+		return false
 	}
 	if !o.AllLocalAccounts && len(o.Accounts) == 0 {
 		return true

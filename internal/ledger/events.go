@@ -24,8 +24,9 @@ type Confirmation struct {
 	Block   *nano.Block
 	Subtype Subtype
 	Height  uint64
-	// ConfirmationType is always "active_quorum": the node's own vote
-	// confirms the block at once.
+	// ConfirmationType is "active_quorum" here: the node's own vote
+	// confirms the block at once. (A confirmation emitted again by
+	// block_confirm is "active_confirmation_height", see broker.Reemit.)
 	ConfirmationType string
 	Election         ElectionInfo
 }
