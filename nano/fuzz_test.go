@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -82,6 +83,32 @@ func FuzzParseBlockJSON(f *testing.F) {
 		}
 		if members := jsonMembers(t, enc); !slices.Equal(members, fields) {
 			t.Fatalf("JSONFields %q, MarshalJSON %s", fields, enc)
+		}
+	})
+}
+
+// FuzzParseQualifiedRoot: an accepted root prints as 128 hex digits that
+// end with the input's digits (right-aligned, zero-padded) and parse back
+// to the same root; every rejection is exactly ErrInvalidRoot.
+func FuzzParseQualifiedRoot(f *testing.F) {
+	f.Add(DevGenesisHashHex + DevGenesisHashHex)
+	f.Add("1")
+	f.Add("")
+	f.Add("0x1")
+	f.Fuzz(func(t *testing.T, s string) {
+		r, err := ParseQualifiedRoot(s)
+		if err != nil {
+			if err != ErrInvalidRoot {
+				t.Fatalf("ParseQualifiedRoot(%q) error %v is not ErrInvalidRoot", s, err)
+			}
+			return
+		}
+		enc := r.String()
+		if len(enc) != 128 || !strings.EqualFold(enc[128-len(s):], s) || strings.Trim(enc[:128-len(s)], "0") != "" {
+			t.Fatalf("ParseQualifiedRoot(%q) prints as %s", s, enc)
+		}
+		if back, err := ParseQualifiedRoot(enc); err != nil || back != r {
+			t.Fatalf("re-parse of %s: %v", enc, err)
 		}
 	})
 }

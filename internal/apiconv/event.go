@@ -9,7 +9,8 @@ import (
 // without the block and the election information. Unlike the C++ node it
 // carries the block hash and the confirmation type the election produced
 // (active_quorum on a single node: every block is confirmed by the node's own
-// representative at once), and, appended, its confirmation sequence.
+// representative at once; active_confirmation_height when block_confirm
+// emits it again), and, appended, its confirmation sequence.
 func ConfirmationEvent(c *ledger.Confirmation, includeBlock, includeElection bool) *fb.EventConfirmationT {
 	ev := &fb.EventConfirmationT{
 		ConfirmationType: confirmationType(c.ConfirmationType),

@@ -11,7 +11,10 @@
 // there: every subscriber that keeps up receives every confirmation, each
 // with its confirmation sequence (EventConfirmation.sequence), in order and
 // without a gap. PublishConfirmations never waits, so it never holds up a
-// commit.
+// commit. Reemit publishes a confirmed block's confirmation once more
+// (block_confirm), typed active_confirmation_height and without a
+// sequence, so the sequence a subscriber sees stays gap-free; the
+// confirmation_type filter selects types as the node's WebSocket does.
 //
 // A Subscriber is what receives a subscription's events: Deliver one
 // event, be told (Dropped) why the subscription ended without being asked

@@ -140,25 +140,25 @@ func (o *Options) match(s *subject, isLocal func(nano.PublicKey) bool) bool {
 	return false
 }
 
-// selects reports whether TypeFilter passes a confirmation of type t.
+// selects reports whether TypeFilter passes a confirmation of type t, as
+// the node's WebSocket filter decides it, for every front end: all passes
+// every type, active both active types, and each of active_quorum,
+// active_confirmation_height and inactive only its own. (The node's IPC v2
+// broker makes no difference between the active filters, but it also
+// sends every event as active_quorum; nipc sends the real type, so it
+// filters on it the WebSocket's way.)
 func (o *Options) selects(t fb.TopicConfirmationType) bool {
-	inactive := t == fb.TopicConfirmationTypeinactive
 	switch o.TypeFilter {
 	case fb.TopicConfirmationTypeFilterall:
 		return true
-	case fb.TopicConfirmationTypeFilterinactive:
-		return inactive
 	case fb.TopicConfirmationTypeFilteractive:
-		return !inactive
-	}
-	if !o.NodeWebSocket {
-		return !inactive // active_quorum, active_confirmation_height
-	}
-	switch o.TypeFilter {
+		return t == fb.TopicConfirmationTypeactive_quorum || t == fb.TopicConfirmationTypeactive_confirmation_height
 	case fb.TopicConfirmationTypeFilteractive_quorum:
 		return t == fb.TopicConfirmationTypeactive_quorum
 	case fb.TopicConfirmationTypeFilteractive_confirmation_height:
 		return t == fb.TopicConfirmationTypeactive_confirmation_height
+	case fb.TopicConfirmationTypeFilterinactive:
+		return t == fb.TopicConfirmationTypeinactive
 	}
 	return false
 }

@@ -36,7 +36,8 @@ func TestOptionsMatch(t *testing.T) {
 		want []bool // for confs
 	}{
 		{"IPC: everything", Options{}, []bool{true, true, true, true}},
-		{"IPC: active_quorum is every active one", Options{TypeFilter: fb.TopicConfirmationTypeFilteractive_quorum}, []bool{true, true, false, true}},
+		{"IPC: active_quorum is only its own, as on the WebSocket", Options{TypeFilter: fb.TopicConfirmationTypeFilteractive_quorum}, []bool{true, false, false, true}},
+		{"IPC: active is both active ones", Options{TypeFilter: fb.TopicConfirmationTypeFilteractive}, []bool{true, true, false, true}},
 		{"IPC: inactive", Options{TypeFilter: fb.TopicConfirmationTypeFilterinactive}, []bool{false, false, true, false}},
 		{"IPC: counterpart, legacy send too, without the block", Options{Accounts: bobOnly}, []bool{true, true, true, true}},
 		{"IPC: empty accounts filter nothing", Options{Accounts: map[nano.PublicKey]bool{}}, []bool{true, true, true, true}},

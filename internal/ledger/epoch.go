@@ -99,4 +99,3 @@ func (l *Ledger) UnopenedReceivable(count int) ([]nano.PublicKey, error) {
 	}
 	return out, err
 }
-

@@ -27,8 +27,9 @@ type Confirmation struct {
 	// Counterpart is the other account (StoredBlock.Counterpart): a send's
 	// destination, a receive's source account, zero for a change.
 	Counterpart nano.PublicKey
-	// ConfirmationType is always "active_quorum": the node's own vote
-	// confirms the block at once.
+	// ConfirmationType is "active_quorum" here: the node's own vote
+	// confirms the block at once. (A confirmation emitted again by
+	// block_confirm is "active_confirmation_height", see broker.Reemit.)
 	ConfirmationType string
 	Election         ElectionInfo
 }

@@ -20,7 +20,7 @@ func (n *Node) legacyRegistry(info rpc.NodeInfo, backend *rpc.Backend) (*rpc.Reg
 	reg := rpc.NewRegistry()
 	rpc.RegisterLegacy(reg, rpc.LegacySet{
 		Info: info, Thresholds: n.thresholds(), Work: n.work, Backend: backend,
-		Dev: &rpc.DevNode{Backend: backend, Info: info, NodeKey: key, Stats: stats},
+		Dev: &rpc.DevNode{Backend: backend, Info: info, NodeKey: key, Stats: stats, Recent: n.recent, Reemit: n.reemit},
 	})
 	return reg, stats, nil
 }

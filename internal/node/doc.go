@@ -1,6 +1,7 @@
 // Package node assembles the nipc daemon from validated configuration: the
 // ledger and the wallets (the data directory's ledger.db and wallets.db),
-// the broker, fed by the ledger's OnConfirm hook from the first commit on,
+// the broker and the recent elections (confirmation_history), both fed by
+// the ledger's OnConfirm hook from the first commit on,
 // the access policy (config-access.toml, reloaded by Reload), the legacy
 // RPC registry and the v2 handlers, the IPC server, the in-process HTTP and
 // WebSocket gateway when configured, proof-of-work generation and the

@@ -17,9 +17,7 @@ import (
 // pendingActions are documented actions nobody has implemented yet (issue
 // 14): they still answer Unknown command. Remove a name when its action
 // lands; the test fails while a name here is answered.
-var pendingActions = []string{
-	"block_confirm", "confirmation_active", "confirmation_history", "confirmation_info", "election_statistics",
-}
+var pendingActions []string
 
 // readDocumentedActions reads testdata/nano_rpc_actions.txt: the documented
 // actions and the removed ones.

@@ -75,6 +75,9 @@ type Node struct {
 	work    *rpc.Work // generates proof of work; closed when shutdown starts
 	// receiver receives wallets' incoming sends (autoreceive.go).
 	receiver *wallet.AutoReceiver
+	// recent keeps the recent elections (confirmation_history), fed by the
+	// ledger's OnConfirm hook (state.go).
+	recent *rpc.Recent
 
 	// GenesisWallet is the wallet holding the dev genesis key that the node
 	// created on this start, if it did (enable_genesis_wallet).

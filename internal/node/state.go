@@ -29,7 +29,8 @@ func (n *Node) thresholds() nano.Thresholds {
 // openState makes the broker, opens the ledger and the wallets, and on
 // first start creates the wallet holding the dev genesis key. The ledger's
 // OnConfirm hook hands every committed block, in sequence order, from the
-// first commit on, to the broker (PublishConfirmations) and to the wallets'
+// first commit on, to the broker (PublishConfirmations), to the recent
+// elections (rpc.Recent, for confirmation_history) and to the wallets'
 // auto-receive (AutoReceiver.Confirmed), and wakes the NATS outbox; none
 // waits.
 func (n *Node) openState() error {
@@ -37,8 +38,10 @@ func (n *Node) openState() error {
 	var ws *wallet.Store
 	var recv *wallet.AutoReceiver
 	n.broker = broker.New(n.log, func(a nano.PublicKey) bool { return ws.IsLocal(a) }, 0)
+	n.recent = rpc.NewRecent(rpc.DefaultRecentElections)
 	onConfirm := func(cs []ledger.Confirmation) {
 		n.broker.PublishConfirmations(cs)
+		n.recent.Confirmed(cs)
 		if recv != nil {
 			for _, c := range cs {
 				recv.Confirmed(c)
@@ -132,6 +135,16 @@ func (n *Node) closeState() {
 	}
 	if err := errors.Join(errs...); err != nil {
 		n.log.Error("closing state", "err", err)
+	}
+}
+
+// reemit publishes a confirmed block's confirmation again (block_confirm):
+// to the subscribers (broker.Reemit) and, as the node's block observers
+// do, to the wallets' auto-receive.
+func (n *Node) reemit(c ledger.Confirmation) {
+	n.broker.Reemit(c)
+	if n.receiver != nil {
+		n.receiver.Confirmed(c)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -206,18 +207,38 @@ func (tr *transcript) store(ex exchange, reply []byte, vars map[string]string) e
 	if len(ex.captures) == 0 {
 		return nil
 	}
-	var m map[string]any
+	var m any
 	if err := json.Unmarshal(reply, &m); err != nil {
 		return fmt.Errorf("%s:%d: reply %q: %v", tr.path, ex.captures[0].line, reply, err)
 	}
 	for _, c := range ex.captures {
-		v, ok := m[c.member].(string)
+		v, ok := memberAt(m, c.member).(string)
 		if !ok {
 			return fmt.Errorf("%s:%d: reply %q has no string member %q", tr.path, c.line, reply, c.member)
 		}
 		vars[c.name] = v
 	}
 	return nil
+}
+
+// memberAt follows a dotted path into a decoded reply: object members by
+// name, array elements by index ("confirmations.0.time"); nil if absent.
+func memberAt(v any, path string) any {
+	for _, k := range strings.Split(path, ".") {
+		switch x := v.(type) {
+		case map[string]any:
+			v = x[k]
+		case []any:
+			i, err := strconv.Atoi(k)
+			if err != nil || i < 0 || i >= len(x) {
+				return nil
+			}
+			v = x[i]
+		default:
+			return nil
+		}
+	}
+	return v
 }
 
 func TestParseTranscript(t *testing.T) {
@@ -267,6 +288,25 @@ func TestParseTranscript(t *testing.T) {
 		_, err := parseTranscript("bad.txt", strings.NewReader(tt.text))
 		if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
 			t.Errorf("%q: got %v, want an error at %s", tt.text, err, tt.want)
+		}
+	}
+}
+
+func TestMemberAt(t *testing.T) {
+	var reply any
+	if err := json.Unmarshal([]byte(`{"a": "1", "list": [{"b": "2"}], "obj": {"c": "3"}}`), &reply); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		path string
+		want any
+	}{
+		{"a", "1"}, {"list.0.b", "2"}, {"obj.c", "3"},
+		{"list.1.b", nil}, {"list.x", nil}, {"list.-1", nil}, {"a.b", nil}, {"missing", nil},
+	}
+	for _, tt := range tests {
+		if got := memberAt(reply, tt.path); got != tt.want {
+			t.Errorf("memberAt(%q) = %v, want %v", tt.path, got, tt.want)
 		}
 	}
 }

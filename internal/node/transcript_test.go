@@ -17,7 +17,9 @@ package node_test
 //	<-| text         exact reply text with no newline after it (the one-line
 //	                 errors of v2)
 //	<~~ text         the reply must contain text (the only reply line then)
-//	<== name member  store the reply's top-level string member as {{name}}
+//	<== name member  store the reply's string member as {{name}}: a
+//	                 top-level member, or a dotted path into it
+//	                 (confirmations.0.time: member, array index, member)
 //	{{name}}         in a -->, <--, <-| or <~~ line: the stored value
 //
 // Directives come before the first request; reply and capture lines belong

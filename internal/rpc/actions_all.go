@@ -36,6 +36,7 @@ func RegisterLegacy(r *Registry, s LegacySet) {
 	RegisterNetworkActions(r, s.Thresholds)
 	RegisterLedgerScanActions(r, s.Backend)
 	RegisterNodeInfoActions(r, s.Dev)
+	RegisterConfirmationActions(r, s.Dev)
 }
 
 // ActionInfo is one row of the legacy action table.

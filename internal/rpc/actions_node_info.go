@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nipc/nipc/internal/ledger"
 	"github.com/nipc/nipc/internal/ptree"
 	"github.com/nipc/nipc/nano"
 )
@@ -29,6 +30,12 @@ type DevNode struct {
 	// Unchecked, if set, counts the unchecked blocks (telemetry's
 	// unchecked_count); nil counts none.
 	Unchecked func() uint64
+	// Recent holds the recent elections (confirmation_history); nil:
+	// none.
+	Recent *Recent
+	// Reemit, if set, publishes a confirmed block's confirmation again
+	// (block_confirm): the node's broker.Reemit.
+	Reemit func(ledger.Confirmation)
 }
 
 // RegisterNodeInfoActions adds node_id (control: public, as_account and

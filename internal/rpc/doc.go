@@ -23,7 +23,11 @@
 //
 // RegisterLegacy is the one list of the legacy actions (the node, nipc rpc
 // --list and docs/PROTOCOL.md's table read it). Stats counts the requests
-// answered, per action, for the stats action.
+// answered, per action, for the stats action. Recent keeps the last
+// elections (DefaultRecentElections, the node's confirmation_history_size)
+// for confirmation_history, fed by the ledger's OnConfirm hook and by
+// block_confirm, which also hands a confirmed block's confirmation to
+// DevNode.Reemit (the broker's Reemit) to be published again.
 //
 // Actions are registered once at start-up and must be safe for concurrent
 // use; they read the caller's identity from ctx (package peer) and never
