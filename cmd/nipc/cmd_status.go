@@ -11,8 +11,11 @@ import (
 func newStatusCmd(cf *clientFlags) *cobra.Command {
 	return clientVerb(cf, &cobra.Command{
 		Use:   "status",
-		Short: "version and uptime of the node",
-		Long:  `Prints one JSON object: where the node is, the members of its version reply and its uptime.`,
+		Short: "version, uptime, confirmation sequence and NATS state of the node",
+		Long: `Prints one JSON object: where the node is, the members of its version reply, its uptime,
+the ledger's confirmation sequence (the highest; a subscriber resumes after one it saw) and
+whether the node publishes to NATS ([node.nats]): connected, the sequence the stream
+acknowledged and the lag between the two (nats_status).`,
 		Example: `  nipc status
   nipc status -P 7177`,
 		Args: noArgs,
@@ -25,7 +28,7 @@ func newStatusCmd(cf *clientFlags) *cobra.Command {
 			status := map[string]any{}
 			network, addr := cl.Config().Network()
 			status["node"] = network + ":" + addr
-			for _, action := range []string{"version", "uptime"} {
+			for _, action := range []string{"version", "uptime", "nats_status"} {
 				reply, err := cl.Legacy(ctx, action, nil)
 				if err != nil {
 					return err

@@ -17,10 +17,13 @@ func (n *Node) legacyRegistry(info rpc.NodeInfo, backend *rpc.Backend) (*rpc.Reg
 		return nil, nil, fmt.Errorf("node: node ID: %w", err)
 	}
 	stats := rpc.NewStats(n.ledger.BlockCount, nil)
+	dev := &rpc.DevNode{Backend: backend, Info: info, NodeKey: key, Stats: stats, Recent: n.recent, Reemit: n.reemit}
+	if n.opts.Node.Node.NATS.Enable {
+		dev.NATS = n.natsStatus
+	}
 	reg := rpc.NewRegistry()
 	rpc.RegisterLegacy(reg, rpc.LegacySet{
-		Info: info, Thresholds: n.thresholds(), Work: n.work, Backend: backend,
-		Dev: &rpc.DevNode{Backend: backend, Info: info, NodeKey: key, Stats: stats, Recent: n.recent, Reemit: n.reemit},
+		Info: info, Thresholds: n.thresholds(), Work: n.work, Backend: backend, Dev: dev,
 	})
 	return reg, stats, nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/nipc/nipc/internal/gateway"
 	"github.com/nipc/nipc/internal/ledger"
 	"github.com/nipc/nipc/internal/natsbus"
+	"github.com/nipc/nipc/internal/rpc"
 	"github.com/nipc/nipc/internal/service"
 )
 
@@ -103,6 +104,15 @@ func renderConfirmation(c *ledger.Confirmation) []byte {
 	ev := apiconv.ConfirmationEvent(c, true, true)
 	t := c.Election.Time
 	return gateway.RenderConfirmation(ev, t, c.Sequence, gateway.Sideband{Height: c.Height, LocalTimestamp: uint64(t.Unix())})
+}
+
+// natsStatus is the outbox's state for the nats_status action.
+func (n *Node) natsStatus() rpc.NATSStatus {
+	ob := n.outbox.Load()
+	if ob == nil {
+		return rpc.NATSStatus{}
+	}
+	return rpc.NATSStatus{Connected: ob.Connected(), Acked: ob.Acked(), Lag: ob.Lag()}
 }
 
 // NATSAcked is the outbox's acknowledged mark (0 without [node.nats]).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"strconv"
 	"testing"
 	"time"
@@ -164,6 +165,16 @@ func TestNATSConfirmations(t *testing.T) {
 	}
 	if lag := n.NATSLag(); lag != 0 {
 		t.Errorf("lag %d after the stream has everything", lag)
+	}
+	// nats_status (nipc status) says the same.
+	raw, err := testenv.Dial(t, n, testenv.Transports[0]).Legacy(context.Background(), "nats_status", nil)
+	var status map[string]string
+	if err != nil || json.Unmarshal(raw, &status) != nil {
+		t.Fatalf("nats_status: %s %v", raw, err)
+	}
+	want := map[string]string{"confirmation_sequence": strconv.Itoa(sends + 1), "nats": "true", "connected": "true", "acked_sequence": strconv.Itoa(sends + 1), "lag": "0"}
+	if !maps.Equal(status, want) {
+		t.Errorf("nats_status = %v, want %v", status, want)
 	}
 }
 

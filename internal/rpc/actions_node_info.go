@@ -36,6 +36,9 @@ type DevNode struct {
 	// Reemit, if set, publishes a confirmed block's confirmation again
 	// (block_confirm): the node's broker.Reemit.
 	Reemit func(ledger.Confirmation)
+	// NATS, if set, reports the NATS outbox (nats_status); nil: [node.nats]
+	// is off.
+	NATS func() NATSStatus
 }
 
 // RegisterNodeInfoActions adds node_id (control: public, as_account and
@@ -52,6 +55,7 @@ func RegisterNodeInfoActions(r *Registry, d *DevNode) {
 		return ptree.New().Put("deprecated", "1"), nil
 	}})
 	r.Register(Action{Name: "telemetry", Func: d.telemetry})
+	r.Register(Action{Name: "nats_status", Func: d.natsStatus})
 	r.Register(Action{Name: "stats", Func: d.stats})
 	r.Register(Action{Name: "stats_clear", Func: func(ctx context.Context, req *Request) (*ptree.Tree, error) {
 		d.Stats.Clear()
