@@ -173,7 +173,7 @@ func TestNoGapUnderLoad(t *testing.T) {
 	t.Logf("%d blocks by %d submitters in %v", submitters*perSubmitter, submitters, time.Since(start))
 
 	last := l.ConfirmationSequence()
-	if want := first + submitters*perSubmitter - 1; last != want {
+	if want := first + uint64(submitters*perSubmitter) - 1; last != want {
 		t.Fatalf("ConfirmationSequence = %d, want %d", last, want)
 	}
 	want := int(last - first + 1)
