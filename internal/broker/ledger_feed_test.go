@@ -140,8 +140,8 @@ func TestNoGapUnderLoad(t *testing.T) {
 	blocksTotal := loadBlocks
 	if v := os.Getenv("NIPC_NOGAP_BLOCKS"); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < submitters {
-			t.Fatalf("NIPC_NOGAP_BLOCKS=%q: want a number of blocks, at least %d", v, submitters)
+		if err != nil || n <= 2*DefaultQueueSize {
+			t.Fatalf("NIPC_NOGAP_BLOCKS=%q: want a number of blocks above %d, so that the stalled subscribers' queues overflow", v, 2*DefaultQueueSize)
 		}
 		blocksTotal = n
 	}
