@@ -50,9 +50,10 @@ func renderError(action, id string, code int32, text string, now time.Time) []by
 // confirmation sequence, a top-level key after the node's three: the
 // message object keeps the node's shape.
 // with the block as the node's legacy JSON block plus "subtype" for state
+// blocks, sideband {height, local_timestamp} (include_sideband_info, not nil),
 // blocks, and election_info {duration, time, tally, final, blocks, voters,
 // request_count}.
-func renderConfirmation(ev *fb.EventConfirmationT, at time.Time, includeBlock, includeElection bool) []byte {
+func renderConfirmation(ev *fb.EventConfirmationT, at time.Time, includeBlock, includeElection bool, sideband *ptree.Tree) []byte {
 	m := ptree.New()
 	m.Put("account", ev.Account)
 	m.Put("amount", ev.Amount)
@@ -75,6 +76,9 @@ func renderConfirmation(ev *fb.EventConfirmationT, at time.Time, includeBlock, i
 		if b := blockTree(ev.Block); b != nil {
 			m.PutChild("block", b)
 		}
+	}
+	if sideband != nil {
+		m.PutChild("sideband", sideband)
 	}
 	root := ptree.New()
 	root.Put("topic", "confirmation")

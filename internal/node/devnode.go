@@ -18,9 +18,10 @@ func (n *Node) legacyRegistry(info rpc.NodeInfo, backend *rpc.Backend) (*rpc.Reg
 	}
 	stats := rpc.NewStats(n.ledger.BlockCount, nil)
 	reg := rpc.NewRegistry()
+	dev := &rpc.DevNode{Backend: backend, Info: info, NodeKey: key, Stats: stats}
 	rpc.RegisterLegacy(reg, rpc.LegacySet{
-		Info: info, Thresholds: n.thresholds(), Work: n.work, Backend: backend,
-		Dev: &rpc.DevNode{Backend: backend, Info: info, NodeKey: key, Stats: stats},
+		Info: info, Thresholds: n.thresholds(), Work: n.work, Backend: backend, Dev: dev,
 	})
+	n.setTopicState(dev)
 	return reg, stats, nil
 }

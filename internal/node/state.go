@@ -37,6 +37,7 @@ func (n *Node) openState() error {
 	var recv *wallet.AutoReceiver
 	n.broker = broker.New(n.log, func(a nano.PublicKey) bool { return ws.IsLocal(a) }, 0)
 	onConfirm := func(cs []ledger.Confirmation) {
+		n.publishTopics(cs) // topics.go
 		n.broker.PublishConfirmations(cs)
 		if recv != nil {
 			for _, c := range cs {
