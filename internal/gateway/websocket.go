@@ -68,11 +68,11 @@ type wsSession struct {
 	header string // credentials from the upgrade's Nano-Api-Key
 
 	mu       sync.Mutex
-	sub      service.Subscription // nil: not subscribed
+	sub      service.Subscription       // nil: not subscribed
 	topics   map[broker.Topic]*topicSub // the other topics' (ws_topics.go)
-	after    []func()             // run once the current reply is written (read loop only)
-	finished bool                 // the read loop has ended (guarded by mu)
-	closers  sync.WaitGroup       // goClose goroutines
+	after    []func()                   // run once the current reply is written (read loop only)
+	finished bool                       // the read loop has ended (guarded by mu)
+	closers  sync.WaitGroup             // goClose goroutines
 
 	slowOnce sync.Once
 }
