@@ -9,7 +9,7 @@ import (
 type chanSub chan *Event
 
 func (c chanSub) Deliver(ev *Event, _ *Options) error { c <- ev; return nil }
-func (c chanSub) Dropped(error)                        {}
+func (c chanSub) Dropped(error)                       {}
 
 // TestTopicCurrentAndFilters: a new subscription gets its topic's current
 // state first; PublishTopic reaches only its topic's subscriptions, votes
