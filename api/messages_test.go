@@ -77,7 +77,7 @@ func TestUnionIDs(t *testing.T) {
 
 func TestPermissions(t *testing.T) {
 	all := Permissions()
-	if len(all) != 22 {
+	if len(all) != 30 { // 13 of the node, 9 v2 requests of nipc, 8 WebSocket topics
 		t.Fatalf("%d permissions", len(all))
 	}
 	node := 0

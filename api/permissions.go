@@ -28,6 +28,18 @@ const (
 	PermReceivable        Permission = "api_receivable"
 	PermVersion           Permission = "api_version"
 	PermReload            Permission = "api_reload"
+
+	// The WebSocket's other topics. The node's WebSocket checks nothing:
+	// each is also granted by api_topic_confirmation, which the default
+	// user holds, so a fresh node serves them all to anyone.
+	PermTopicVote                Permission = "api_topic_vote"
+	PermTopicStartedElection     Permission = "api_topic_started_election"
+	PermTopicStoppedElection     Permission = "api_topic_stopped_election"
+	PermTopicNewUnconfirmedBlock Permission = "api_topic_new_unconfirmed_block"
+	PermTopicActiveDifficulty    Permission = "api_topic_active_difficulty"
+	PermTopicWork                Permission = "api_topic_work"
+	PermTopicTelemetry           Permission = "api_topic_telemetry"
+	PermTopicBootstrap           Permission = "api_topic_bootstrap"
 )
 
 // PermissionInfo describes one permission of the catalog.
@@ -60,6 +72,14 @@ var permissions = []PermissionInfo{
 	{PermReceivable, "Receivable: blocks sent to an account and not yet received", false},
 	{PermVersion, "Version: node and protocol versions", false},
 	{PermReload, "Reload: reload the access configuration", false},
+	{PermTopicVote, "the WebSocket's vote topic (api_topic_confirmation grants it too)", false},
+	{PermTopicStartedElection, "the WebSocket's started_election topic (api_topic_confirmation grants it too)", false},
+	{PermTopicStoppedElection, "the WebSocket's stopped_election topic (api_topic_confirmation grants it too)", false},
+	{PermTopicNewUnconfirmedBlock, "the WebSocket's new_unconfirmed_block topic (api_topic_confirmation grants it too)", false},
+	{PermTopicActiveDifficulty, "the WebSocket's active_difficulty topic (api_topic_confirmation grants it too)", false},
+	{PermTopicWork, "the WebSocket's work topic (api_topic_confirmation grants it too)", false},
+	{PermTopicTelemetry, "the WebSocket's telemetry topic (api_topic_confirmation grants it too)", false},
+	{PermTopicBootstrap, "the WebSocket's bootstrap topic (api_topic_confirmation grants it too)", false},
 }
 
 var permissionIndex = func() map[Permission]int {

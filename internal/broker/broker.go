@@ -57,6 +57,7 @@ type Broker struct {
 	mu       sync.RWMutex
 	subs     map[Subscriber]*Subscription
 	services map[peer.Conn]*serviceConn
+	current  map[Topic]func() any // SetCurrent
 
 	dropped   atomic.Uint64
 	delivered atomic.Uint64
@@ -107,6 +108,7 @@ func (b *Broker) Subscribe(ctx context.Context, opts Options, s Subscriber) *Sub
 	if sub, ok := b.subs[s]; ok {
 		sub.Hold()
 		sub.Update(opts)
+		b.offerCurrent(sub)
 		return sub
 	}
 	var sub *Subscription
@@ -118,6 +120,7 @@ func (b *Broker) Subscribe(ctx context.Context, opts Options, s Subscriber) *Sub
 		b.mu.Unlock()
 	})
 	b.subs[s] = sub
+	b.offerCurrent(sub)
 	go sub.run(ctx.Done())
 	return sub
 }

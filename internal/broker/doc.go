@@ -47,6 +47,12 @@
 // NewSubscription, matching with Options.Matches, with the same queueing,
 // order and slow-consumer policy.
 //
+// The WebSocket's other topics (topics.go) go through the same
+// subscriptions: Options.Topic says which, PublishTopic offers an event
+// (Event.Payload: Vote, Election, NewBlock, Difficulty, Work, Telemetry,
+// Bootstrap) to that topic's subscriptions only, never waiting, and
+// SetCurrent queues a topic's current state for each new subscription.
+//
 // EventServiceStop is not a confirmation: ServiceRegister and
 // TopicServiceStop are kept per IPC connection (peer.Conn), and the stop
 // is pushed as an envelope in the connection's event encoding. A

@@ -26,6 +26,9 @@ type Event struct {
 	time time.Time
 	conf *ledger.Confirmation // nil when built by NewEvent
 
+	topic   Topic // TopicConfirmation, or (NewTopicEvent) another
+	payload any   // a topic event's (topics.go)
+
 	built        sync.Once
 	confirmation *fb.EventConfirmationT
 

@@ -35,6 +35,16 @@ type Options struct {
 	IncludeElectionInfo bool
 	NodeWebSocket       bool // the node's WebSocket rules, above
 	AccountFilter       bool // with NodeWebSocket: accounts are filtered
+
+	// nipc's WebSocket additions (topics.go): the topic (its zero value
+	// is confirmations), a vote's filters, the least amount a
+	// confirmation must move (nil: any), and the sideband.
+	Topic                Topic
+	Representatives      map[nano.PublicKey]bool
+	IncludeReplays       bool
+	IncludeIndeterminate bool
+	MinAmount            *nano.Amount
+	IncludeSideband      bool
 }
 
 // OptionsFrom reads TopicConfirmation's options; nil means everything, with
@@ -67,6 +77,7 @@ type subject struct {
 	accounts [2]nano.PublicKey // the account, then the counterpart
 	n        int
 	state    bool // a state block
+	amount   nano.Amount
 }
 
 func (s *subject) add(a nano.PublicKey) {
@@ -80,6 +91,7 @@ func subjectOf(ev *Event) subject {
 	s := subject{typ: ev.Confirmation().ConfirmationType}
 	if c := ev.conf; c != nil {
 		s.add(c.Account)
+		s.amount = c.Amount
 		if b := c.Block; b != nil {
 			switch b.Type {
 			case nano.BlockTypeState:
@@ -95,6 +107,7 @@ func subjectOf(ev *Event) subject {
 	if pub, err := nano.ParseAccount(c.Account); err == nil {
 		s.add(pub)
 	}
+	s.amount, _ = nano.ParseAmount(c.Amount)
 	var other string
 	if c.Block != nil {
 		switch b := c.Block.Value.(type) {
@@ -119,7 +132,7 @@ func (o *Options) Matches(ev *Event, isLocal func(nano.PublicKey) bool) bool {
 }
 
 func (o *Options) match(s *subject, isLocal func(nano.PublicKey) bool) bool {
-	if !o.selects(s.typ) {
+	if o.Topic != TopicConfirmation || !o.selects(s.typ) || !o.passesMinAmount(s) {
 		return false
 	}
 	if o.NodeWebSocket {

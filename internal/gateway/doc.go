@@ -32,8 +32,9 @@
 // credentials taken out; it may still read, with
 // Access-Control-Allow-Origin: * as on the node.
 //
-// WebSocket (spec §7.5): the node's WebSocket API for the "confirmation"
-// topic, on [node.websocket] address:port and at /websocket on the HTTP
+// WebSocket (spec §7.5): the node's WebSocket API for every topic of the
+// Nano WebSocket documentation (ws_topics.go, wsrender_topics.go; which
+// ones fire on a single node: docs/GATEWAY.md "Topics"), on [node.websocket] address:port and at /websocket on the HTTP
 // port: subscribe, update, unsubscribe and ping, with acks and the node's
 // message shapes (time as a string, legacy JSON blocks with subtype).
 // A subscribe is the service's Subscribe (service.SubscribeRequest: the
@@ -44,7 +45,10 @@
 // unless the access file denies it) and whether all_local_accounts can be
 // honoured. A refused subscribe gets the ack with the error when it asked
 // for an ack, and no frame otherwise. update changes the subscription's
-// accounts; unsubscribe closes it.
+// accounts; unsubscribe closes it. A session holds one subscription per
+// topic (each topic's own broker.Subscriber); the other topics need
+// api_topic_<name> or api_topic_confirmation, and a separate gateway
+// refuses them (its relay carries confirmations only).
 // Browser pages may open the WebSocket only from the gateway's own host or
 // from an origin that node.websocket.allowed_origins
 // (Config.WebSocket.AllowedOrigins; by default loopback) lists; others get

@@ -145,6 +145,9 @@ func (b *IPC) Handle(ctx context.Context, req service.Request, dst []byte) ([]by
 // with req's credentials (the node decides whether they may) and matches
 // the node's events with req's options.
 func (b *IPC) Subscribe(ctx context.Context, req service.SubscribeRequest, s broker.Subscriber) (service.Subscription, error) {
+	if req.Options.Topic != broker.TopicConfirmation {
+		return nil, service.ErrTopicNotRelayed(req.Options.Topic)
+	}
 	return b.relay.subscribe(ctx, req, s)
 }
 

@@ -40,6 +40,7 @@ type wsRender uint8
 const (
 	renderBlock wsRender = 1 << iota
 	renderElection
+	renderSideband
 )
 
 func renderOf(o *broker.Options) wsRender {
@@ -49,6 +50,9 @@ func renderOf(o *broker.Options) wsRender {
 	}
 	if o.IncludeElectionInfo {
 		r |= renderElection
+	}
+	if o.IncludeSideband {
+		r |= renderSideband
 	}
 	return r
 }
@@ -64,10 +68,11 @@ type wsSession struct {
 	header string // credentials from the upgrade's Nano-Api-Key
 
 	mu       sync.Mutex
-	sub      service.Subscription // nil: not subscribed
-	after    []func()             // run once the current reply is written (read loop only)
-	finished bool                 // the read loop has ended (guarded by mu)
-	closers  sync.WaitGroup       // goClose goroutines
+	sub      service.Subscription       // nil: not subscribed
+	topics   map[broker.Topic]*topicSub // the other topics' (ws_topics.go)
+	after    []func()                   // run once the current reply is written (read loop only)
+	finished bool                       // the read loop has ended (guarded by mu)
+	closers  sync.WaitGroup             // goClose goroutines
 
 	slowOnce sync.Once
 }
@@ -79,7 +84,7 @@ var _ broker.Subscriber = (*wsSession)(nil)
 // and wsRender, however many sessions write it.
 func (s *wsSession) Deliver(ev *broker.Event, o *broker.Options) error {
 	msg := ev.Rendered(renderOf(o), func() []byte {
-		return renderConfirmation(ev.Confirmation(), ev.Time(), o.IncludeBlock, o.IncludeElectionInfo)
+		return renderConfirmation(ev.Confirmation(), ev.Time(), o.IncludeBlock, o.IncludeElectionInfo, sidebandOf(ev, o), ev.Confirmation().Sequence)
 	})
 	if err := s.write(msg); err != nil {
 		s.cancel() // the session is over; a later drop is no slow consumer
@@ -198,6 +203,9 @@ func parseOptions(opts *ptree.Tree) (broker.Options, error) {
 	if o.IncludeElectionInfo, err = parseBool(opts, "include_election_info", false); err != nil {
 		return o, err
 	}
+	if err := parseConfirmationExtras(opts, &o); err != nil {
+		return o, err
+	}
 	if v, ok := opts.Get("confirmation_type"); ok {
 		switch strings.ToLower(v) {
 		case "active":
@@ -289,6 +297,7 @@ func (s *wsSession) run() {
 		if sub := s.current(); sub != nil {
 			sub.Close()
 		}
+		s.closeTopics()
 		s.mu.Lock()
 		s.finished = true
 		s.mu.Unlock()
@@ -348,7 +357,9 @@ func (s *wsSession) handle(data []byte) []byte {
 	case "ping":
 		return renderAck("pong", id, now())
 	case "subscribe", "unsubscribe", "update":
-		if topic != topicConfirm {
+		if t, ok := broker.ParseTopic(topic); ok && t != broker.TopicConfirmation {
+			return s.topicReply(action, t, msg, id, ack)
+		} else if topic != topicConfirm {
 			if topic == "" {
 				return fail(wsErrorf("Missing topic"))
 			}

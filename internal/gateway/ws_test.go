@@ -307,7 +307,7 @@ func TestWebSocketErrors(t *testing.T) {
 	for _, c := range []struct{ msg, want string }{
 		{`not json`, `"error": "Unable to parse JSON"`},
 		{`{"action": "dance"}`, `"error": "Unknown action: dance"`},
-		{`{"action": "subscribe", "topic": "vote"}`, `"error": "Unsupported topic: vote"`},
+		{`{"action": "subscribe", "topic": "votes"}`, `"error": "Unsupported topic: votes"`}, // vote is served since issue 14
 		{`{"action": "subscribe"}`, `"error": "Missing topic"`},
 		{`{"action": "update", "topic": "confirmation", "options": {}}`, `"error": "Not subscribed to confirmation"`},
 		{`{"action": "subscribe", "topic": "confirmation", "options": {"include_block": "maybe"}}`, `"error": "Invalid option include_block: expected true or false"`},

@@ -49,15 +49,22 @@ func renderError(action, id string, code int32, text string, now time.Time) []by
 // "sequence" (nipc's, absent when the event has none) is the block's
 // confirmation sequence, a top-level key after the node's three: the
 // message object keeps the node's shape. The block is the node's legacy
-// JSON block plus "subtype" for state blocks, and election_info {duration,
-// time, tally, final, blocks, voters, request_count}.
-func renderConfirmation(ev *fb.EventConfirmationT, at time.Time, includeBlock, includeElection bool) []byte {
+// JSON block plus "subtype" for state blocks, sideband {height,
+// local_timestamp} (include_sideband_info; sb not nil), and election_info
+// {duration, time, tally, final, blocks, voters, request_count}.
+func renderConfirmation(ev *fb.EventConfirmationT, at time.Time, includeBlock, includeElection bool, sb *Sideband, sequence uint64) []byte {
+	m := confirmationMessage(ev, includeBlock, includeElection)
+	if sb != nil {
+		m.PutChild("sideband", ptree.New().
+			Put("height", strconv.FormatUint(sb.Height, 10)).
+			Put("local_timestamp", strconv.FormatUint(sb.LocalTimestamp, 10)))
+	}
 	root := ptree.New()
 	root.Put("topic", "confirmation")
 	root.Put("time", millis(at))
-	root.PutChild("message", confirmationMessage(ev, includeBlock, includeElection))
-	if ev.Sequence != 0 {
-		root.Put("sequence", strconv.FormatUint(ev.Sequence, 10))
+	root.PutChild("message", m)
+	if sequence != 0 {
+		root.Put("sequence", strconv.FormatUint(sequence, 10))
 	}
 	return ptree.AppendPretty(nil, root)
 }
@@ -76,17 +83,7 @@ type Sideband struct {
 // "sequence" (the confirmation sequence): what nipc publishes to NATS
 // (package natsbus).
 func RenderConfirmation(ev *fb.EventConfirmationT, at time.Time, sequence uint64, sb Sideband) []byte {
-	m := confirmationMessage(ev, true, true)
-	t := ptree.New()
-	t.Put("height", strconv.FormatUint(sb.Height, 10))
-	t.Put("local_timestamp", strconv.FormatUint(sb.LocalTimestamp, 10))
-	m.PutChild("sideband", t)
-	root := ptree.New()
-	root.Put("topic", "confirmation")
-	root.Put("time", millis(at))
-	root.PutChild("message", m)
-	root.Put("sequence", strconv.FormatUint(sequence, 10))
-	return ptree.AppendPretty(nil, root)
+	return renderConfirmation(ev, at, true, true, &sb, sequence)
 }
 
 // confirmationMessage is the "message" of a confirmation topic message.

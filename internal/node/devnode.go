@@ -25,5 +25,6 @@ func (n *Node) legacyRegistry(info rpc.NodeInfo, backend *rpc.Backend) (*rpc.Reg
 	rpc.RegisterLegacy(reg, rpc.LegacySet{
 		Info: info, Thresholds: n.thresholds(), Work: n.work, Backend: backend, Dev: dev,
 	})
+	n.setTopicState(dev)
 	return reg, stats, nil
 }

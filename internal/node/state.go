@@ -40,6 +40,7 @@ func (n *Node) openState() error {
 	n.broker = broker.New(n.log, func(a nano.PublicKey) bool { return ws.IsLocal(a) }, 0)
 	n.recent = rpc.NewRecent(rpc.DefaultRecentElections)
 	onConfirm := func(cs []ledger.Confirmation) {
+		n.publishTopics(cs) // topics.go
 		n.broker.PublishConfirmations(cs)
 		n.recent.Confirmed(cs)
 		if recv != nil {

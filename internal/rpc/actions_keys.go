@@ -3,6 +3,7 @@ package rpc
 import (
 	"context"
 	"strconv"
+	"time"
 
 	"github.com/nipc/nipc/internal/ptree"
 	"github.com/nipc/nipc/nano"
@@ -315,7 +316,9 @@ func (w workActions) generate(ctx context.Context, req *Request) (*ptree.Tree, e
 			return nil, Errorf("Provided work is already enough for given difficulty")
 		}
 	}
+	start := time.Now()
 	work, err := w.work.Generate(ctx, root, target)
+	w.reportWork(root, target, start, work, err)
 	if err != nil { // cancelled by work_cancel, the request's end or shutdown
 		return nil, Errorf("Cancelled")
 	}

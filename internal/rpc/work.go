@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync"
 
+	"github.com/nipc/nipc/internal/broker"
 	"github.com/nipc/nipc/nano"
 	"github.com/nipc/nipc/nano/pow"
 )
@@ -23,6 +24,9 @@ var (
 // cancelled but through ctx.
 type Work struct {
 	threads int
+	// OnGenerate, if set (before use), is told of each work_generate's
+	// end (work_topic.go); it must not wait.
+	OnGenerate func(*broker.Work)
 
 	mu      sync.Mutex
 	closed  bool

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/nipc/nipc/api"
-	"github.com/nipc/nipc/api/fb"
 	"github.com/nipc/nipc/internal/broker"
 	"github.com/nipc/nipc/internal/rpc"
 )
@@ -41,7 +40,7 @@ func (l *Local) Subscribe(ctx context.Context, req SubscribeRequest, s broker.Su
 	if l.Broker == nil {
 		return nil, ErrNoSubscriptions
 	}
-	if !l.V2.Permitted(ctx, req.Credentials, fb.MessageTopicConfirmation) {
+	if !l.permitted(ctx, req) {
 		return nil, api.ErrAccessDenied
 	}
 	if req.Options.AllLocalAccounts && !l.Broker.LocalAccounts() {
