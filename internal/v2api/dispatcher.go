@@ -96,19 +96,21 @@ func (v *Dispatcher) HandleBinary(ctx context.Context, payload, dst []byte) []by
 
 // HandleJSON answers an Envelope as JSON text. A body that does not parse
 // gets the node's one-line error; everything else is rendered the
-// flatbuffers way (pretty, 2-space, schema order, ASCII only).
+// flatbuffers way (pretty, 2-space, schema order, ASCII only), straight
+// from the reply's Go objects into dst (fbjson.AppendEnvelopeText: no
+// FlatBuffer is built for a JSON reply).
 func (v *Dispatcher) HandleJSON(ctx context.Context, payload, dst []byte) []byte {
 	req, err := fbjson.Scan(payload, fbjson.Options{RejectUnknownFields: v.RejectUnknownFields})
 	if err != nil {
 		v.observeUnparsed(ctx, ipc.EncodingFlatbuffersJSON)
 		return append(dst, fbjson.ErrorReply(err)...)
 	}
-	out, err := fbjson.RenderEnvelope(v.observedDispatch(ctx, ipc.EncodingFlatbuffersJSON, req))
+	out, err := fbjson.AppendEnvelopeText(dst, v.observedDispatch(ctx, ipc.EncodingFlatbuffersJSON, req))
 	if err != nil {
 		v.log().Error("rendering a v2 reply", "err", err)
 		return append(dst, fbjson.ErrorLine("Couldn't serialize response to JSON")...)
 	}
-	return append(dst, out...)
+	return out
 }
 
 // request is a parsed request whose header is read first and whose
