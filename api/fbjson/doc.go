@@ -31,6 +31,10 @@
 // Render prints a binary Envelope the way GenerateText does (pretty, 2-space
 // indent, schema order, defaults omitted, ASCII-only with \uXXXX escapes);
 // RenderEnvelope renders an *fb.EnvelopeT via api.Encode.
+// AppendEnvelopeText renders an *fb.EnvelopeT to the same text straight
+// from its Go objects (api.ObjectPlan), printing what api.Encode would
+// write, without building the FlatBuffer: the v2 handlers' JSON replies
+// take this path (a differential fuzz target keeps it byte-identical).
 //
 // Limits, and where nipc differs from the node's parser:
 //   - Nesting deeper than 64 values fails with "maximum parsing depth 65

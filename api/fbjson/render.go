@@ -71,15 +71,8 @@ func (r *renderer) table(t *schema.TableDef, pos uint64, indent int) bool {
 		if fp == 0 {
 			continue
 		}
-		if n > 0 {
-			r.out = append(r.out, ',')
-		}
+		r.key(n, f.Name, elemIndent)
 		n++
-		r.out = append(r.out, '\n')
-		r.indent(elemIndent)
-		r.out = append(r.out, '"')
-		r.out = append(r.out, f.Name...)
-		r.out = append(r.out, `": `...)
 		switch f.Kind {
 		case schema.Bool:
 			if r.b.U8(fp) != 0 {
@@ -120,10 +113,28 @@ func (r *renderer) table(t *schema.TableDef, pos uint64, indent int) bool {
 		}
 		prev, prevPos = f, fp
 	}
+	r.end('}', indent)
+	return true
+}
+
+// key begins the n-th field printed in a table (from 0): the comma after
+// the one before, a new line, the indent and the quoted name.
+func (r *renderer) key(n int, name string, indent int) {
+	if n > 0 {
+		r.out = append(r.out, ',')
+	}
 	r.out = append(r.out, '\n')
 	r.indent(indent)
-	r.out = append(r.out, '}')
-	return true
+	r.out = append(r.out, '"')
+	r.out = append(r.out, name...)
+	r.out = append(r.out, `": `...)
+}
+
+// end closes a table or vector: a new line, the indent and c.
+func (r *renderer) end(c byte, indent int) {
+	r.out = append(r.out, '\n')
+	r.indent(indent)
+	r.out = append(r.out, c)
 }
 
 func (r *renderer) enum(e *schema.Enum, v int64) {
@@ -151,9 +162,7 @@ func (r *renderer) vector(f *schema.Field, pos uint64, indent int) bool {
 			return false
 		}
 	}
-	r.out = append(r.out, '\n')
-	r.indent(indent)
-	r.out = append(r.out, ']')
+	r.end(']', indent)
 	return true
 }
 

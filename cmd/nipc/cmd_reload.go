@@ -8,7 +8,7 @@ import (
 
 	"github.com/nipc/nipc/api"
 	"github.com/nipc/nipc/api/fb"
-	"github.com/nipc/nipc/internal/rpc"
+	"github.com/nipc/nipc/internal/v2api"
 )
 
 // newReloadCmd asks the node to reload its access configuration (the v2
@@ -37,7 +37,7 @@ NIPC_API_KEY).`,
 				switch {
 				case e.Code == api.CodeAccessDenied:
 					code = exitNoPerm
-				case strings.HasPrefix(e.Message, rpc.TextReloadRefused):
+				case strings.HasPrefix(e.Message, v2api.TextReloadRefused):
 					code = exitConfig
 				}
 				return &exitError{code: code, err: fmt.Errorf("node: %s", e.Message)}

@@ -7,7 +7,7 @@ import (
 	"github.com/nipc/nipc/api/fb"
 )
 
-// TestPermittedDefaultPolicy: a caller without a policy (an rpc.V2 without
+// TestPermittedDefaultPolicy: a caller without a policy (a v2api.Dispatcher without
 // a policy, say) is authorized by the built-in default, whose default
 // user may subscribe (as on the Nano node) and which knows no other
 // credentials.

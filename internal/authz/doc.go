@@ -15,7 +15,7 @@
 // A request without credentials that comes over the Unix socket from a
 // process whose uid (SO_PEERCRED, read once per connection) a user's
 // unix_uids lists acts as that user instead of the default user
-// ([Policy.UnixUser]; internal/rpc makes the choice). Credentials in the
+// ([Policy.UnixUser]; Principal makes the choice). Credentials in the
 // envelope always win. No uid is special: unlike NSO, which lets root and
 // its own uid in unchecked, nipc maps root and the daemon's uid only when
 // the file lists them, because a uid here grants permissions rather than

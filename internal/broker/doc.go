@@ -18,7 +18,7 @@
 //
 // A Subscriber is what receives a subscription's events: Deliver one
 // event, be told (Dropped) why the subscription ended without being asked
-// to. The v2 handlers adapt an IPC connection to it (internal/rpc: an
+// to. The v2 handlers adapt an IPC connection to it (internal/v2api: an
 // envelope in the connection's event encoding, pushed through its single
 // writer); a WebSocket session is one itself (internal/gateway). Front
 // ends reach Subscribe through the seam (internal/service), which decides

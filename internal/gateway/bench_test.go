@@ -147,22 +147,26 @@ func BenchmarkHandlerVsNetHTTP(b *testing.B) {
 		name string
 		h    http.Handler
 	}{{"nipc-gateway", e.srv.Handler()}, {"nethttp-baseline", http.HandlerFunc(netHTTPBaseline)}} {
-		b.Run(target.name, func(b *testing.B) {
-			w := &discardWriter{h: make(http.Header)}
-			rb := &resettableBody{}
-			r := httptest.NewRequest(http.MethodPost, "/", rb)
-			r.ContentLength = int64(len(body))
-			b.ReportAllocs()
-			for b.Loop() {
-				rb.Reset([]byte(body))
-				clear(w.h)
-				w.n = 0
-				target.h.ServeHTTP(w, r)
-				if w.n == 0 {
-					b.Fatal("no reply")
-				}
-			}
-		})
+		b.Run(target.name, func(b *testing.B) { benchHandler(b, target.h, "/", body) })
+	}
+}
+
+// benchHandler calls h directly with a POST of body to path, again and
+// again.
+func benchHandler(b *testing.B, h http.Handler, path, body string) {
+	w := &discardWriter{h: make(http.Header)}
+	rb := &resettableBody{}
+	r := httptest.NewRequest(http.MethodPost, path, rb)
+	r.ContentLength = int64(len(body))
+	b.ReportAllocs()
+	for b.Loop() {
+		rb.Reset([]byte(body))
+		clear(w.h)
+		w.n = 0
+		h.ServeHTTP(w, r)
+		if w.n == 0 {
+			b.Fatal("no reply")
+		}
 	}
 }
 
@@ -179,3 +183,11 @@ type discardWriter struct {
 func (w *discardWriter) Header() http.Header         { return w.h }
 func (w *discardWriter) WriteHeader(int)             {}
 func (w *discardWriter) Write(p []byte) (int, error) { w.n += len(p); return len(p), nil }
+
+// BenchmarkHandlerV2 is the in-process gateway's handler, called directly
+// (no sockets, no HTTP parsing), answering POST /api/v2/AccountWeight: the
+// server's own share of a v2 request.
+func BenchmarkHandlerV2(b *testing.B) {
+	e := startEnv(b, modes[0], envOptions{})
+	benchHandler(b, e.srv.Handler(), "/api/v2/AccountWeight", `{"account": "`+nano.DevGenesisAccount+`"}`)
+}

@@ -30,9 +30,11 @@ import (
 	"github.com/nipc/nipc/internal/ledger"
 	"github.com/nipc/nipc/internal/membudget"
 	"github.com/nipc/nipc/internal/metrics"
+	"github.com/nipc/nipc/internal/nodeinfo"
 	"github.com/nipc/nipc/internal/rpc"
 	"github.com/nipc/nipc/internal/service"
 	"github.com/nipc/nipc/internal/testenv"
+	"github.com/nipc/nipc/internal/v2api"
 	"github.com/nipc/nipc/internal/wallet"
 	"github.com/nipc/nipc/ipc"
 	"github.com/nipc/nipc/nano"
@@ -67,7 +69,7 @@ allow = "api_block_count"
 // and v2 dispatchers, the broker fed by the ledger, the access policy.
 type stack struct {
 	legacy  *rpc.Legacy
-	v2      *rpc.V2
+	v2      *v2api.Dispatcher
 	broker  *broker.Broker
 	access  *authz.Store
 	wallets *wallet.Store
@@ -106,9 +108,9 @@ func newStack(t testing.TB, enableControl bool) *stack {
 	s := &stack{access: access, wallets: ws, genesis: id, stopped: make(chan struct{})}
 	var once sync.Once
 	info := rpc.NodeInfo{
-		Version: "test", Started: time.Now(), StoreVendor: "bbolt", StoreVersion: 1, ProtocolVersion: 21,
-		NetworkIdentifier: nano.DevGenesisHashHex,
-		Stop:              func() { once.Do(func() { close(s.stopped) }) },
+		Info:    nodeinfo.Info{Version: "test", StoreVendor: "bbolt", StoreVersion: 1, ProtocolVersion: 21, NetworkIdentifier: nano.DevGenesisHashHex},
+		Started: time.Now(),
+		Stop:    func() { once.Do(func() { close(s.stopped) }) },
 	}
 	backend := &rpc.Backend{Ledger: led, Wallets: ws, Thresholds: nano.DevThresholds()}
 	reg := rpc.NewRegistry()
@@ -118,9 +120,9 @@ func newStack(t testing.TB, enableControl bool) *stack {
 	rpc.RegisterWalletActions(reg, backend)
 	s.legacy = &rpc.Legacy{Registry: reg, EnableControl: enableControl}
 	s.broker = b
-	handlers := rpc.V2Handlers(backend, info)
-	maps.Copy(handlers, rpc.TopicHandlers(s.broker, info.Stop))
-	s.v2 = &rpc.V2{Handlers: handlers, Policy: func() authz.Authorizer { return access.Current() }}
+	handlers := v2api.Queries(led, info.Info)
+	maps.Copy(handlers, v2api.TopicHandlers(s.broker, info.Stop))
+	s.v2 = &v2api.Dispatcher{Handlers: handlers, Policy: func() authz.Authorizer { return access.Current() }}
 
 	t.Cleanup(func() {
 		led.Close()

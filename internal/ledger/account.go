@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -41,6 +42,15 @@ func (l *Ledger) AccountInfo(account nano.PublicKey) (AccountInfo, error) {
 		return err
 	})
 	return ai, err
+}
+
+// Balance is an account's balance, zero for an account with no block.
+func (l *Ledger) Balance(account nano.PublicKey) (nano.Amount, error) {
+	ai, err := l.AccountInfo(account)
+	if errors.Is(err, ErrAccountNotFound) {
+		return nano.Amount{}, nil
+	}
+	return ai.Balance, err
 }
 
 // Accounts returns account records in account order, from start

@@ -92,3 +92,16 @@ func (w *writeTx) hasReceivable(destination nano.PublicKey) bool {
 	k, _ := w.receivable.Cursor().Seek(destination[:])
 	return k != nil && bytes.HasPrefix(k, destination[:])
 }
+
+// ReceivableTotal is the sum waiting to be received by account.
+func (l *Ledger) ReceivableTotal(account nano.PublicKey) (nano.Amount, error) {
+	entries, err := l.Receivable(account, nano.Amount{}, 0)
+	if err != nil {
+		return nano.Amount{}, err
+	}
+	var sum nano.Amount
+	for _, e := range entries {
+		sum, _ = sum.Add(e.Amount) // cannot overflow: the supply is 2^128-1
+	}
+	return sum, nil
+}

@@ -9,8 +9,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/nipc/nipc/internal/observe"
 	"github.com/nipc/nipc/internal/peer"
-	"github.com/nipc/nipc/internal/rpc"
 	"github.com/nipc/nipc/ipc"
 )
 
@@ -84,10 +84,10 @@ func New() *Metrics {
 	return m
 }
 
-var _ rpc.Observer = (*Metrics)(nil)
+var _ observe.Observer = (*Metrics)(nil)
 
-// Observe implements rpc.Observer.
-func (m *Metrics) Observe(ctx context.Context, api, name string, _ ipc.Encoding, outcome rpc.Outcome, took time.Duration) {
+// Observe implements observe.Observer.
+func (m *Metrics) Observe(ctx context.Context, api, name string, _ ipc.Encoding, outcome observe.Outcome, took time.Duration) {
 	if m == nil {
 		return
 	}

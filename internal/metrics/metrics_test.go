@@ -12,8 +12,8 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/nipc/nipc/internal/metrics"
+	"github.com/nipc/nipc/internal/observe"
 	"github.com/nipc/nipc/internal/peer"
-	"github.com/nipc/nipc/internal/rpc"
 	"github.com/nipc/nipc/internal/testenv"
 	"github.com/nipc/nipc/ipc"
 )
@@ -26,10 +26,10 @@ func TestExposition(t *testing.T) {
 	m := metrics.New()
 	unix := peer.With(context.Background(), &peer.Peer{Transport: peer.Unix})
 	gw := peer.With(context.Background(), &peer.Peer{Transport: peer.Gateway})
-	m.Observe(unix, "legacy", "account_weight", ipc.EncodingJSON, rpc.Answered, 30*time.Microsecond)
-	m.Observe(unix, "legacy", "account_weight", ipc.EncodingJSON, rpc.Answered, 40*time.Microsecond)
-	m.Observe(gw, "v2", "ServiceStop", ipc.EncodingFlatbuffersJSON, rpc.Denied, time.Millisecond)
-	m.Observe(context.Background(), "legacy", rpc.Unknown, ipc.EncodingJSON, rpc.Failed, time.Millisecond)
+	m.Observe(unix, "legacy", "account_weight", ipc.EncodingJSON, observe.Answered, 30*time.Microsecond)
+	m.Observe(unix, "legacy", "account_weight", ipc.EncodingJSON, observe.Answered, 40*time.Microsecond)
+	m.Observe(gw, "v2", "ServiceStop", ipc.EncodingFlatbuffersJSON, observe.Denied, time.Millisecond)
+	m.Observe(context.Background(), "legacy", observe.Unknown, ipc.EncodingJSON, observe.Failed, time.Millisecond)
 	m.ConnOpened(peer.TCP)
 	m.ConnOpened(peer.TCP)
 	m.ConnClosed(peer.TCP)
@@ -94,7 +94,7 @@ func TestHealth(t *testing.T) {
 // without metrics need no checks.
 func TestNilMetrics(t *testing.T) {
 	var m *metrics.Metrics
-	m.Observe(context.Background(), "legacy", "x", ipc.EncodingJSON, rpc.Answered, 0)
+	m.Observe(context.Background(), "legacy", "x", ipc.EncodingJSON, observe.Answered, 0)
 	m.ConnOpened(peer.TCP)
 	m.ConnClosed(peer.TCP)
 	m.AccessCheckFailed()

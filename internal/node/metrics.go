@@ -9,7 +9,7 @@ import (
 )
 
 // The node's metrics ([node.metrics], docs/METRICS.md): requests and
-// connections are recorded as they happen (rpc.Observer and
+// connections are recorded as they happen (observe.Observer and
 // server.ConnObserver); the broker's and the ledger's counts are read at
 // each scrape.
 

@@ -23,10 +23,12 @@ import (
 	"github.com/nipc/nipc/internal/membudget"
 	"github.com/nipc/nipc/internal/metrics"
 	"github.com/nipc/nipc/internal/natsbus"
+	"github.com/nipc/nipc/internal/nodeinfo"
 	"github.com/nipc/nipc/internal/rpc"
 	"github.com/nipc/nipc/internal/server"
 	"github.com/nipc/nipc/internal/service"
 	"github.com/nipc/nipc/internal/systemd"
+	"github.com/nipc/nipc/internal/v2api"
 	"github.com/nipc/nipc/internal/wallet"
 	"github.com/nipc/nipc/nano"
 )
@@ -66,7 +68,7 @@ type Node struct {
 	started time.Time
 	srv     *server.Server
 	legacy  *rpc.Legacy
-	v2      *rpc.V2
+	v2      *v2api.Dispatcher
 	broker  *broker.Broker
 	access  *authz.Store
 	gw      *gateway.Server // the in-process HTTP/WebSocket gateway, if enabled
@@ -125,15 +127,14 @@ func New(opts Options) (_ *Node, err error) {
 		return nil, err
 	}
 
-	info := rpc.NodeInfo{
+	facts := nodeinfo.Info{
 		Version:           Version,
-		Started:           n.started,
 		StoreVendor:       "bbolt 1.5.0",
 		StoreVersion:      1,
 		ProtocolVersion:   21,
 		NetworkIdentifier: networkIdentifier,
-		Stop:              n.RequestStop,
 	}
+	info := rpc.NodeInfo{Info: facts, Started: n.started, Stop: n.RequestStop}
 	backend := n.backend()
 	reg, stats, err := n.legacyRegistry(info, backend)
 	if err != nil {
@@ -147,10 +148,10 @@ func New(opts Options) (_ *Node, err error) {
 		return nil, err
 	}
 	n.access = access
-	handlers := rpc.V2Handlers(backend, info)
-	maps.Copy(handlers, rpc.TopicHandlers(n.broker, n.RequestStop))
-	handlers[fb.MessageReload] = rpc.ReloadHandler(n.ReloadReport)
-	n.v2 = &rpc.V2{
+	handlers := v2api.Queries(n.ledger, facts)
+	maps.Copy(handlers, v2api.TopicHandlers(n.broker, n.RequestStop))
+	handlers[fb.MessageReload] = v2api.ReloadHandler(n.ReloadReport)
+	n.v2 = &v2api.Dispatcher{
 		Handlers:            handlers,
 		Policy:              func() authz.Authorizer { return n.access.Current() },
 		RejectUnknownFields: !opts.Node.Node.IPC.Flatbuffers.SkipUnexpectedFieldsInJSON,

@@ -58,11 +58,11 @@ func (l *ledgerRPC) accountBalance(c *ledgerCall) error {
 
 // putBalances writes balance, pending and receivable for acct.
 func (l *ledgerRPC) putBalances(t *ptree.Tree, acct nano.PublicKey) error {
-	bal, err := l.b.Balance(acct)
+	bal, err := l.b.Ledger.Balance(acct)
 	if err != nil {
 		return err
 	}
-	rec, err := l.b.ReceivableTotal(acct)
+	rec, err := l.b.Ledger.ReceivableTotal(acct)
 	if err != nil {
 		return err
 	}
@@ -130,7 +130,7 @@ func (l *ledgerRPC) accountInfo(c *ledgerCall) error {
 		o.Put("weight", w.String())
 	}
 	if receivable {
-		rec, err := l.b.ReceivableTotal(acct)
+		rec, err := l.b.Ledger.ReceivableTotal(acct)
 		if err != nil {
 			return err
 		}
@@ -319,13 +319,13 @@ func (l *ledgerRPC) accountCount(c *ledgerCall) error {
 func (l *ledgerRPC) availableSupply(c *ledgerCall) error {
 	avail := nano.GenesisAmount
 	for _, acct := range []nano.PublicKey{genesisAccount, landingAccount, faucetAccount} {
-		bal, err := l.b.Balance(acct)
+		bal, err := l.b.Ledger.Balance(acct)
 		if err != nil {
 			return err
 		}
 		avail, _ = avail.Sub(bal)
 	}
-	burned, err := l.b.ReceivableTotal(nano.PublicKey{})
+	burned, err := l.b.Ledger.ReceivableTotal(nano.PublicKey{})
 	if err != nil {
 		return err
 	}

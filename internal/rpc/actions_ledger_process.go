@@ -104,7 +104,7 @@ func (l *ledgerRPC) checkSubtype(b *nano.Block, subtype string) error {
 			return Errorf(textGapPrevious)
 		}
 	}
-	balance, err := l.b.Balance(b.Account)
+	balance, err := l.b.Ledger.Balance(b.Account)
 	if err != nil {
 		return err
 	}

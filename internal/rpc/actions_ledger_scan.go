@@ -71,7 +71,7 @@ func (l *ledgerRPC) ledgerDump(c *ledgerCall) error {
 		}
 		entry := ptree.New()
 		if withReceivable {
-			receivable, err := l.b.ReceivableTotal(ai.Account)
+			receivable, err := l.b.Ledger.ReceivableTotal(ai.Account)
 			if err != nil {
 				return err
 			}

@@ -2,22 +2,18 @@ package rpc
 
 import (
 	"context"
-	"runtime"
 	"strconv"
 	"time"
 
+	"github.com/nipc/nipc/internal/nodeinfo"
 	"github.com/nipc/nipc/internal/ptree"
 )
 
 // NodeInfo is what the node-level actions report and do.
 type NodeInfo struct {
-	Version           string    // nipc's version, e.g. "0.1.0"
-	Started           time.Time // for uptime
-	StoreVendor       string    // e.g. "bbolt 1.5.0"
-	StoreVersion      int       // the ledger's schema version
-	ProtocolVersion   int       // the Nano protocol version whose ledger rules nipc follows
-	NetworkIdentifier string    // the genesis block hash, uppercase hex
-	Stop              func()    // begins an orderly shutdown; called after stop's reply is rendered
+	nodeinfo.Info           // what version reports
+	Started       time.Time // for uptime
+	Stop          func()    // begins an orderly shutdown; called after stop's reply is rendered
 }
 
 // RegisterNodeActions adds version, uptime and stop.
@@ -27,11 +23,11 @@ func RegisterNodeActions(r *Registry, n NodeInfo) {
 		t.Put("rpc_version", "1")
 		t.Put("store_version", strconv.Itoa(n.StoreVersion))
 		t.Put("protocol_version", strconv.Itoa(n.ProtocolVersion))
-		t.Put("node_vendor", "nipc V"+n.Version)
+		t.Put("node_vendor", n.NodeVendor())
 		t.Put("store_vendor", n.StoreVendor)
 		t.Put("network", "dev")
 		t.Put("network_identifier", n.NetworkIdentifier)
-		t.Put("build_info", "nipc "+n.Version+" "+runtime.Version()+" "+runtime.GOOS+"/"+runtime.GOARCH)
+		t.Put("build_info", n.BuildInfo())
 		return t, nil
 	}})
 	r.Register(Action{Name: "uptime", Func: func(ctx context.Context, req *Request) (*ptree.Tree, error) {

@@ -391,7 +391,7 @@ func (w *walletActions) walletBalances(ctx context.Context, req *Request) (*ptre
 		if ai.Balance.Cmp(threshold) < 0 {
 			continue
 		}
-		receivable, err := w.b.ReceivableTotal(pub)
+		receivable, err := w.b.Ledger.ReceivableTotal(pub)
 		if err != nil {
 			return nil, err
 		}
@@ -424,7 +424,7 @@ func (w *walletActions) walletInfo(ctx context.Context, req *Request) (*ptree.Tr
 				balance = s
 			}
 		}
-		r, err := w.b.ReceivableTotal(pub)
+		r, err := w.b.Ledger.ReceivableTotal(pub)
 		if err != nil {
 			return nil, err
 		}

@@ -133,7 +133,7 @@ func (w *walletActions) walletLedger(ctx context.Context, req *Request) (*ptree.
 			e.Put("weight", wt.String())
 		}
 		if receivable {
-			r, err := w.b.ReceivableTotal(pub)
+			r, err := w.b.Ledger.ReceivableTotal(pub)
 			if err != nil {
 				return nil, err
 			}

@@ -1,6 +1,8 @@
-// Package rpc is the node's API independent of transport: the registry of
-// legacy JSON RPC actions (IPC encodings 1 and 2, the gateway's POST /) and
-// the dispatch rules around them.
+// Package rpc is the node's legacy JSON RPC independent of transport: the
+// registry of legacy actions (IPC encodings 1 and 2, the gateway's POST /),
+// the dispatch rules around them (Legacy), and the state the actions answer
+// from (Backend, with the work generator, Work). The v2 API is package
+// v2api; both report requests to a package observe Observer.
 //
 // A legacy request is a JSON object with an "action" member, read with the
 // node's leniency (every scalar becomes a string, so 10, "10", true and
@@ -23,9 +25,11 @@
 //
 // RegisterLegacy is the one list of the legacy actions (the node, nipc rpc
 // --list and docs/PROTOCOL.md's table read it). Stats counts the requests
-// answered, per action, for the stats action. Recent keeps the last
-// elections (DefaultRecentElections, the node's confirmation_history_size)
-// for confirmation_history, fed by the ledger's OnConfirm hook and by
+// answered, per legacy action and per v2 message (it is an observe.Observer),
+// for the stats action. The version facts the version action reports are
+// package nodeinfo's. Recent keeps the last elections
+// (DefaultRecentElections, the node's confirmation_history_size) for
+// confirmation_history, fed by the ledger's OnConfirm hook and by
 // block_confirm, which also hands a confirmed block's confirmation to
 // DevNode.Reemit (the broker's Reemit) to be published again.
 //

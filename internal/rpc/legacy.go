@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/nipc/nipc/internal/ledger"
+	"github.com/nipc/nipc/internal/observe"
 	"github.com/nipc/nipc/internal/peer"
 	"github.com/nipc/nipc/internal/ptree"
 	"github.com/nipc/nipc/ipc"
@@ -124,7 +125,7 @@ type Legacy struct {
 	EnableControl bool // config-rpc.toml enable_control
 	Log           *slog.Logger
 	// Observer, if set, is told of every request (metrics).
-	Observer Observer
+	Observer observe.Observer
 }
 
 // Handle answers one legacy request body, appending the rendered reply to dst.
@@ -154,7 +155,7 @@ func (l *Legacy) Call(ctx context.Context, enc ipc.Encoding, body []byte) (reply
 	params, err := ptree.Parse(body)
 	if err != nil {
 		if l.Observer != nil {
-			l.Observer.Observe(ctx, "legacy", Unknown, enc, Failed, 0)
+			l.Observer.Observe(ctx, "legacy", observe.Unknown, enc, observe.Failed, 0)
 		}
 		return errorTree(TextUnableToParse), nil
 	}
@@ -174,54 +175,54 @@ func (l *Legacy) CallParsed(ctx context.Context, enc ipc.Encoding, params *ptree
 }
 
 // dispatch runs one parsed request; name is the action's, or Unknown.
-func (l *Legacy) dispatch(ctx context.Context, enc ipc.Encoding, params *ptree.Tree) (reply *ptree.Tree, after func(), name string, outcome Outcome) {
+func (l *Legacy) dispatch(ctx context.Context, enc ipc.Encoding, params *ptree.Tree) (reply *ptree.Tree, after func(), name string, outcome observe.Outcome) {
 	action, ok := params.Get("action")
 	if !ok {
-		return errorTree(TextUnableToParse), nil, Unknown, Failed
+		return errorTree(TextUnableToParse), nil, observe.Unknown, observe.Failed
 	}
 	a, ok := l.Registry.Lookup(action)
-	name = Unknown
+	name = observe.Unknown
 	if ok {
 		name = a.Name
 	}
 	if IsControl(action, params) && !l.EnableControl {
-		return errorTree(TextControlDisabled), nil, name, Denied
+		return errorTree(TextControlDisabled), nil, name, observe.Denied
 	}
 	if !ok {
-		return errorTree(TextUnknownCommand), nil, name, Failed
+		return errorTree(TextUnknownCommand), nil, name, observe.Failed
 	}
 	if a.Unsafe && !unsafeAllowed(ctx, enc) {
-		return errorTree(TextUnsafeNotAllow), nil, name, Denied
+		return errorTree(TextUnsafeNotAllow), nil, name, observe.Denied
 	}
 	reply, err := l.run(ctx, a, &Request{Action: action, Params: params, Encoding: enc})
 	switch {
 	case err == nil && reply.Len() == 0:
-		return errorTree(TextEmptyResponse), nil, name, Failed
+		return errorTree(TextEmptyResponse), nil, name, observe.Failed
 	case err == nil:
 		return reply, a.After, name, outcomeOf(reply)
 	}
 	if e, ok := errors.AsType[*Error](err); ok {
-		return errorTree(e.Text), nil, name, Failed
+		return errorTree(e.Text), nil, name, observe.Failed
 	}
 	if errors.Is(err, ErrMissingParam) {
-		return errorTree(TextUnableToParse), nil, name, Failed
+		return errorTree(TextUnableToParse), nil, name, observe.Failed
 	}
 	l.log().Error("legacy action failed", "action", action, "err", err)
 	if we, ok := errors.AsType[*ledger.WriteError](err); ok {
 		// Say what failed ("ledger write failed: no space left on
 		// device"); the text holds no path.
-		return errorTree(we.Error()), nil, name, Failed
+		return errorTree(we.Error()), nil, name, observe.Failed
 	}
-	return errorTree(TextInternal), nil, name, Failed
+	return errorTree(TextInternal), nil, name, observe.Failed
 }
 
 // outcomeOf tells an answered reply that carries an "error" member (some
 // actions answer errors that way) from a plain one.
-func outcomeOf(reply *ptree.Tree) Outcome {
+func outcomeOf(reply *ptree.Tree) observe.Outcome {
 	if reply.Has("error") {
-		return Failed
+		return observe.Failed
 	}
-	return Answered
+	return observe.Answered
 }
 
 func (l *Legacy) run(ctx context.Context, a *Action, req *Request) (reply *ptree.Tree, err error) {

@@ -4,10 +4,11 @@ import (
 	"context"
 	"errors"
 	"testing"
-	"time"
 
 	"go.uber.org/goleak"
 
+	"github.com/nipc/nipc/internal/observe"
+	"github.com/nipc/nipc/internal/observe/observetest"
 	"github.com/nipc/nipc/internal/peer"
 	"github.com/nipc/nipc/internal/ptree"
 	"github.com/nipc/nipc/ipc"
@@ -168,16 +169,10 @@ func FuzzLegacy(f *testing.F) {
 	})
 }
 
-type observed struct {
-	name    string
-	outcome Outcome
-}
-
-type recordingObserver struct{ seen []observed }
-
-func (r *recordingObserver) Observe(_ context.Context, api, name string, _ ipc.Encoding, o Outcome, _ time.Duration) {
-	r.seen = append(r.seen, observed{api + " " + name, o})
-}
+type (
+	observed          = observetest.Seen
+	recordingObserver = observetest.Recorder
+)
 
 // TestLegacyObserver: every request is observed once, with its action's
 // name (or "unknown") and how it ended.
@@ -187,24 +182,24 @@ func TestLegacyObserver(t *testing.T) {
 		body string
 		want observed
 	}{
-		{`{"action":"echo","value":"x"}`, observed{"legacy echo", Answered}},
-		{`{"action":"echo"}`, observed{"legacy echo", Failed}},
-		{`{"action":"fail"}`, observed{"legacy fail", Failed}},
-		{`{"action":"boom"}`, observed{"legacy boom", Failed}},
-		{`{"action":"empty"}`, observed{"legacy empty", Failed}},
-		{`{"action":"wallet_seed"}`, observed{"legacy wallet_seed", Denied}},
-		{`{"action":"stop"}`, observed{"legacy stop", Denied}},
-		{`{"action":"no_such_action"}`, observed{"legacy unknown", Failed}},
-		{`{"value":"x"}`, observed{"legacy unknown", Failed}},
-		{`not json`, observed{"legacy unknown", Failed}},
+		{`{"action":"echo","value":"x"}`, observed{Name: "legacy echo", Outcome: observe.Answered}},
+		{`{"action":"echo"}`, observed{Name: "legacy echo", Outcome: observe.Failed}},
+		{`{"action":"fail"}`, observed{Name: "legacy fail", Outcome: observe.Failed}},
+		{`{"action":"boom"}`, observed{Name: "legacy boom", Outcome: observe.Failed}},
+		{`{"action":"empty"}`, observed{Name: "legacy empty", Outcome: observe.Failed}},
+		{`{"action":"wallet_seed"}`, observed{Name: "legacy wallet_seed", Outcome: observe.Denied}},
+		{`{"action":"stop"}`, observed{Name: "legacy stop", Outcome: observe.Denied}},
+		{`{"action":"no_such_action"}`, observed{Name: "legacy unknown", Outcome: observe.Failed}},
+		{`{"value":"x"}`, observed{Name: "legacy unknown", Outcome: observe.Failed}},
+		{`not json`, observed{Name: "legacy unknown", Outcome: observe.Failed}},
 	}
 	for _, tt := range tests {
 		l, _ := testLegacy(false)
 		rec := &recordingObserver{}
 		l.Observer = rec
 		l.Handle(ctx, ipc.EncodingJSON, []byte(tt.body), nil)
-		if len(rec.seen) != 1 || rec.seen[0] != tt.want {
-			t.Errorf("%s: observed %v, want [%v]", tt.body, rec.seen, tt.want)
+		if len(rec.Seen) != 1 || rec.Seen[0] != tt.want {
+			t.Errorf("%s: observed %v, want [%v]", tt.body, rec.Seen, tt.want)
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/nipc/nipc/internal/observe"
 	"github.com/nipc/nipc/ipc"
 )
 
@@ -16,7 +17,7 @@ import (
 // ledger stored and confirmed (read from its counters).
 type Stats struct {
 	// Next, if set, is told of every request too (the metrics).
-	Next Observer
+	Next observe.Observer
 	// Blocks reads the ledger's block and cemented counts.
 	Blocks func() (count, cemented uint64)
 
@@ -37,7 +38,7 @@ type StatEntry struct {
 }
 
 // NewStats returns counters starting now.
-func NewStats(blocks func() (count, cemented uint64), next Observer) *Stats {
+func NewStats(blocks func() (count, cemented uint64), next observe.Observer) *Stats {
 	s := &Stats{Next: next, Blocks: blocks}
 	s.Clear()
 	return s
@@ -45,7 +46,7 @@ func NewStats(blocks func() (count, cemented uint64), next Observer) *Stats {
 
 // Observe counts a request: type "rpc" with the legacy action as detail,
 // or type "ipc" with the v2 message as detail.
-func (s *Stats) Observe(ctx context.Context, api, name string, enc ipc.Encoding, outcome Outcome, took time.Duration) {
+func (s *Stats) Observe(ctx context.Context, api, name string, enc ipc.Encoding, outcome observe.Outcome, took time.Duration) {
 	typ := "rpc"
 	if api != "legacy" {
 		typ = "ipc"

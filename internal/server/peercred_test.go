@@ -15,7 +15,7 @@ import (
 	"github.com/nipc/nipc/api/fb"
 	"github.com/nipc/nipc/internal/authz"
 	"github.com/nipc/nipc/internal/peer"
-	"github.com/nipc/nipc/internal/rpc"
+	"github.com/nipc/nipc/internal/v2api"
 	"github.com/nipc/nipc/ipc"
 )
 
@@ -134,8 +134,8 @@ func uidServer(t *testing.T, text string) *uidEnv {
 		t.Fatal(err)
 	}
 	ok := func(ctx context.Context, msg any) (any, error) { return &fb.SuccessT{}, nil }
-	v2 := &rpc.V2{
-		Handlers: map[fb.Message]rpc.V2Func{fb.MessageVersion: ok, fb.MessageBlockCount: ok, fb.MessageAccountWeight: ok},
+	v2 := &v2api.Dispatcher{
+		Handlers: map[fb.Message]v2api.Handler{fb.MessageVersion: ok, fb.MessageBlockCount: ok, fb.MessageAccountWeight: ok},
 		Policy:   func() authz.Authorizer { return e.store.Current() },
 	}
 	e.s = startServer(t, HandlerFunc(v2.Handle), nil)

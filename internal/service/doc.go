@@ -25,7 +25,7 @@
 //
 // Front ends never decide permissions: authz.Permitted does, behind the
 // seam, for every front end: in the v2 dispatch of Local (requests, and
-// Subscribe through rpc.V2.Permitted, with the same policy), or on the
+// Subscribe through v2api.Dispatcher.Permitted, with the same policy), or on the
 // node for the IPC service (its requests and its relay's subscriptions
 // carry the credentials). Whether all_local_accounts can be honoured is
 // decided there too (Local: the broker knows the wallets; IPC: the node

@@ -6,14 +6,15 @@ import (
 	"github.com/nipc/nipc/api"
 	"github.com/nipc/nipc/internal/broker"
 	"github.com/nipc/nipc/internal/rpc"
+	"github.com/nipc/nipc/internal/v2api"
 )
 
 // Local is the node's own service, in its process: the legacy action set,
 // the v2 handlers (which decide permissions with authz.Permitted) and the
 // broker of the node's confirmations.
 type Local struct {
-	Legacy *rpc.Legacy // its EnableControl is enforced here
-	V2     *rpc.V2     // its policy authorizes Subscribe too
+	Legacy *rpc.Legacy       // its EnableControl is enforced here
+	V2     *v2api.Dispatcher // its policy authorizes Subscribe too
 	Broker *broker.Broker
 }
 

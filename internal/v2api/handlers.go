@@ -1,25 +1,25 @@
-package rpc
+package v2api
 
 import (
 	"context"
 	"errors"
-	"runtime"
 	"sort"
 
 	"github.com/nipc/nipc/api"
 	"github.com/nipc/nipc/api/fb"
 	"github.com/nipc/nipc/internal/apiconv"
 	"github.com/nipc/nipc/internal/ledger"
+	"github.com/nipc/nipc/internal/nodeinfo"
 	"github.com/nipc/nipc/nano"
 )
 
-// V2Handlers returns the handlers of the v2 queries: IsAlive and
+// Queries returns the handlers of the v2 queries: IsAlive and
 // AccountWeight as the node has them, and the messages nipc appended.
 // (TopicConfirmation, TopicServiceStop, ServiceRegister, ServiceStop and
 // Reload are added by the broker and the access-control parts.)
-func V2Handlers(b *Backend, info NodeInfo) map[fb.Message]V2Func {
-	q := v2Queries{b: b, info: info}
-	return map[fb.Message]V2Func{
+func Queries(l *ledger.Ledger, info nodeinfo.Info) map[fb.Message]Handler {
+	q := queries{l: l, info: info}
+	return map[fb.Message]Handler{
 		fb.MessageIsAlive:         typed(func(ctx context.Context, _ *fb.IsAliveT) (any, error) { return &fb.IsAliveT{}, nil }),
 		fb.MessageAccountWeight:   typed(q.accountWeight),
 		fb.MessageAccountBalance:  typed(q.accountBalance),
@@ -35,7 +35,7 @@ func V2Handlers(b *Backend, info NodeInfo) map[fb.Message]V2Func {
 
 // typed adapts a handler of one message type; a body of another type is an
 // invalid message.
-func typed[T any](f func(context.Context, *T) (any, error)) V2Func {
+func typed[T any](f func(context.Context, *T) (any, error)) Handler {
 	return func(ctx context.Context, msg any) (any, error) {
 		m, ok := msg.(*T)
 		if !ok || m == nil {
@@ -45,13 +45,13 @@ func typed[T any](f func(context.Context, *T) (any, error)) V2Func {
 	}
 }
 
-type v2Queries struct {
-	b    *Backend
-	info NodeInfo
+type queries struct {
+	l    *ledger.Ledger
+	info nodeinfo.Info
 }
 
-// account parses a nano_/xrb_ account: empty or bad is Error 7.
-func v2Account(s string) (nano.PublicKey, error) {
+// parseAccount parses a nano_/xrb_ account: empty or bad is Error 7.
+func parseAccount(s string) (nano.PublicKey, error) {
 	pub, err := nano.ParseAccount(s)
 	if err != nil {
 		return pub, api.ErrBadAccountNumber
@@ -59,8 +59,8 @@ func v2Account(s string) (nano.PublicKey, error) {
 	return pub, nil
 }
 
-// v2LedgerError maps the ledger's not-found errors to wire codes.
-func v2LedgerError(err error) error {
+// ledgerError maps the ledger's not-found errors to wire codes.
+func ledgerError(err error) error {
 	switch {
 	case errors.Is(err, ledger.ErrAccountNotFound):
 		return api.NewError(api.CodeAccountNotFound)
@@ -70,42 +70,42 @@ func v2LedgerError(err error) error {
 	return err
 }
 
-func (q v2Queries) accountWeight(ctx context.Context, m *fb.AccountWeightT) (any, error) {
-	pub, err := v2Account(m.Account)
+func (q queries) accountWeight(ctx context.Context, m *fb.AccountWeightT) (any, error) {
+	pub, err := parseAccount(m.Account)
 	if err != nil {
 		return nil, err
 	}
-	w, err := q.b.Ledger.Weight(pub)
+	w, err := q.l.Weight(pub)
 	if err != nil {
 		return nil, err
 	}
 	return &fb.AccountWeightResponseT{VotingWeight: w.String()}, nil
 }
 
-func (q v2Queries) accountBalance(ctx context.Context, m *fb.AccountBalanceT) (any, error) {
-	pub, err := v2Account(m.Account)
+func (q queries) accountBalance(ctx context.Context, m *fb.AccountBalanceT) (any, error) {
+	pub, err := parseAccount(m.Account)
 	if err != nil {
 		return nil, err
 	}
-	balance, err := q.b.Balance(pub)
+	balance, err := q.l.Balance(pub)
 	if err != nil {
 		return nil, err
 	}
-	recv, err := q.b.ReceivableTotal(pub)
+	recv, err := q.l.ReceivableTotal(pub)
 	if err != nil {
 		return nil, err
 	}
 	return &fb.AccountBalanceResponseT{Balance: balance.String(), Receivable: recv.String()}, nil
 }
 
-func (q v2Queries) accountInfo(ctx context.Context, m *fb.AccountInfoT) (any, error) {
-	pub, err := v2Account(m.Account)
+func (q queries) accountInfo(ctx context.Context, m *fb.AccountInfoT) (any, error) {
+	pub, err := parseAccount(m.Account)
 	if err != nil {
 		return nil, err
 	}
-	info, err := q.b.Ledger.AccountInfo(pub)
+	info, err := q.l.AccountInfo(pub)
 	if err != nil {
-		return nil, v2LedgerError(err)
+		return nil, ledgerError(err)
 	}
 	r := &fb.AccountInfoResponseT{
 		Frontier:                   info.Frontier.String(),
@@ -122,14 +122,14 @@ func (q v2Queries) accountInfo(ctx context.Context, m *fb.AccountInfoT) (any, er
 		r.Representative = info.Representative.Account()
 	}
 	if m.IncludeWeight {
-		w, err := q.b.Ledger.Weight(pub)
+		w, err := q.l.Weight(pub)
 		if err != nil {
 			return nil, err
 		}
 		r.Weight = w.String()
 	}
 	if m.IncludeReceivable {
-		recv, err := q.b.ReceivableTotal(pub)
+		recv, err := q.l.ReceivableTotal(pub)
 		if err != nil {
 			return nil, err
 		}
@@ -141,7 +141,7 @@ func (q v2Queries) accountInfo(ctx context.Context, m *fb.AccountInfoT) (any, er
 // maxHistory bounds one AccountHistory page.
 const maxHistory = 4096
 
-func (q v2Queries) accountHistory(ctx context.Context, m *fb.AccountHistoryT) (any, error) {
+func (q queries) accountHistory(ctx context.Context, m *fb.AccountHistoryT) (any, error) {
 	query := ledger.HistoryQuery{Offset: m.Offset, Reverse: m.Reverse}
 	if m.Count == 0 || m.Count > maxHistory {
 		return nil, api.NewError(api.CodeInvalidCount)
@@ -154,15 +154,15 @@ func (q v2Queries) accountHistory(ctx context.Context, m *fb.AccountHistoryT) (a
 		}
 		query.Head = h
 	} else {
-		pub, err := v2Account(m.Account)
+		pub, err := parseAccount(m.Account)
 		if err != nil {
 			return nil, err
 		}
 		query.Account = pub
 	}
-	page, err := q.b.Ledger.History(query)
+	page, err := q.l.History(query)
 	if err != nil {
-		return nil, v2LedgerError(err)
+		return nil, ledgerError(err)
 	}
 	r := &fb.AccountHistoryResponseT{Account: page.Account.Account(), History: []*fb.HistoryEntryT{}}
 	for _, e := range page.Entries {
@@ -187,14 +187,14 @@ func (q v2Queries) accountHistory(ctx context.Context, m *fb.AccountHistoryT) (a
 	return r, nil
 }
 
-func (q v2Queries) blockInfo(ctx context.Context, m *fb.BlockInfoQueryT) (any, error) {
+func (q queries) blockInfo(ctx context.Context, m *fb.BlockInfoQueryT) (any, error) {
 	h, err := nano.ParseHash(m.Hash)
 	if err != nil {
 		return nil, api.NewError(api.CodeBadHashNumber)
 	}
-	sb, err := q.b.Ledger.Block(h)
+	sb, err := q.l.Block(h)
 	if err != nil {
-		return nil, v2LedgerError(err)
+		return nil, ledgerError(err)
 	}
 	r := &fb.BlockInfoT{
 		Block:          apiconv.BlockTable(sb.Block, sb.Hash, sb.Subtype),
@@ -205,19 +205,19 @@ func (q v2Queries) blockInfo(ctx context.Context, m *fb.BlockInfoQueryT) (any, e
 		LocalTimestamp: uint64(sb.Timestamp.Unix()),
 		Confirmed:      sb.Confirmed,
 	}
-	if next, err := q.b.Ledger.Successor(h); err == nil && !next.IsZero() {
+	if next, err := q.l.Successor(h); err == nil && !next.IsZero() {
 		r.Successor = next.String()
 	}
 	return r, nil
 }
 
-func (q v2Queries) blockCount(ctx context.Context, m *fb.BlockCountT) (any, error) {
-	count, cemented := q.b.Ledger.BlockCount()
+func (q queries) blockCount(ctx context.Context, m *fb.BlockCountT) (any, error) {
+	count, cemented := q.l.BlockCount()
 	return &fb.BlockCountResponseT{Count: count, Cemented: cemented}, nil
 }
 
-func (q v2Queries) representatives(ctx context.Context, m *fb.RepresentativesT) (any, error) {
-	reps, err := q.b.Ledger.Representatives()
+func (q queries) representatives(ctx context.Context, m *fb.RepresentativesT) (any, error) {
+	reps, err := q.l.Representatives()
 	if err != nil {
 		return nil, err
 	}
@@ -242,8 +242,8 @@ func (q v2Queries) representatives(ctx context.Context, m *fb.RepresentativesT) 
 	return &fb.RepresentativesResponseT{Representatives: list}, nil
 }
 
-func (q v2Queries) receivable(ctx context.Context, m *fb.ReceivableT) (any, error) {
-	pub, err := v2Account(m.Account)
+func (q queries) receivable(ctx context.Context, m *fb.ReceivableT) (any, error) {
+	pub, err := parseAccount(m.Account)
 	if err != nil {
 		return nil, err
 	}
@@ -257,7 +257,7 @@ func (q v2Queries) receivable(ctx context.Context, m *fb.ReceivableT) (any, erro
 	if m.Count == 0 {
 		count = maxHistory
 	}
-	entries, err := q.b.Ledger.Receivable(pub, threshold, count)
+	entries, err := q.l.Receivable(pub, threshold, count)
 	if err != nil {
 		return nil, err
 	}
@@ -268,15 +268,15 @@ func (q v2Queries) receivable(ctx context.Context, m *fb.ReceivableT) (any, erro
 	return r, nil
 }
 
-func (q v2Queries) version(ctx context.Context, m *fb.VersionT) (any, error) {
+func (q queries) version(ctx context.Context, m *fb.VersionT) (any, error) {
 	return &fb.VersionResponseT{
 		RpcVersion:        2,
 		StoreVersion:      uint64(q.info.StoreVersion),
 		ProtocolVersion:   uint64(q.info.ProtocolVersion),
-		NodeVendor:        "nipc V" + q.info.Version,
+		NodeVendor:        q.info.NodeVendor(),
 		StoreVendor:       q.info.StoreVendor,
 		Network:           "dev",
 		NetworkIdentifier: q.info.NetworkIdentifier,
-		BuildInfo:         "nipc " + q.info.Version + " " + runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH,
+		BuildInfo:         q.info.BuildInfo(),
 	}, nil
 }

@@ -1,4 +1,4 @@
-package rpc
+package v2api
 
 import (
 	"context"
@@ -11,16 +11,17 @@ import (
 	"github.com/nipc/nipc/api/fb"
 	"github.com/nipc/nipc/api/fbjson"
 	"github.com/nipc/nipc/internal/authz"
+	"github.com/nipc/nipc/internal/observe"
 	"github.com/nipc/nipc/internal/peer"
 	"github.com/nipc/nipc/ipc"
 )
 
-// V2Func answers one v2 request message (a *fb.XxxT value, never nil) with
+// Handler answers one v2 request message (a *fb.XxxT value, never nil) with
 // a reply message value, or an error (an *api.Error reaches the client with
 // its code and text; anything else becomes "Unknown exception").
-type V2Func func(ctx context.Context, msg any) (any, error)
+type Handler func(ctx context.Context, msg any) (any, error)
 
-// V2 answers IPC v2 requests: encoding 3 (binary Envelope), encoding 4 (the
+// Dispatcher answers IPC v2 requests: encoding 3 (binary Envelope), encoding 4 (the
 // Envelope as JSON) and, through the gateway, /api/v2.
 //
 // Envelope rules (spec §3.4, §5.1): the reply always carries time (ms); it
@@ -28,8 +29,8 @@ type V2Func func(ctx context.Context, msg any) (any, error)
 // Access denied and handler errors, never on parse, verify or unknown type
 // errors); credentials are never echoed. A handled type without a message
 // body is Error 1 "Invalid message" (the node crashes there).
-type V2 struct {
-	Handlers map[fb.Message]V2Func
+type Dispatcher struct {
+	Handlers map[fb.Message]Handler
 	// Policy returns the authorizer in force; a request uses the one it got
 	// at its start until it ends. Nil means the built-in default,
 	// authz.Default() (what a node without an access file runs with).
@@ -41,17 +42,17 @@ type V2 struct {
 	Now                 func() time.Time
 	// Observer, if set, is told of every request handled through Handle,
 	// HandleBinary or HandleJSON (metrics).
-	Observer Observer
+	Observer observe.Observer
 }
 
-func (v *V2) now() time.Time {
+func (v *Dispatcher) now() time.Time {
 	if v.Now != nil {
 		return v.Now()
 	}
 	return time.Now()
 }
 
-func (v *V2) policy() authz.Authorizer {
+func (v *Dispatcher) policy() authz.Authorizer {
 	if v.Policy == nil {
 		return nil // authz.Permitted's built-in default
 	}
@@ -62,13 +63,13 @@ func (v *V2) policy() authz.Authorizer {
 // as for a request of that type: authz.Permitted, with the policy in
 // force and the peer in ctx (none: no Unix credentials). A subscription
 // made without a v2 request (the WebSocket's) is authorized here.
-func (v *V2) Permitted(ctx context.Context, creds string, t fb.Message) bool {
+func (v *Dispatcher) Permitted(ctx context.Context, creds string, t fb.Message) bool {
 	info, ok := api.LookupMessage(t)
 	return ok && authz.Permitted(v.policy(), peer.From(ctx), creds, info)
 }
 
 // Handle answers one request in encoding 3 or 4, appending the reply to dst.
-func (v *V2) Handle(ctx context.Context, enc ipc.Encoding, payload, dst []byte) []byte {
+func (v *Dispatcher) Handle(ctx context.Context, enc ipc.Encoding, payload, dst []byte) []byte {
 	if enc == ipc.EncodingFlatbuffers {
 		return v.HandleBinary(ctx, payload, dst)
 	}
@@ -76,7 +77,7 @@ func (v *V2) Handle(ctx context.Context, enc ipc.Encoding, payload, dst []byte) 
 }
 
 // HandleBinary answers a binary Envelope.
-func (v *V2) HandleBinary(ctx context.Context, payload, dst []byte) []byte {
+func (v *Dispatcher) HandleBinary(ctx context.Context, payload, dst []byte) []byte {
 	req, err := api.OpenWithin(payload, api.DecodeLimit(len(payload)))
 	var reply *fb.EnvelopeT
 	if err != nil {
@@ -95,19 +96,21 @@ func (v *V2) HandleBinary(ctx context.Context, payload, dst []byte) []byte {
 
 // HandleJSON answers an Envelope as JSON text. A body that does not parse
 // gets the node's one-line error; everything else is rendered the
-// flatbuffers way (pretty, 2-space, schema order, ASCII only).
-func (v *V2) HandleJSON(ctx context.Context, payload, dst []byte) []byte {
+// flatbuffers way (pretty, 2-space, schema order, ASCII only), straight
+// from the reply's Go objects into dst (fbjson.AppendEnvelopeText: no
+// FlatBuffer is built for a JSON reply).
+func (v *Dispatcher) HandleJSON(ctx context.Context, payload, dst []byte) []byte {
 	req, err := fbjson.Scan(payload, fbjson.Options{RejectUnknownFields: v.RejectUnknownFields})
 	if err != nil {
 		v.observeUnparsed(ctx, ipc.EncodingFlatbuffersJSON)
 		return append(dst, fbjson.ErrorReply(err)...)
 	}
-	out, err := fbjson.RenderEnvelope(v.observedDispatch(ctx, ipc.EncodingFlatbuffersJSON, req))
+	out, err := fbjson.AppendEnvelopeText(dst, v.observedDispatch(ctx, ipc.EncodingFlatbuffersJSON, req))
 	if err != nil {
 		v.log().Error("rendering a v2 reply", "err", err)
 		return append(dst, fbjson.ErrorLine("Couldn't serialize response to JSON")...)
 	}
-	return append(dst, out...)
+	return out
 }
 
 // request is a parsed request whose header is read first and whose
@@ -132,13 +135,13 @@ func (d decoded) Header() api.Header {
 func (d decoded) Envelope() (*fb.EnvelopeT, error) { return d.env, nil }
 
 // Dispatch answers a decoded request envelope.
-func (v *V2) Dispatch(ctx context.Context, env *fb.EnvelopeT) *fb.EnvelopeT {
+func (v *Dispatcher) Dispatch(ctx context.Context, env *fb.EnvelopeT) *fb.EnvelopeT {
 	reply, _, _ := v.dispatch(ctx, decoded{env})
 	return reply
 }
 
 // observedDispatch is Dispatch, told to the Observer.
-func (v *V2) observedDispatch(ctx context.Context, enc ipc.Encoding, req request) *fb.EnvelopeT {
+func (v *Dispatcher) observedDispatch(ctx context.Context, enc ipc.Encoding, req request) *fb.EnvelopeT {
 	if v.Observer == nil {
 		reply, _, _ := v.dispatch(ctx, req)
 		return reply
@@ -149,9 +152,9 @@ func (v *V2) observedDispatch(ctx context.Context, enc ipc.Encoding, req request
 	return reply
 }
 
-func (v *V2) observeUnparsed(ctx context.Context, enc ipc.Encoding) {
+func (v *Dispatcher) observeUnparsed(ctx context.Context, enc ipc.Encoding) {
 	if v.Observer != nil {
-		v.Observer.Observe(ctx, "v2", Unknown, enc, Failed, 0)
+		v.Observer.Observe(ctx, "v2", observe.Unknown, enc, observe.Failed, 0)
 	}
 }
 
@@ -159,35 +162,35 @@ func (v *V2) observeUnparsed(ctx context.Context, enc ipc.Encoding) {
 // type without a handler) and how it ended. The type and the permission
 // are checked on the header; the message is built only after (issue 11: a
 // request the caller may not make costs no more than its scan).
-func (v *V2) dispatch(ctx context.Context, req request) (reply *fb.EnvelopeT, name string, outcome Outcome) {
+func (v *Dispatcher) dispatch(ctx context.Context, req request) (reply *fb.EnvelopeT, name string, outcome observe.Outcome) {
 	now := v.now()
 	hdr := req.Header()
 	info, known := api.LookupMessage(hdr.Type)
 	h, handled := v.Handlers[hdr.Type]
 	if !known || !handled || info.Kind != api.KindRequest {
-		return api.ErrorEnvelope(api.ErrUnknownMessageType, "", now), Unknown, Failed
+		return api.ErrorEnvelope(api.ErrUnknownMessageType, "", now), observe.Unknown, observe.Failed
 	}
 	corr := hdr.CorrelationID
 	if !authz.Permitted(v.policy(), peer.From(ctx), hdr.Credentials, info) {
-		return api.ErrorEnvelope(api.ErrAccessDenied, corr, now), info.Name, Denied
+		return api.ErrorEnvelope(api.ErrAccessDenied, corr, now), info.Name, observe.Denied
 	}
 	if !hdr.HasMessage {
-		return api.ErrorEnvelope(api.ErrInvalidMessage, corr, now), info.Name, Failed
+		return api.ErrorEnvelope(api.ErrInvalidMessage, corr, now), info.Name, observe.Failed
 	}
 	env, err := req.Envelope()
 	if err != nil || env.Message == nil || env.Message.Value == nil {
 		// Scan and OpenWithin checked everything a build can fail on.
 		v.log().Error("building an admitted v2 request", "message", info.Name, "err", err)
-		return api.ErrorEnvelope(api.ErrUnknownException, corr, v.now()), info.Name, Failed
+		return api.ErrorEnvelope(api.ErrUnknownException, corr, v.now()), info.Name, observe.Failed
 	}
 	msg, err := v.call(ctx, info, h, env.Message.Value)
 	if err != nil {
-		return api.ErrorEnvelope(err, corr, v.now()), info.Name, Failed
+		return api.ErrorEnvelope(err, corr, v.now()), info.Name, observe.Failed
 	}
-	return api.NewEnvelope(msg, corr, v.now()), info.Name, Answered
+	return api.NewEnvelope(msg, corr, v.now()), info.Name, observe.Answered
 }
 
-func (v *V2) call(ctx context.Context, info api.MessageInfo, h V2Func, body any) (reply any, err error) {
+func (v *Dispatcher) call(ctx context.Context, info api.MessageInfo, h Handler, body any) (reply any, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			v.log().Error("panic in v2 handler", "message", info.Name, "panic", r, "stack", string(debug.Stack()))
@@ -203,7 +206,7 @@ func (v *V2) call(ctx context.Context, info api.MessageInfo, h V2Func, body any)
 	return reply, err
 }
 
-func (v *V2) log() *slog.Logger {
+func (v *Dispatcher) log() *slog.Logger {
 	if v.Log == nil {
 		return slog.New(slog.DiscardHandler)
 	}

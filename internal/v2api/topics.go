@@ -1,9 +1,8 @@
-package rpc
+package v2api
 
 import (
 	"context"
 	"errors"
-	"strings"
 
 	"github.com/nipc/nipc/api"
 	"github.com/nipc/nipc/api/fb"
@@ -15,9 +14,9 @@ import (
 // messages: TopicConfirmation, TopicServiceStop, ServiceRegister and
 // ServiceStop. stopNode is called (after the reply is on its way) for
 // ServiceStop{"node"}.
-func TopicHandlers(b *broker.Broker, stopNode func()) map[fb.Message]V2Func {
+func TopicHandlers(b *broker.Broker, stopNode func()) map[fb.Message]Handler {
 	t := topics{b: b, stopNode: stopNode}
-	return map[fb.Message]V2Func{
+	return map[fb.Message]Handler{
 		fb.MessageTopicConfirmation: typed(t.topicConfirmation),
 		fb.MessageTopicServiceStop:  typed(t.topicServiceStop),
 		fb.MessageServiceRegister:   typed(t.serviceRegister),
@@ -109,29 +108,4 @@ func (t topics) serviceStop(ctx context.Context, m *fb.ServiceStopT) (any, error
 	}
 	t.b.StopService(m.ServiceName)
 	return &fb.SuccessT{}, nil
-}
-
-// TextReloadRefused begins the Error of a Reload that changed nothing.
-const TextReloadRefused = "Reload refused, nothing changed: "
-
-// TextReloadRestart begins the Success message of a Reload after which
-// changed keys of the configuration files wait for a restart; the keys
-// follow, comma-separated.
-const TextReloadRestart = "waiting for a restart: "
-
-// ReloadHandler answers Reload (permission api_reload) by calling reload:
-// Success (its message, when reload names changed keys that wait for a
-// restart, is TextReloadRestart and the keys), or Error 1 with the reason
-// the reload was refused (a file that does not load; nothing changed).
-func ReloadHandler(reload func() (restart []string, err error)) V2Func {
-	return typed(func(ctx context.Context, _ *fb.ReloadT) (any, error) {
-		restart, err := reload()
-		if err != nil {
-			return nil, &api.Error{Code: api.CodeGeneric, Message: TextReloadRefused + err.Error()}
-		}
-		if len(restart) == 0 {
-			return &fb.SuccessT{}, nil
-		}
-		return &fb.SuccessT{Message: TextReloadRestart + strings.Join(restart, ", ")}, nil
-	})
 }

@@ -1,4 +1,4 @@
-package rpc
+package v2api
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 )
 
 // *authz.Policy is the authorizer the node runs with; it must keep
-// offering the uid mapping V2 looks for.
+// offering the uid mapping Dispatcher looks for.
 var _ authz.UnixUserMapper = (*authz.Policy)(nil)
 
 // noUIDs hides an authorizer's uid mapping: it offers only Permitted.
@@ -64,7 +64,7 @@ allow = "api_block_count"
 		{"an authorizer without a uid mapping", noUIDs{authz.Default()}, unixPeer(1000), "", &fb.VersionT{}, true},
 	}
 	ok := func(ctx context.Context, msg any) (any, error) { return &fb.SuccessT{}, nil }
-	v := &V2{Handlers: map[fb.Message]V2Func{
+	v := &Dispatcher{Handlers: map[fb.Message]Handler{
 		fb.MessageIsAlive:       ok,
 		fb.MessageVersion:       ok,
 		fb.MessageBlockCount:    ok,

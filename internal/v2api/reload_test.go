@@ -1,4 +1,4 @@
-package rpc
+package v2api
 
 import (
 	"context"
