@@ -59,6 +59,21 @@ func TestDefaults(t *testing.T) {
 		{"node.wallets.auto_receive", n.Node.Wallets.AutoReceive, true},
 		{"node.metrics.address", n.Node.Metrics.Address, "127.0.0.1"},
 		{"node.metrics.port", n.Node.Metrics.Port, 7079},
+		{"node.nats.enable", n.Node.NATS.Enable, false},
+		{"node.nats.servers", n.Node.NATS.Servers, []string{"nats://127.0.0.1:4222"}},
+		{"node.nats.creds_file", n.Node.NATS.CredsFile, ""},
+		{"node.nats.nkey_seed_file", n.Node.NATS.NkeySeedFile, ""},
+		{"node.nats.user", n.Node.NATS.User, ""},
+		{"node.nats.password", n.Node.NATS.Password, ""},
+		{"node.nats.tls_ca_file", n.Node.NATS.TLSCAFile, ""},
+		{"node.nats.tls_cert_file", n.Node.NATS.TLSCertFile, ""},
+		{"node.nats.tls_key_file", n.Node.NATS.TLSKeyFile, ""},
+		{"node.nats.subject_prefix", n.Node.NATS.SubjectPrefix, ""},
+		{"node.nats.stream", n.Node.NATS.Stream, ""},
+		{"node.nats.replicas", n.Node.NATS.Replicas, 1},
+		{"node.nats.max_age", n.Node.NATS.MaxAge, Seconds(0)},
+		{"node.nats.max_bytes", n.Node.NATS.MaxBytes, int64(0)},
+		{"node.nats.publish_window", n.Node.NATS.PublishWindow, 256},
 		{"rpc.enable", n.RPC.Enable, true},
 		{"rpc.enable_sign_hash", n.RPC.EnableSignHash, false},
 		{"rpc.child_process.enable", n.RPC.ChildProcess.Enable, false},
@@ -86,6 +101,21 @@ func TestDefaults(t *testing.T) {
 		{"tls.server_cert_path", r.TLS.ServerCertPath, ""},
 		{"tls.server_key_path", r.TLS.ServerKeyPath, ""},
 		{"tls.client_certs_path", r.TLS.ClientCertsPath, ""},
+		{"nats.enable", r.NATS.Enable, false},
+		{"nats.servers", r.NATS.Servers, []string{"nats://127.0.0.1:4222"}},
+		{"nats.creds_file", r.NATS.CredsFile, ""},
+		{"nats.nkey_seed_file", r.NATS.NkeySeedFile, ""},
+		{"nats.user", r.NATS.User, ""},
+		{"nats.password", r.NATS.Password, ""},
+		{"nats.tls_ca_file", r.NATS.TLSCAFile, ""},
+		{"nats.tls_cert_file", r.NATS.TLSCertFile, ""},
+		{"nats.tls_key_file", r.NATS.TLSKeyFile, ""},
+		{"nats.subject_prefix", r.NATS.SubjectPrefix, ""},
+		{"nats.stream", r.NATS.Stream, ""},
+		{"nats.replicas", r.NATS.Replicas, 1},
+		{"nats.max_age", r.NATS.MaxAge, Seconds(0)},
+		{"nats.max_bytes", r.NATS.MaxBytes, int64(0)},
+		{"nats.publish_window", r.NATS.PublishWindow, 256},
 	}
 	for _, tt := range tests {
 		if !reflect.DeepEqual(tt.got, tt.want) {
@@ -228,7 +258,7 @@ enable_sign_hash = true
 [rpc.child_process]
 rpc_path = "/dev/nano_rpc"
 `
-	dir, _ := writeFile(t, NodeFile, text)
+	dir, _ := writeFile(t, NodeFile, text+natsNoDefaults("node.nats"))
 	n, err := LoadNode(dir, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -237,6 +267,11 @@ rpc_path = "/dev/nano_rpc"
 	for key, d := range def {
 		// nipc refuses to spawn the gateway, so this key cannot change.
 		if key == "rpc.child_process.enable" {
+			continue
+		}
+		// One kind of NATS credentials at a time: creds_file is set here,
+		// the others in TestNATSValidate.
+		if natsOtherCreds[strings.TrimPrefix(key, "node.")] {
 			continue
 		}
 		if got[key] == d {
@@ -279,17 +314,21 @@ enable_https = true
 server_cert_path = "/etc/nipc/cert.pem"
 server_key_path = "/etc/nipc/key.pem"
 client_certs_path = "clients.pem"
+
 `
-	dir, _ := writeFile(t, RPCFile, text)
+	dir, _ := writeFile(t, RPCFile, text+natsNoDefaults("nats"))
 	r, err := LoadRPC(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	got, def := leaves(r), leaves(DefaultRPC())
 	for key, d := range def {
-		if got[key] == d {
+		if got[key] == d && !natsOtherCreds[key] {
 			t.Errorf("%s = %s, the default", key, d)
 		}
+	}
+	if want := filepath.Join(dir, "nipc.creds"); r.NATS.CredsFile != want {
+		t.Errorf("nats.creds_file = %q, want %q", r.NATS.CredsFile, want)
 	}
 	// Relative paths are relative to the data directory.
 	if want := filepath.Join(dir, "secret"); r.Process.AccessCheckFile != want {

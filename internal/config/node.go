@@ -29,6 +29,7 @@ type NodeSection struct {
 	Logging   Logging   `toml:"logging"`
 	Metrics   Metrics   `toml:"metrics"`
 	Wallets   Wallets   `toml:"wallets"`
+	NATS      NATS      `toml:"nats"`
 }
 
 // Wallets is the [node.wallets] table: what the node's wallets do by
@@ -253,6 +254,7 @@ func DefaultNode() Node {
 				Format: "text",
 			},
 			Wallets: Wallets{AutoReceive: true},
+			NATS:    DefaultNATS(),
 		},
 		RPC: NodeRPC{
 			Enable: true,
@@ -314,6 +316,7 @@ func (n Node) Validate() error {
 
 	v.oneOf("node.logging.level", n.Node.Logging.Level, "debug", "info", "warn", "error")
 	v.oneOf("node.logging.format", n.Node.Logging.Format, "text", "json")
+	n.Node.NATS.validate(&v, "node.nats.")
 
 	return v.err()
 }
@@ -347,4 +350,5 @@ func (l Logging) SlogLevel() slog.Level {
 // holding the configuration file.
 func (n *Node) resolvePaths(dir string) {
 	resolve(&n.Node.IPC.AccessCheck.File, dir)
+	n.Node.NATS.resolvePaths(dir)
 }

@@ -28,6 +28,7 @@ type RPC struct {
 	Process Process    `toml:"process"`
 	Logging RPCLogging `toml:"logging"`
 	TLS     TLS        `toml:"tls"`
+	NATS    NATS       `toml:"nats"`
 
 	// Warnings name the keys of the file that the C++ node reads and nipc
 	// does not use (ReadRPC sets it): accepted, to be logged one each.
@@ -83,6 +84,7 @@ func DefaultRPC() RPC {
 			NumIPCConnections: 4,
 		},
 		Logging: RPCLogging{LogRPC: false},
+		NATS:    DefaultNATS(),
 	}
 }
 
@@ -137,6 +139,7 @@ func (r RPC) Validate() error {
 			}
 		}
 	}
+	r.NATS.validate(&v, "nats.")
 	return v.err()
 }
 
@@ -169,6 +172,7 @@ func (r *RPC) resolvePaths(dir string) {
 	resolve(&r.TLS.ServerCertPath, dir)
 	resolve(&r.TLS.ServerKeyPath, dir)
 	resolve(&r.TLS.ClientCertsPath, dir)
+	r.NATS.resolvePaths(dir)
 }
 
 func resolve(p *string, dir string) {

@@ -48,11 +48,49 @@ func renderError(action, id string, code int32, text string, now time.Time) []by
 //
 // "sequence" (nipc's, absent when the event has none) is the block's
 // confirmation sequence, a top-level key after the node's three: the
-// message object keeps the node's shape.
-// with the block as the node's legacy JSON block plus "subtype" for state
+// message object keeps the node's shape, with the block as the node's legacy JSON block plus "subtype" for state
 // blocks, and election_info {duration, time, tally, final, blocks, voters,
 // request_count}.
 func renderConfirmation(ev *fb.EventConfirmationT, at time.Time, includeBlock, includeElection bool) []byte {
+	root := ptree.New()
+	root.Put("topic", "confirmation")
+	root.Put("time", millis(at))
+	root.PutChild("message", confirmationMessage(ev, includeBlock, includeElection))
+	if ev.Sequence != 0 {
+		root.Put("sequence", strconv.FormatUint(ev.Sequence, 10))
+	}
+	return ptree.AppendPretty(nil, root)
+}
+
+// Sideband is a confirmation message's "sideband" (the WebSocket's
+// include_sideband_info): the block's height in its account and its local
+// timestamp in seconds.
+type Sideband struct {
+	Height         uint64
+	LocalTimestamp uint64
+}
+
+// RenderConfirmation is the "confirmation" topic message with block,
+// election info and sideband (all of include_block,
+// include_election_info and include_sideband_info), and the top-level
+// "sequence" (the confirmation sequence): what nipc publishes to NATS
+// (package natsbus).
+func RenderConfirmation(ev *fb.EventConfirmationT, at time.Time, sequence uint64, sb Sideband) []byte {
+	m := confirmationMessage(ev, true, true)
+	t := ptree.New()
+	t.Put("height", strconv.FormatUint(sb.Height, 10))
+	t.Put("local_timestamp", strconv.FormatUint(sb.LocalTimestamp, 10))
+	m.PutChild("sideband", t)
+	root := ptree.New()
+	root.Put("topic", "confirmation")
+	root.Put("time", millis(at))
+	root.PutChild("message", m)
+	root.Put("sequence", strconv.FormatUint(sequence, 10))
+	return ptree.AppendPretty(nil, root)
+}
+
+// confirmationMessage is the "message" of a confirmation topic message.
+func confirmationMessage(ev *fb.EventConfirmationT, includeBlock, includeElection bool) *ptree.Tree {
 	m := ptree.New()
 	m.Put("account", ev.Account)
 	m.Put("amount", ev.Amount)
@@ -76,14 +114,7 @@ func renderConfirmation(ev *fb.EventConfirmationT, at time.Time, includeBlock, i
 			m.PutChild("block", b)
 		}
 	}
-	root := ptree.New()
-	root.Put("topic", "confirmation")
-	root.Put("time", millis(at))
-	root.PutChild("message", m)
-	if ev.Sequence != 0 {
-		root.Put("sequence", strconv.FormatUint(ev.Sequence, 10))
-	}
-	return ptree.AppendPretty(nil, root)
+	return m
 }
 
 func confirmationTypeName(t fb.TopicConfirmationType) string {

@@ -24,6 +24,9 @@ type Confirmation struct {
 	Block   *nano.Block
 	Subtype Subtype
 	Height  uint64
+	// Counterpart is the other account (StoredBlock.Counterpart): a send's
+	// destination, a receive's source account, zero for a change.
+	Counterpart nano.PublicKey
 	// ConfirmationType is always "active_quorum": the node's own vote
 	// confirms the block at once.
 	ConfirmationType string
@@ -103,6 +106,7 @@ func confirmationOf(sb *StoredBlock, e ElectionInfo) Confirmation {
 		Block:            sb.Block,
 		Subtype:          sb.Subtype,
 		Height:           sb.Height,
+		Counterpart:      sb.Counterpart,
 		ConfirmationType: "active_quorum",
 		Election:         e,
 	}

@@ -29,6 +29,17 @@ func (n *Node) newMetrics() *metrics.Metrics {
 		func() float64 { return float64(n.ledger.AccountCount()) })
 	m.CounterFunc("nipc_ledger_write_errors_total", "Ledger commits that could not write the file (e.g. a full disk); their blocks were not stored.",
 		func() float64 { return float64(n.ledger.WriteErrors()) })
+	m.GaugeFunc("nipc_nats_connected", "1 while the node is connected to a NATS server ([node.nats]), else 0.",
+		func() float64 {
+			if ob := n.outbox.Load(); ob != nil && ob.Connected() {
+				return 1
+			}
+			return 0
+		})
+	m.GaugeFunc("nipc_nats_acked_sequence", "The highest confirmation sequence the NATS stream acknowledged, with all below it.",
+		func() float64 { return float64(n.NATSAcked()) })
+	m.GaugeFunc("nipc_nats_lag", "Confirmations the NATS stream does not have yet: the ledger's confirmation sequence minus the acknowledged one (0 without [node.nats]).",
+		func() float64 { return float64(n.NATSLag()) })
 	return m
 }
 

@@ -22,6 +22,7 @@ import (
 	"github.com/nipc/nipc/internal/ledger"
 	"github.com/nipc/nipc/internal/membudget"
 	"github.com/nipc/nipc/internal/metrics"
+	"github.com/nipc/nipc/internal/natsbus"
 	"github.com/nipc/nipc/internal/rpc"
 	"github.com/nipc/nipc/internal/server"
 	"github.com/nipc/nipc/internal/service"
@@ -94,6 +95,11 @@ type Node struct {
 	metrics    *metrics.Metrics
 	metricsSrv *metrics.Server
 	down       atomic.Pointer[string] // why /healthz fails; nil while serving
+
+	// nats is nil unless [node.nats] is on (nats.go); outbox is its
+	// publisher, for the ledger's hook.
+	nats   *natsPart
+	outbox atomic.Pointer[natsbus.Outbox]
 }
 
 // New builds a node from validated configuration. Nothing listens yet.
@@ -188,6 +194,13 @@ func New(opts Options) (_ *Node, err error) {
 		return nil, err
 	}
 	n.srv = srv
+	if opts.Node.Node.NATS.Enable {
+		if err := n.startNATS(&service.Local{Legacy: n.legacy, V2: n.v2}); err != nil {
+			srv.Close()
+			n.closeState()
+			return nil, err
+		}
+	}
 	return n, nil
 }
 
@@ -401,6 +414,7 @@ func (n *Node) Run(ctx context.Context, force <-chan struct{}) error {
 		go func() { defer close(metricsDone); n.metricsSrv.Serve() }()
 		stopMetrics = func(ctx context.Context) { n.metricsSrv.Shutdown(ctx); <-metricsDone }
 	}
+	n.runNATS()
 	n.log.Info("nipc node running", "version", Version, "tcp", n.TCPAddr(), "unix", n.UnixPath(), "data_path", n.opts.DataDir)
 	n.notifyServing(true, n.where())
 

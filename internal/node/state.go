@@ -30,7 +30,8 @@ func (n *Node) thresholds() nano.Thresholds {
 // first start creates the wallet holding the dev genesis key. The ledger's
 // OnConfirm hook hands every committed block, in sequence order, from the
 // first commit on, to the broker (PublishConfirmations) and to the wallets'
-// auto-receive (AutoReceiver.Confirmed); neither waits.
+// auto-receive (AutoReceiver.Confirmed), then wakes the NATS outbox; none
+// waits.
 func (n *Node) openState() error {
 	// Both made after the ledger, before any block can be processed.
 	var ws *wallet.Store
@@ -43,6 +44,7 @@ func (n *Node) openState() error {
 				recv.Confirmed(c)
 			}
 		}
+		n.notifyOutbox()
 	}
 	led, err := ledger.Open(filepath.Join(n.opts.DataDir, config.LedgerFile), ledger.Options{
 		Thresholds:   n.thresholds(),
@@ -115,9 +117,10 @@ func (n *Node) ensureGenesisWallet(create bool) error {
 	return nil
 }
 
-// closeState closes the ledger, then the wallets: once the ledger is
+// closeState stops NATS, closes the ledger, then the wallets: once the ledger is
 // closed no commit calls the broker, which asks the wallets.
 func (n *Node) closeState() {
+	n.stopNATS() // it reads the ledger
 	var errs []error
 	if n.ledger != nil {
 		errs = append(errs, n.ledger.Close())

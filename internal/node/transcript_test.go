@@ -108,25 +108,34 @@ func startTranscriptNode(t *testing.T, tr *transcript) *testenv.Node {
 // and checks each reply (after normalize, if set).
 func playTranscript(t *testing.T, n *testenv.Node, transport testenv.Transport, enc ipc.Encoding, tr *transcript, normalize func([]byte) []byte) {
 	t.Helper()
-	vars := map[string]string{}
-	if n.GenesisWallet != nil {
-		vars["genesis_wallet"] = n.GenesisWallet.String()
-	}
 	network, addr := transport.Config(n).Network()
 	c, err := net.Dial(network, addr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	for _, ex := range tr.exchanges {
-		req := tr.mustExpand(t, ex.line, ex.request, vars)
+	playExchanges(t, n, tr, normalize, func(req string) ([]byte, error) {
 		c.SetDeadline(time.Now().Add(10 * time.Second))
 		if _, err := c.Write(ipc.AppendRequest(nil, enc, []byte(req))); err != nil {
-			t.Fatalf("%s:%d: write: %v", tr.path, ex.line, err)
+			return nil, err
 		}
-		got, err := ipc.ReadFrame(c, 1<<20, nil)
+		return ipc.ReadFrame(c, 1<<20, nil)
+	})
+}
+
+// playExchanges sends every request of tr with roundTrip and checks each
+// reply (after normalize, if set).
+func playExchanges(t *testing.T, n *testenv.Node, tr *transcript, normalize func([]byte) []byte, roundTrip func(req string) ([]byte, error)) {
+	t.Helper()
+	vars := map[string]string{}
+	if n.GenesisWallet != nil {
+		vars["genesis_wallet"] = n.GenesisWallet.String()
+	}
+	for _, ex := range tr.exchanges {
+		req := tr.mustExpand(t, ex.line, ex.request, vars)
+		got, err := roundTrip(req)
 		if err != nil {
-			t.Fatalf("%s:%d: %s: reading reply: %v", tr.path, ex.line, req, err)
+			t.Fatalf("%s:%d: %s: %v", tr.path, ex.line, req, err)
 		}
 		if normalize != nil {
 			got = normalize(got)

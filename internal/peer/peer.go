@@ -17,6 +17,7 @@ const (
 	TCP     Transport = "tcp"
 	Unix    Transport = "unix"
 	Gateway Transport = "gateway" // requests relayed by the HTTP gateway in-process
+	NATS    Transport = "nats"    // requests over NATS request/reply (package natsbus)
 )
 
 // Peer describes one connection. It is complete before the connection's

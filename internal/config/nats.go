@@ -1,0 +1,122 @@
+package config
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+)
+
+// NATS is the [node.nats] table of config-node.toml and the [nats] table of
+// config-rpc.toml (a nipc extension): the NATS JetStream servers the node
+// publishes its confirmations to and serves its API on, and that "nipc
+// gateway" reads them from. Package natsbus connects with it; it documents
+// the subjects, the stream and the headers.
+type NATS struct {
+	Enable        bool     `toml:"enable" comment:"Connect to NATS: publish every confirmation to a JetStream stream and serve the API over request/reply."`
+	Servers       []string `toml:"servers" comment:"NATS server URLs (nats://, tls://, ws:// or wss://); the client picks one and reconnects to any."`
+	CredsFile     string   `toml:"creds_file" comment:"NATS credentials file (JWT and nkey seed; mode 0600 or tighter), relative to the data directory."`
+	NkeySeedFile  string   `toml:"nkey_seed_file" comment:"NATS nkey seed file (mode 0600 or tighter), relative to the data directory."`
+	User          string   `toml:"user" comment:"NATS user name (with password); at most one of creds_file, nkey_seed_file and user."`
+	Password      string   `toml:"password" comment:"NATS password for user."`
+	TLSCAFile     string   `toml:"tls_ca_file" comment:"PEM bundle of CAs the NATS server's certificate must chain to, relative to the data directory; empty uses the system's."`
+	TLSCertFile   string   `toml:"tls_cert_file" comment:"PEM client certificate for NATS (with tls_key_file), relative to the data directory."`
+	TLSKeyFile    string   `toml:"tls_key_file" comment:"PEM private key of tls_cert_file, relative to the data directory."`
+	SubjectPrefix string   `toml:"subject_prefix" comment:"Prefix of every subject (confirmations, API); empty derives it from the network: nano.dev."`
+	Stream        string   `toml:"stream" comment:"JetStream stream holding the confirmations; empty derives it from the network: NANO_DEV_CONFIRMATIONS."`
+	Replicas      int      `toml:"replicas" comment:"Copies of the stream in a JetStream cluster (1..5)."`
+	MaxAge        Seconds  `toml:"max_age" comment:"Seconds the stream keeps a confirmation; 0 keeps them for ever."`
+	MaxBytes      int64    `toml:"max_bytes" comment:"Bytes the stream may hold, the oldest confirmations going first; 0 means unlimited."`
+	PublishWindow int      `toml:"publish_window" comment:"Confirmations the node publishes ahead of the stream's acknowledgements (1..65536)."`
+}
+
+// DefaultNATS returns the [nats] defaults: off, a local server, one replica,
+// nothing expires.
+func DefaultNATS() NATS {
+	return NATS{
+		Servers:       []string{"nats://127.0.0.1:4222"},
+		Replicas:      1,
+		PublishWindow: 256,
+	}
+}
+
+// validate adds the table's problems, its keys under prefix ("node.nats."
+// or "nats.").
+func (c NATS) validate(v *validator, prefix string) {
+	key := func(k string) string { return prefix + k }
+	if c.Enable && len(c.Servers) == 0 {
+		v.add(key("servers"), "must name at least one server when %s is true", key("enable"))
+	}
+	for _, s := range c.Servers {
+		if err := checkNATSURL(s); err != nil {
+			v.add(key("servers"), "%v", err)
+		}
+	}
+	var creds []string
+	for _, f := range []struct{ key, val string }{
+		{"creds_file", c.CredsFile}, {"nkey_seed_file", c.NkeySeedFile}, {"user", c.User},
+	} {
+		if f.val != "" {
+			creds = append(creds, key(f.key))
+		}
+	}
+	if len(creds) > 1 {
+		v.add(creds[1], "is set together with %s: give one kind of NATS credentials", creds[0])
+	}
+	if c.Password != "" && c.User == "" {
+		v.add(key("password"), "is set but %s is empty: a password needs a user", key("user"))
+	}
+	switch {
+	case c.TLSCertFile != "" && c.TLSKeyFile == "":
+		v.add(key("tls_cert_file"), "is set but %s is empty: a client certificate needs its key", key("tls_key_file"))
+	case c.TLSKeyFile != "" && c.TLSCertFile == "":
+		v.add(key("tls_key_file"), "is set but %s is empty: a key needs its client certificate", key("tls_cert_file"))
+	}
+	if c.SubjectPrefix != "" {
+		if err := CheckSubjectPrefix(c.SubjectPrefix); err != nil {
+			v.add(key("subject_prefix"), "%v", err)
+		}
+	}
+	if c.Stream != "" && strings.ContainsAny(c.Stream, " \t\r\n.*>/\\") {
+		v.add(key("stream"), "%q: a stream name has no white space and none of . * > / \\", c.Stream)
+	}
+	v.between(key("replicas"), int64(c.Replicas), 1, 5)
+	v.seconds(key("max_age"), c.MaxAge, 0)
+	v.between(key("max_bytes"), c.MaxBytes, 0, 1<<62)
+	v.between(key("publish_window"), int64(c.PublishWindow), 1, 65536)
+}
+
+// checkNATSURL reports why s is not a NATS server URL.
+func checkNATSURL(s string) error {
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" {
+		return fmt.Errorf("%q is not a server URL such as \"nats://127.0.0.1:4222\"", s)
+	}
+	switch u.Scheme {
+	case "nats", "tls", "ws", "wss":
+		return nil
+	}
+	return fmt.Errorf("%q: the scheme must be nats, tls, ws or wss", s)
+}
+
+// CheckSubjectPrefix reports why p is not a usable subject prefix: one or
+// more dot-separated tokens without wildcards or white space.
+func CheckSubjectPrefix(p string) error {
+	for t := range strings.SplitSeq(p, ".") {
+		switch {
+		case t == "":
+			return fmt.Errorf("%q has an empty token (a leading, trailing or double dot)", p)
+		case t == "*" || t == ">" || strings.ContainsAny(t, "*>"):
+			return fmt.Errorf("%q contains a wildcard", p)
+		case strings.ContainsAny(t, " \t\r\n\f\v"):
+			return fmt.Errorf("%q contains white space", p)
+		}
+	}
+	return nil
+}
+
+// resolvePaths makes the table's relative files relative to dir.
+func (c *NATS) resolvePaths(dir string) {
+	for _, p := range []*string{&c.CredsFile, &c.NkeySeedFile, &c.TLSCAFile, &c.TLSCertFile, &c.TLSKeyFile} {
+		resolve(p, dir)
+	}
+}
