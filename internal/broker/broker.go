@@ -58,6 +58,8 @@ type Broker struct {
 	subs     map[Subscriber]*Subscription
 	services map[peer.Conn]*serviceConn
 
+	history History // resumed subscriptions replay from it
+
 	dropped   atomic.Uint64
 	delivered atomic.Uint64
 }
