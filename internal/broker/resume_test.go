@@ -15,10 +15,10 @@ import (
 // resumer records the sequences it is given; its first Deliver waits
 // until gate is closed (a subscriber stalled during its replay).
 type resumer struct {
-	gate  chan struct{}
-	mu    sync.Mutex
-	seqs  []uint64
-	err   error
+	gate chan struct{}
+	mu   sync.Mutex
+	seqs []uint64
+	err  error
 }
 
 func (r *resumer) Deliver(ev *Event, _ *Options) error {

@@ -26,8 +26,8 @@ type Subscription struct {
 	gate     chan struct{} // non-nil: held until Start
 	resuming bool          // catching up: a full queue loses, never drops
 	lost     bool          // a live event was lost while catching up
-	quit chan struct{}
-	once sync.Once
+	quit     chan struct{}
+	once     sync.Once
 }
 
 func newSubscription(opts Options, s Subscriber, queueSize int, delivered *atomic.Uint64, onEnd func()) *Subscription {

@@ -118,6 +118,7 @@ func newStack(t testing.TB, enableControl bool) *stack {
 	rpc.RegisterWalletActions(reg, backend)
 	s.legacy = &rpc.Legacy{Registry: reg, EnableControl: enableControl}
 	s.broker = b
+	b.SetHistory(led)
 	handlers := rpc.V2Handlers(backend, info)
 	maps.Copy(handlers, rpc.TopicHandlers(s.broker, info.Stop))
 	s.v2 = &rpc.V2{Handlers: handlers, Policy: func() authz.Authorizer { return access.Current() }}
