@@ -17,7 +17,7 @@ import (
 type feed struct {
 	s     *Service
 	ready chan struct{} // closed once the consumer runs
-	last atomic.Uint64 // the highest confirmation sequence offered
+	last  atomic.Uint64 // the highest confirmation sequence offered
 
 	mu   sync.Mutex
 	subs map[broker.Subscriber]*broker.Subscription
@@ -178,4 +178,3 @@ func (s *Service) Dropped() uint64 { return s.feed.dropped.Load() }
 
 // Last is the highest confirmation sequence the feed has delivered.
 func (s *Service) Last() uint64 { return s.feed.last.Load() }
-
