@@ -111,6 +111,12 @@ func (b *Broker) Subscribe(ctx context.Context, opts Options, s Subscriber) *Sub
 		sub.Update(opts)
 		return sub
 	}
+	return b.addLocked(ctx, opts, s, nil)
+}
+
+// addLocked makes s's subscription (resumed with r if set), registers it
+// and starts its goroutine. The caller holds b.mu.
+func (b *Broker) addLocked(ctx context.Context, opts Options, s Subscriber, r *Resume) *Subscription {
 	var sub *Subscription
 	sub = newSubscription(opts, s, b.queueSize, &b.delivered, func() {
 		b.mu.Lock()
@@ -119,6 +125,9 @@ func (b *Broker) Subscribe(ctx context.Context, opts Options, s Subscriber) *Sub
 		}
 		b.mu.Unlock()
 	})
+	if r != nil {
+		sub.resume(ctx, *r)
+	}
 	b.subs[s] = sub
 	go sub.run(ctx.Done())
 	return sub

@@ -75,18 +75,7 @@ func (b *Broker) Resume(ctx context.Context, opts Options, s Subscriber, after u
 	matches := func(o *Options, ev *Event) bool { return o.Matches(ev, b.isLocal) }
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	var sub *Subscription
-	sub = newSubscription(opts, s, b.queueSize, &b.delivered, func() {
-		b.mu.Lock()
-		if b.subs[s] == sub {
-			delete(b.subs, s)
-		}
-		b.mu.Unlock()
-	})
-	sub.resume(ctx, Resume{After: after, Replay: replay, Matches: matches})
-	b.subs[s] = sub
-	go sub.run(ctx.Done())
-	return sub, nil
+	return b.addLocked(ctx, opts, s, &Resume{After: after, Replay: replay, Matches: matches}), nil
 }
 
 // NewResumedSubscription is NewSubscription that first catches up from
