@@ -2142,6 +2142,7 @@ type TopicConfirmationOptionsT struct {
 	Accounts               []string                    `json:"accounts"`
 	IncludeBlock           bool                        `json:"include_block"`
 	IncludeElectionInfo    bool                        `json:"include_election_info"`
+	ResumeAfter            uint64                      `json:"resume_after"`
 }
 
 func (t *TopicConfirmationOptionsT) Pack(builder *flatbuffers.Builder) flatbuffers.UOffsetT {
@@ -2167,6 +2168,7 @@ func (t *TopicConfirmationOptionsT) Pack(builder *flatbuffers.Builder) flatbuffe
 	TopicConfirmationOptionsAddAccounts(builder, accountsOffset)
 	TopicConfirmationOptionsAddIncludeBlock(builder, t.IncludeBlock)
 	TopicConfirmationOptionsAddIncludeElectionInfo(builder, t.IncludeElectionInfo)
+	TopicConfirmationOptionsAddResumeAfter(builder, t.ResumeAfter)
 	return TopicConfirmationOptionsEnd(builder)
 }
 
@@ -2180,6 +2182,7 @@ func (rcv *TopicConfirmationOptions) UnPackTo(t *TopicConfirmationOptionsT) {
 	}
 	t.IncludeBlock = rcv.IncludeBlock()
 	t.IncludeElectionInfo = rcv.IncludeElectionInfo()
+	t.ResumeAfter = rcv.ResumeAfter()
 }
 
 func (rcv *TopicConfirmationOptions) UnPack() *TopicConfirmationOptionsT {
@@ -2283,8 +2286,26 @@ func (rcv *TopicConfirmationOptions) MutateIncludeElectionInfo(n bool) bool {
 	return rcv._tab.MutateBoolSlot(12, n)
 }
 
+// / nipc: every confirmation after this confirmation sequence first
+// / (from the ledger, or a gateway's stream), then the live ones; 0:
+// / live only.
+func (rcv *TopicConfirmationOptions) ResumeAfter() uint64 {
+	o := flatbuffers.UOffsetT(rcv._tab.Offset(14))
+	if o != 0 {
+		return rcv._tab.GetUint64(o + rcv._tab.Pos)
+	}
+	return 0
+}
+
+// / nipc: every confirmation after this confirmation sequence first
+// / (from the ledger, or a gateway's stream), then the live ones; 0:
+// / live only.
+func (rcv *TopicConfirmationOptions) MutateResumeAfter(n uint64) bool {
+	return rcv._tab.MutateUint64Slot(14, n)
+}
+
 func TopicConfirmationOptionsStart(builder *flatbuffers.Builder) {
-	builder.StartObject(5)
+	builder.StartObject(6)
 }
 func TopicConfirmationOptionsAddConfirmationTypeFilter(builder *flatbuffers.Builder, confirmationTypeFilter TopicConfirmationTypeFilter) {
 	builder.PrependInt8Slot(0, int8(confirmationTypeFilter), 0)
@@ -2303,6 +2324,9 @@ func TopicConfirmationOptionsAddIncludeBlock(builder *flatbuffers.Builder, inclu
 }
 func TopicConfirmationOptionsAddIncludeElectionInfo(builder *flatbuffers.Builder, includeElectionInfo bool) {
 	builder.PrependBoolSlot(4, includeElectionInfo, true)
+}
+func TopicConfirmationOptionsAddResumeAfter(builder *flatbuffers.Builder, resumeAfter uint64) {
+	builder.PrependUint64Slot(5, resumeAfter, 0)
 }
 func TopicConfirmationOptionsEnd(builder *flatbuffers.Builder) flatbuffers.UOffsetT {
 	return builder.EndObject()

@@ -16,7 +16,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/nipc/nipc/client"
 	"github.com/nipc/nipc/internal/config"
 	"github.com/nipc/nipc/internal/gateway"
 	"github.com/nipc/nipc/internal/membudget"
@@ -139,20 +138,12 @@ func serveGateway(ctx context.Context, o *gatewayOptions, stdout, stderr io.Writ
 		return exitf(exitConfig, "socket activation: %v", err)
 	}
 	given := gateway.Listeners{HTTP: sockets.RPC, WebSocket: sockets.WebSocket}
-	backend := gateway.NewIPC(gateway.IPCOptions{
-		Client: gateway.ClientConfig(rc),
-		Log:    log,
-	})
-	defer backend.Close()
-	cctx, ccancel := context.WithTimeout(ctx, 3*time.Second)
-	err = backend.Check(cctx)
-	ccancel()
-	if _, bad := errors.AsType[*client.AccessFileError](err); bad {
+	backend, nodeAt, nodeWhere, closeBackend, err := gatewayBackend(ctx, rc, log)
+	if err != nil {
 		sockets.Close()
-		return exitf(exitConfig, "%v", err)
-	} else if err != nil {
-		log.Warn("the node is not reachable yet; requests fail until it is", "err", err)
+		return err
 	}
+	defer closeBackend()
 	var health gatewayHealth
 	health.set("starting")
 	// Its own request budget, from the node's key: it holds the bodies it reads.
@@ -183,7 +174,6 @@ func serveGateway(ctx context.Context, o *gatewayOptions, stdout, stderr io.Writ
 	if err := srv.Listen(given); err != nil {
 		return exitf(1, "%v", err)
 	}
-	network, addr := gateway.ClientConfig(rc).Network()
 	scheme := "http"
 	if rc.TLS.EnableHTTPS {
 		scheme = "https"
@@ -191,10 +181,6 @@ func serveGateway(ctx context.Context, o *gatewayOptions, stdout, stderr io.Writ
 	wsAddr := "(off)"
 	if a := srv.WebSocketAddr(); a != nil {
 		wsAddr = "ws://" + a.String()
-	}
-	nodeKey := "process.ipc_address, process.ipc_port"
-	if network == "unix" {
-		nodeKey = "process.ipc_path"
 	}
 	fmt.Fprintf(stdout, "nipc gateway %s, data in %s\n", node.Version, dir)
 	if a := srv.Addr(); a != nil {
@@ -204,14 +190,14 @@ func serveGateway(ctx context.Context, o *gatewayOptions, stdout, stderr io.Writ
 	if metricsAddr != "" {
 		fmt.Fprintf(stdout, "  %-16s http://%s/metrics\n", "metrics:", metricsAddr)
 	}
-	fmt.Fprintf(stdout, "  %-16s %s:%s (%s)\n", "node at:", network, addr, nodeKey)
+	fmt.Fprintf(stdout, "  %-16s %s\n", "node at:", nodeAt)
 	if hooks.ready != nil {
 		hooks.ready(srv)
 	}
 
 	served := make(chan error, 1)
 	go func() { served <- srv.ListenAndServe() }()
-	where := fmt.Sprintf("HTTP on %s; WebSocket on %s; node at %s %s", srv.Addr(), wsAddr, network, addr)
+	where := fmt.Sprintf("HTTP on %s; WebSocket on %s; node at %s", srv.Addr(), wsAddr, nodeWhere)
 	notify.Ready(where)
 	health.set("")
 	for {

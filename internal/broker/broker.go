@@ -59,6 +59,8 @@ type Broker struct {
 	services map[peer.Conn]*serviceConn
 	current  map[Topic]func() any // SetCurrent
 
+	history History // resumed subscriptions replay from it
+
 	dropped   atomic.Uint64
 	delivered atomic.Uint64
 }
@@ -111,6 +113,12 @@ func (b *Broker) Subscribe(ctx context.Context, opts Options, s Subscriber) *Sub
 		b.offerCurrent(sub)
 		return sub
 	}
+	return b.addLocked(ctx, opts, s, nil)
+}
+
+// addLocked makes s's subscription (resumed with r if set), registers it
+// and starts its goroutine. The caller holds b.mu.
+func (b *Broker) addLocked(ctx context.Context, opts Options, s Subscriber, r *Resume) *Subscription {
 	var sub *Subscription
 	sub = newSubscription(opts, s, b.queueSize, &b.delivered, func() {
 		b.mu.Lock()
@@ -119,6 +127,9 @@ func (b *Broker) Subscribe(ctx context.Context, opts Options, s Subscriber) *Sub
 		}
 		b.mu.Unlock()
 	})
+	if r != nil {
+		sub.resume(ctx, *r)
+	}
 	b.subs[s] = sub
 	b.offerCurrent(sub)
 	go sub.run(ctx.Done())

@@ -37,6 +37,26 @@
 // subscription ends with its context (the connection's), Close, or a
 // failed Deliver.
 //
+// Resuming (Resume; NewResumedSubscription for another feed): a
+// subscription may ask for every confirmation after sequence N, then the
+// live ones, in order, without a gap and without a duplicate. It is
+// subscribed live first (held, queueing, like any other), and once started
+// its goroutine replays the history (Broker: the ledger, through
+// SetHistory and ConfirmationsFrom; a gateway: the stream) in pages of
+// ReplayPage, delivering what passes its Options, then delivers the
+// queued live events, skipping every sequence the replay already passed.
+// Memory stays bounded by the queue: while it catches up, a subscription
+// whose queue is full is not dropped; the live event is noted lost
+// instead, and when the replay reaches the end of the history the
+// subscription empties its queue and replays again from the last sequence
+// it passed (everything lost was published after its commit, so the
+// history has it). It switches to live only after a replay pass during
+// which nothing was lost (the check and the switch happen under the
+// lock Offer takes when the queue is full, so no event falls between);
+// from then on the usual slow-consumer policy applies. A resume point
+// above the history's highest sequence is an error naming the range
+// (ErrResumeAhead); resume_after 0 means no resume (sequences start at 1).
+//
 // All receivers of a confirmation share one Event, read-only: its
 // Confirmation is built once, with block and election info, and Rendered
 // keeps one rendering per key, made by the first receiver that asks: an

@@ -16,10 +16,18 @@ type Subscription struct {
 	delivered *atomic.Uint64 // nil: not counted
 	onEnd     func()
 
-	mu   sync.Mutex
-	gate chan struct{} // non-nil: held until Start
-	quit chan struct{}
-	once sync.Once
+	// A resumed subscription's catching up (resume.go): replay and pos
+	// belong to the delivering goroutine.
+	replay    Resume
+	replayCtx context.Context
+	pos       uint64 // the highest sequence replayed
+
+	mu       sync.Mutex
+	gate     chan struct{} // non-nil: held until Start
+	resuming bool          // catching up: a full queue loses, never drops
+	lost     bool          // a live event was lost while catching up
+	quit     chan struct{}
+	once     sync.Once
 }
 
 func newSubscription(opts Options, s Subscriber, queueSize int, delivered *atomic.Uint64, onEnd func()) *Subscription {
@@ -79,14 +87,21 @@ func (sub *Subscription) Drop(err error) { sub.end(err) }
 
 // Offer queues ev without waiting; false means the queue is full (the
 // feeder then drops the subscription with ErrSlowConsumer, once it holds
-// no lock that onEnd takes).
+// no lock that onEnd takes). While a resumed subscription catches up, a
+// full queue is not fatal: the event is noted lost and replayed.
 func (sub *Subscription) Offer(ev *Event) bool {
 	select {
 	case sub.queue <- ev:
 		return true
 	default:
-		return false
 	}
+	sub.mu.Lock()
+	defer sub.mu.Unlock()
+	if sub.resuming {
+		sub.lost = true
+		return true
+	}
+	return false
 }
 
 func (sub *Subscription) end(err error) {
@@ -129,8 +144,14 @@ func (sub *Subscription) waitGate(done <-chan struct{}) bool {
 	}
 }
 
-// run delivers queued events, once started, until the subscription ends.
+// run delivers queued events, once started, until the subscription ends;
+// a resumed one catches up first and skips the queued events it replayed.
 func (sub *Subscription) run(done <-chan struct{}) {
+	if sub.replay.Replay != nil {
+		if !sub.waitGate(done) || !sub.catchUp(sub.replayCtx) {
+			return
+		}
+	}
 	for {
 		select {
 		case <-sub.quit:
@@ -141,6 +162,9 @@ func (sub *Subscription) run(done <-chan struct{}) {
 		case ev := <-sub.queue:
 			if !sub.waitGate(done) || sub.ended() {
 				return
+			}
+			if sub.pos > 0 && ev.Sequence() <= sub.pos {
+				continue // replayed already
 			}
 			if err := sub.s.Deliver(ev, sub.Options()); err != nil {
 				sub.end(err)

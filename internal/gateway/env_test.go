@@ -120,6 +120,7 @@ func newStack(t testing.TB, enableControl bool) *stack {
 	rpc.RegisterWalletActions(reg, backend)
 	s.legacy = &rpc.Legacy{Registry: reg, EnableControl: enableControl}
 	s.broker = b
+	b.SetHistory(led)
 	handlers := v2api.Queries(led, info.Info)
 	maps.Copy(handlers, v2api.TopicHandlers(s.broker, info.Stop))
 	s.v2 = &v2api.Dispatcher{Handlers: handlers, Policy: func() authz.Authorizer { return access.Current() }}

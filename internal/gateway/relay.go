@@ -80,6 +80,9 @@ func newRelay(cfg client.Config, log *slog.Logger) *relay {
 // one: the node decides), then attaches s's subscription to them, held
 // until Start. ctx is the subscription's lifetime.
 func (r *relay) subscribe(ctx context.Context, req service.SubscribeRequest, s broker.Subscriber) (service.Subscription, error) {
+	if req.ResumeAfter > 0 {
+		return nil, ErrResumeNeedsNATS
+	}
 	keys := []upKey{{creds: req.Credentials}}
 	if req.Options.AllLocalAccounts {
 		keys = append(keys, upKey{creds: req.Credentials, local: true})

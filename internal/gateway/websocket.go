@@ -385,9 +385,13 @@ func (s *wsSession) handle(data []byte) []byte {
 		if err != nil {
 			return fail(err)
 		}
+		after, err := parseResumeAfter(opts)
+		if err != nil {
+			return fail(err)
+		}
 		// The service decides (permission, all_local_accounts); subscribing
 		// again replaces the session's subscription.
-		sub, err := s.srv.backend.Subscribe(s.ctx, service.SubscribeRequest{Credentials: creds, Options: o}, s)
+		sub, err := s.srv.backend.Subscribe(s.ctx, service.SubscribeRequest{Credentials: creds, Options: o, ResumeAfter: after}, s)
 		if err != nil {
 			if !ack && denied(err) {
 				// As on the node, a refused subscribe that asked for no

@@ -41,9 +41,12 @@
 //	         and sideband (include_block, include_election_info,
 //	         include_sideband_info), plus the top-level "sequence" (a
 //	         string, as every scalar of those messages):
-//	         {"topic", "time", "sequence", "message": {account, amount,
-//	         hash, confirmation_type, election_info, block,
-//	         sideband: {height, local_timestamp}}}
+//	         {"topic", "time", "message": {account, amount, hash,
+//	         confirmation_type, election_info, block, sideband: {height,
+//	         local_timestamp}}, "sequence"}
+//
+// ParseConfirmation reads a payload back into the v2 event (a gateway fans
+// it out with each WebSocket client's options).
 //
 // The payload is rendered from the ledger (ledger.ConfirmationsFrom), so
 // "time" is the block's local timestamp in milliseconds (whole seconds)

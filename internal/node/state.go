@@ -65,6 +65,7 @@ func (n *Node) openState() error {
 		return fmt.Errorf("node: %w", err)
 	}
 	n.ledger, n.wallets = led, ws
+	n.broker.SetHistory(led) // resume_after replays from the ledger
 	recv = n.newAutoReceiver()
 	n.receiver = recv
 	if err := n.ensureGenesisWallet(n.opts.Node.Node.Ledger.EnableGenesisWallet); err != nil {

@@ -6,7 +6,8 @@
 // HTTP gateway and its WebSocket sessions in the node's process
 // (internal/gateway with Local), the gateway in a process of its own
 // (internal/gateway's IPC service: a pool of IPC connections to the node
-// and a relay of its confirmations), and, later, NATS.
+// and a relay of its confirmations), and the NATS API (natsbus). A gateway
+// with [nats] uses internal/natsgw's Service: the node over NATS.
 //
 // Requests: a front end builds a Request (the IPC encoding; the body; for
 // legacy JSON the tree it has parsed already, so that nothing is parsed

@@ -47,5 +47,12 @@ func (l *Local) Subscribe(ctx context.Context, req SubscribeRequest, s broker.Su
 	if req.Options.AllLocalAccounts && !l.Broker.LocalAccounts() {
 		return nil, ErrNoWallets
 	}
+	if req.ResumeAfter > 0 {
+		sub, err := l.Broker.Resume(ctx, req.Options, s, req.ResumeAfter)
+		if err != nil {
+			return nil, err
+		}
+		return sub, nil
+	}
 	return l.Broker.Subscribe(ctx, req.Options, s), nil
 }

@@ -13,6 +13,12 @@ type SubscribeRequest struct {
 	// Options are the filters, matched by the broker (the node's
 	// WebSocket rules with Options.NodeWebSocket).
 	Options broker.Options
+	// ResumeAfter, if not 0, asks first for every confirmation after this
+	// confirmation sequence that passes Options (replayed from the
+	// ledger, or a gateway's stream), then the live ones, with no gap and
+	// no duplicate; a point beyond the highest sequence, or older than
+	// what is kept, is an *api.Error naming the range.
+	ResumeAfter uint64
 }
 
 // Subscription is a subscription made through the seam (*broker.Subscription

@@ -75,7 +75,15 @@ func (t topics) topicConfirmation(ctx context.Context, m *fb.TopicConfirmationT)
 		t.b.Unsubscribe(connSubscriber{c})
 		return &fb.EventAckT{}, nil
 	}
-	sub := t.b.Subscribe(ctx, broker.OptionsFrom(m.Options), connSubscriber{c})
+	var sub *broker.Subscription
+	if m.Options != nil && m.Options.ResumeAfter > 0 {
+		var err error
+		if sub, err = t.b.Resume(ctx, broker.OptionsFrom(m.Options), connSubscriber{c}, m.Options.ResumeAfter); err != nil {
+			return nil, err
+		}
+	} else {
+		sub = t.b.Subscribe(ctx, broker.OptionsFrom(m.Options), connSubscriber{c})
+	}
 	c.AfterReply(sub.Start)
 	return &fb.EventAckT{}, nil
 }

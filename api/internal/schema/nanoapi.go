@@ -154,6 +154,7 @@ func nanoTables() []*TableDef {
 			{Name: "accounts", Slot: 2, Kind: Vector, Elem: String},
 			{Name: "include_block", Slot: 3, Kind: Bool, Default: 1},
 			{Name: "include_election_info", Slot: 4, Kind: Bool, Default: 1},
+			{Name: "resume_after", Slot: 5, Kind: Uint64},
 		}},
 		{Name: "EventConfirmation", Fields: []*Field{
 			{Name: "confirmation_type", Slot: 0, Kind: Int8, Ref: "TopicConfirmationType"},
