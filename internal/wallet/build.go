@@ -91,25 +91,18 @@ func (bd *Builder) Send(ctx context.Context, id ID, priv nano.PrivateKey, destin
 			return nano.Hash{}, ErrInsufficientBalance
 		}
 		b := StateBlock(priv, ai.Frontier, ai.Representative, balance, nano.Hash(destination))
-		if err := bd.checkWork(b, work, attempt); err != nil {
-			return nano.Hash{}, err
-		}
-		hash := b.Hash()
+		var record func() error
 		if hasID {
-			if err := bd.Store.RecordSend(id, sendID, hash); err != nil {
-				return nano.Hash{}, err
-			}
+			record = func() error { return bd.Store.RecordSend(id, sendID, b.Hash()) }
 		}
-		done, retry, _, err := bd.finish(ctx, b, work)
+		again, _, err := bd.place(ctx, b, work, attempt, record)
 		switch {
+		case again:
+			continue
 		case err != nil:
 			return nano.Hash{}, err
-		case done:
-			return hash, nil
-		case retry && attempt < buildRetries:
-			continue
 		}
-		return nano.Hash{}, ErrGenerating
+		return b.Hash(), nil
 	}
 }
 
@@ -159,21 +152,16 @@ func (bd *Builder) Receive(ctx context.Context, id ID, priv nano.PrivateKey, sen
 			return nano.Hash{}, ErrGenerating
 		}
 		b := StateBlock(priv, ai.Frontier, rep, balance, send)
-		if err := bd.checkWork(b, w, attempt); err != nil {
-			return nano.Hash{}, err
-		}
-		done, retry, result, err := bd.finish(ctx, b, w)
+		again, result, err := bd.place(ctx, b, w, attempt, nil)
 		switch {
+		case again:
+			continue
+		case errors.Is(err, ErrGenerating) && result == ledger.Unreceivable: // received by another writer meanwhile
+			return nano.Hash{}, ErrUnreceivable
 		case err != nil:
 			return nano.Hash{}, err
-		case done:
-			return b.Hash(), nil
-		case retry && attempt < buildRetries:
-			continue
-		case result == ledger.Unreceivable: // received by another writer meanwhile
-			return nano.Hash{}, ErrUnreceivable
 		}
-		return nano.Hash{}, ErrGenerating
+		return b.Hash(), nil
 	}
 }
 
@@ -212,19 +200,14 @@ func (bd *Builder) change(ctx context.Context, priv nano.PrivateKey, rep nano.Pu
 			return nano.Hash{}, nil
 		}
 		b := StateBlock(priv, ai.Frontier, rep, ai.Balance, nano.Hash{})
-		if err := bd.checkWork(b, work, attempt); err != nil {
-			return nano.Hash{}, err
-		}
-		done, retry, _, err := bd.finish(ctx, b, work)
+		again, _, err := bd.place(ctx, b, work, attempt, nil)
 		switch {
+		case again:
+			continue
 		case err != nil:
 			return nano.Hash{}, err
-		case done:
-			return b.Hash(), nil
-		case retry && attempt < buildRetries:
-			continue
 		}
-		return nano.Hash{}, ErrGenerating
+		return b.Hash(), nil
 	}
 }
 
@@ -250,6 +233,32 @@ func (bd *Builder) checkWork(b *nano.Block, work uint64, attempt int) error {
 		return ErrGenerating
 	}
 	return ErrInvalidWork
+}
+
+// place stores b, built on the frontier on the attempt-th try: it checks
+// the caller's work (0: none given), runs before (if not nil: the send
+// id's record), then finish. again says to rebuild on the new frontier;
+// once the tries are used up that is ErrGenerating, with the ledger's last
+// result.
+func (bd *Builder) place(ctx context.Context, b *nano.Block, work uint64, attempt int, before func() error) (again bool, result ledger.Result, err error) {
+	if err := bd.checkWork(b, work, attempt); err != nil {
+		return false, 0, err
+	}
+	if before != nil {
+		if err := before(); err != nil {
+			return false, 0, err
+		}
+	}
+	done, retry, result, err := bd.finish(ctx, b, work)
+	switch {
+	case err != nil:
+		return false, result, err
+	case done:
+		return false, result, nil
+	case retry && attempt < buildRetries:
+		return true, result, nil
+	}
+	return false, result, ErrGenerating
 }
 
 // accountInfo is the account's ledger entry and whether it is opened.
