@@ -2,100 +2,14 @@ package gateway_test
 
 import (
 	"encoding/json"
-
-	"fmt"
-	"github.com/nipc/nipc/internal/broker"
-	"github.com/nipc/nipc/internal/ptree"
-	"github.com/nipc/nipc/nano"
-	"os"
-	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
+
+	"github.com/nipc/nipc/internal/broker"
+	"github.com/nipc/nipc/internal/ptree"
+	"github.com/nipc/nipc/internal/testenv"
+	"github.com/nipc/nipc/nano"
 )
-
-// docsSample reads the documentation's sample message of a topic
-// (testdata/wsdocs, SOURCE.md says where they come from).
-func docsSample(t *testing.T, topic string) any {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", "wsdocs", topic+".json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var v any
-	if err := json.Unmarshal(data, &v); err != nil {
-		t.Fatal(err)
-	}
-	return v
-}
-
-// shapeDiff compares the key sets and value types (string, object,
-// array) of two JSON values, recursively (an array by its first
-// element); keys in allow (dotted paths) may differ either way.
-func shapeDiff(path string, doc, got any, allow map[string]string) []string {
-	var out []string
-	kind := func(v any) string { return fmt.Sprintf("%T", v) }
-	if kind(doc) != kind(got) {
-		// The node writes an empty list as "" (bad_peers).
-		return []string{fmt.Sprintf("%s: %s in the documentation, %s from nipc", path, kind(doc), kind(got))}
-	}
-	switch d := doc.(type) {
-	case map[string]any:
-		g := got.(map[string]any)
-		keys := map[string]bool{}
-		for k := range d {
-			keys[k] = true
-		}
-		for k := range g {
-			keys[k] = true
-		}
-		var sorted []string
-		for k := range keys {
-			sorted = append(sorted, k)
-		}
-		sort.Strings(sorted)
-		for _, k := range sorted {
-			p := strings.TrimPrefix(path+"."+k, ".")
-			dv, inDoc := d[k]
-			gv, inGot := g[k]
-			if _, ok := allow[p]; ok {
-				continue
-			}
-			switch {
-			case !inDoc:
-				out = append(out, p+": only from nipc")
-			case !inGot:
-				out = append(out, p+": missing from nipc")
-			default:
-				out = append(out, shapeDiff(p, dv, gv, allow)...)
-			}
-		}
-	case []any:
-		g := got.([]any)
-		if len(d) > 0 && len(g) > 0 {
-			out = append(out, shapeDiff(path+"[]", d[0], g[0], allow)...)
-		}
-	}
-	return out
-}
-
-// shapeAllowed are the known differences between a documentation sample
-// and nipc's message, each with its reason.
-var shapeAllowed = map[string]map[string]string{
-	"confirmation": {
-		"sequence":                    "nipc's confirmation sequence (docs/GATEWAY.md)",
-		"message.sideband":            "include_sideband_info, documented in prose, not in the sample",
-		"message.election_info.final": "written by the node's block_confirmed, not in the sample",
-	},
-	"vote": {"message.duration": "written by the node's vote::serialize_json, not in the sample"},
-	"telemetry": {
-		"message.database_backend":            "documented for a newer node than websocket.cpp's telemetry_data::serialize_json, which nipc follows",
-		"message.confirmation_latency_ms_p50": "likewise",
-		"message.confirmation_latency_ms_p90": "likewise",
-		"message.confirmation_latency_ms_p99": "likewise",
-		"message.bootstrap_status":            "likewise",
-	},
-}
 
 // TestWebSocketTopicsLive subscribes to every topic through a real
 // WebSocket, publishes one event of each into the broker (payloads as the
@@ -140,18 +54,17 @@ func TestWebSocketTopicsLive(t *testing.T) {
 		t.Errorf("bad_peers %v, want \"\" as the node writes it", m["bad_peers"])
 	}
 	for topic, msg := range got {
-		allow := shapeAllowed[topic]
 		if topic == "telemetry" {
-			allow = nil // only the envelope and address/port: the data is the telemetry action's
-			d := docsSample(t, topic).(map[string]any)
+			// only the envelope and address/port: the data is the telemetry action's
+			d := testenv.WSDocsSample(t, topic).(map[string]any)
 			m := d["message"].(map[string]any)
 			d["message"] = map[string]any{"block_count": m["block_count"], "node_id": m["node_id"], "address": m["address"], "port": m["port"]}
-			if diff := shapeDiff("", d, msg, nil); len(diff) > 0 {
+			if diff := testenv.ShapeDiff("", d, msg, nil); len(diff) > 0 {
 				t.Errorf("%s: %s", topic, strings.Join(diff, "; "))
 			}
 			continue
 		}
-		if d := shapeDiff("", docsSample(t, topic), msg, allow); len(d) > 0 {
+		if d := testenv.WSShapeDiff(t, topic, msg); len(d) > 0 {
 			t.Errorf("%s: %s", topic, strings.Join(d, "; "))
 		}
 	}

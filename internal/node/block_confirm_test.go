@@ -29,6 +29,14 @@ type wsConfirmation struct {
 // options, waiting for the ack.
 func wsSubscribe(t *testing.T, url string, options map[string]any) *websocket.Conn {
 	t.Helper()
+	c := wsDial(t, url)
+	wsSubscribeTopic(t, c, "confirmation", options)
+	return c
+}
+
+// wsDial opens a WebSocket at url, closed when the test ends.
+func wsDial(t *testing.T, url string) *websocket.Conn {
+	t.Helper()
 	c, resp, err := websocket.Dial(ctx(t), url, nil)
 	if err != nil {
 		t.Fatalf("dial %s: %v", url, err)
@@ -37,15 +45,21 @@ func wsSubscribe(t *testing.T, url string, options map[string]any) *websocket.Co
 		resp.Body.Close()
 	}
 	t.Cleanup(func() { c.Close(websocket.StatusNormalClosure, "") })
-	msg, _ := json.Marshal(map[string]any{"action": "subscribe", "topic": "confirmation", "ack": true, "options": options})
+	return c
+}
+
+// wsSubscribeTopic subscribes c to topic with options (nil: none),
+// waiting for the ack.
+func wsSubscribeTopic(t *testing.T, c *websocket.Conn, topic string, options map[string]any) {
+	t.Helper()
+	msg, _ := json.Marshal(map[string]any{"action": "subscribe", "topic": topic, "ack": true, "options": options})
 	if err := c.Write(ctx(t), websocket.MessageText, msg); err != nil {
 		t.Fatal(err)
 	}
 	var ack struct{ Ack string }
 	if _, data, err := c.Read(ctx(t)); err != nil || json.Unmarshal(data, &ack) != nil || ack.Ack != "subscribe" {
-		t.Fatalf("subscribe ack: %s %v", data, err)
+		t.Fatalf("subscribe %s ack: %s %v", topic, data, err)
 	}
-	return c
 }
 
 func wsNext(t *testing.T, c *websocket.Conn) wsConfirmation {

@@ -1,7 +1,10 @@
 // Package testenv starts real nipc nodes for tests: in-process on a fresh
 // data directory, TCP on 127.0.0.1 with a free port, a Unix socket in a short
 // temporary directory, and shuts them down when the test ends. It also gives
-// the transport × encoding matrix every client/server test runs across.
+// the transport × encoding matrix every client/server test runs across,
+// and the Nano WebSocket documentation's sample message of each topic with
+// the comparer of message shapes (WSShapeDiff) the gateway's and the
+// node's WebSocket tests share.
 package testenv
 
 import (
