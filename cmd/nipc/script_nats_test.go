@@ -21,7 +21,9 @@ import (
 // real command line included, without installing the binary.
 func natsServerMain() {
 	fs := flag.NewFlagSet("nats-server", flag.ExitOnError)
-	fs.Usage = func() { fmt.Fprintln(os.Stderr, "usage: nats-server [-js] [-p port] [-a addr] [-sd store_dir] ... (nats-server --help_tls for TLS)") }
+	fs.Usage = func() {
+		fmt.Fprintln(os.Stderr, "usage: nats-server [-js] [-p port] [-a addr] [-sd store_dir] ... (nats-server --help_tls for TLS)")
+	}
 	opts, err := server.ConfigureOptions(fs, os.Args[1:], server.PrintServerAndExit, fs.Usage, server.PrintTLSHelpAndDie)
 	if err != nil {
 		server.PrintAndDie("nats-server: " + err.Error())
