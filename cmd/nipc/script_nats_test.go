@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -100,20 +101,11 @@ func parseNATSArgs(args []string) (natsArgs, error) {
 // only refuses flags this stand-in does not know for the command.
 func (a natsArgs) only(known ...string) error {
 	for f := range a.flags {
-		if f != "server" && !contains(known, f) {
+		if f != "server" && !slices.Contains(known, f) {
 			return fmt.Errorf("unknown flag --%s (this stand-in for natscli knows %s)", f, strings.Join(known, ", "))
 		}
 	}
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, l := range list {
-		if l == s {
-			return true
-		}
-	}
-	return false
 }
 
 func (a natsArgs) last(name, def string) string {
