@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rogpeppe/go-internal/testscript"
 	"go.uber.org/goleak"
 
 	"github.com/nipc/nipc/internal/testenv"
@@ -24,7 +25,20 @@ import (
 // nipcBin is the real binary, built once for these tests.
 var nipcBin string
 
+// TestMain builds the binary and runs the tests; the scripts' nats-server
+// and nats are this test binary under those names (script_nats_test.go).
 func TestMain(m *testing.M) {
+	testscript.Main(testMain{m}, map[string]func(){
+		"nats-server": natsServerMain,
+		"nats":        natsCLIMain,
+	})
+}
+
+// testMain is the top-level run of the test binary.
+type testMain struct{ m *testing.M }
+
+func (t testMain) Run() int {
+	m := t.m
 	dir, err := os.MkdirTemp("", "nipc-bin")
 	if err != nil {
 		panic(err)
@@ -45,7 +59,7 @@ func TestMain(m *testing.M) {
 		code = m.Run()
 	}()
 	os.RemoveAll(dir)
-	os.Exit(code)
+	return code
 }
 
 func tempDir(t *testing.T) string {

@@ -44,6 +44,12 @@ import (
 //	sleep DURATION        wait (for a background subscriber to subscribe)
 //	selfcert DIR          write a self-signed test.crt and test.key to DIR
 //	jsonfield FIELD VAR   set VAR to the string FIELD of the JSON on stdout
+//	wsframes URL MSG N    open the WebSocket at URL, send MSG, print the next
+//	                      N frames
+//
+// and, for exec, nats-server (the real server's command line, embedded)
+// and nats (a few natscli commands), both this test binary
+// (script_nats_test.go).
 //
 // HOME is $WORK/home, so ~/.nipc in a script is a fresh data directory;
 // REPO is the repository's root (for its testdata).
@@ -74,6 +80,7 @@ func TestScripts(t *testing.T) {
 			"sleep":     cmdSleep,
 			"selfcert":  cmdSelfcert,
 			"jsonfield": cmdJSONField,
+			"wsframes":  cmdWSFrames,
 		},
 	})
 }
