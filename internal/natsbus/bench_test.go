@@ -55,16 +55,44 @@ func render(c *ledger.Confirmation) []byte {
 
 // BenchmarkCatchUp publishes 20,000 confirmations that piled up while NATS
 // was away, from the mark to the end, into a file-storage stream of an
-// embedded server; each iteration into a fresh stream.
+// embedded server; each iteration into a fresh stream. source=memory reads
+// them from memory (the publishing path alone); source=ledger from a real
+// ledger file (ConfirmationsFrom's bbolt reads included), as the node does.
 func BenchmarkCatchUp(b *testing.B) {
+	const n = 20000
 	for _, w := range []int{256, 2048} {
-		b.Run(fmt.Sprintf("window=%d", w), func(b *testing.B) { benchCatchUp(b, w) })
+		b.Run(fmt.Sprintf("source=memory/window=%d", w), func(b *testing.B) { benchCatchUp(b, newFakeLedger(n), n, w) })
 	}
+	b.Run("source=ledger/window=256", func(b *testing.B) { benchCatchUp(b, ledgerOf(b, n), n, 256) })
 }
 
-func benchCatchUp(b *testing.B, window int) {
-	const n = 20000
-	src := newFakeLedger(n)
+// ledgerOf is a ledger file holding the genesis and n-1 sends from it
+// (cheap work thresholds, no fsync: only the reading is measured).
+func ledgerOf(b *testing.B, n int) *ledger.Ledger {
+	b.Helper()
+	l, err := ledger.Open(filepath.Join(b.TempDir(), "ledger.db"), ledger.Options{
+		NoSync: true, Thresholds: nano.Thresholds{Epoch1: 1, Epoch2: 1, Epoch2Receive: 1},
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { l.Close() })
+	gk := nano.DevGenesisKey()
+	to := nano.DeriveKey(nano.Seed{1}, 0).PublicKey()
+	prev, bal := nano.DevGenesisBlock().Hash(), nano.GenesisAmount
+	for range n - 1 {
+		bal, _ = bal.Sub(nano.NewAmount(1))
+		blk := &nano.Block{Type: nano.BlockTypeState, Account: gk.PublicKey(), Previous: prev, Representative: gk.PublicKey(), Balance: bal, Link: nano.Hash(to)}
+		blk.Sign(gk)
+		if r, err := l.Process(context.Background(), blk); err != nil || r != ledger.Progress {
+			b.Fatalf("Process: %v %v", r, err)
+		}
+		prev = blk.Hash()
+	}
+	return l
+}
+
+func benchCatchUp(b *testing.B, src natsbus.Source, n uint64, window int) {
 	s := testenv.NATS(b, b.TempDir(), 0)
 	iter := 0
 	var total time.Duration
@@ -95,5 +123,5 @@ func benchCatchUp(b *testing.B, window int) {
 		<-done
 		nc.Close()
 	}
-	b.ReportMetric(float64(n*iter)/total.Seconds(), "confirmations/s")
+	b.ReportMetric(float64(n)*float64(iter)/total.Seconds(), "confirmations/s")
 }
