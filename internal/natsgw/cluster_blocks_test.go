@@ -82,7 +82,7 @@ func clusterChains(t *testing.T, n, perChain int) (setup []*nano.Block, chains [
 	return setup, chains
 }
 
-func signed(t *testing.T, b *nano.Block, k nano.PrivateKey) *nano.Block {
+func signed(t testing.TB, b *nano.Block, k nano.PrivateKey) *nano.Block {
 	b.Sign(k)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

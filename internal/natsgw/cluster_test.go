@@ -94,7 +94,7 @@ func TestCluster(t *testing.T) {
 	}{
 		{"kill gateway 0", func() { gw0Dead.Store(true); gws[0].stop() }},
 		{"kill NATS server n1", func() { servers[0].Shutdown(); servers[0].WaitForShutdown() }},
-		{"restart the node", func() { stopNode(t, n); n = startNode() }},
+		{"restart the node", func() { n.Stop(t); n = startNode() }},
 	}
 	over := make([]chan struct{}, len(events))
 	for i := range over {
@@ -184,18 +184,4 @@ func processAt(hc *http.Client, base string, b *nano.Block) error {
 		last = string(reply)
 	}
 	return fmt.Errorf("process %s: still failing after a minute: %s", b.Hash(), last)
-}
-
-// stopNode stops n now and waits for it.
-func stopNode(t *testing.T, n *testenv.Node) {
-	n.RequestStop()
-	select {
-	case err := <-n.Stopped:
-		n.Stopped <- err // for the test's cleanup
-		if err != nil {
-			t.Error(err)
-		}
-	case <-time.After(20 * time.Second):
-		t.Error("the node did not stop within 20s")
-	}
 }
