@@ -151,6 +151,9 @@ func serveGateway(ctx context.Context, o *gatewayOptions, stdout, stderr io.Writ
 	metricsAddr := ""
 	if nc.Node.Metrics.Enable {
 		cfg.Metrics = metrics.New()
+		if r, ok := backend.(interface{ RegisterMetrics(*metrics.Metrics) }); ok {
+			r.RegisterMetrics(cfg.Metrics) // natsgw: lag, subscribers, drops
+		}
 		mc := nc.Node.Metrics
 		ms, err := cfg.Metrics.Listen(net.JoinHostPort(mc.Address, strconv.Itoa(mc.Port)), health.check, log)
 		if err != nil {

@@ -48,6 +48,9 @@ type API struct {
 	wg      sync.WaitGroup
 	sem     chan struct{}
 	session atomic.Uint64
+
+	mu      sync.Mutex // orders wg.Add before Stop's wg.Wait
+	stopped bool
 }
 
 // ServeAPI adds the micro service ServiceName with the endpoints
@@ -95,6 +98,9 @@ func ServeAPI(cfg APIConfig) (*API, error) {
 // Stop removes the service and waits for the requests being answered.
 func (a *API) Stop() {
 	a.svc.Stop()
+	a.mu.Lock()
+	a.stopped = true // a request the subscription still hands over is dropped
+	a.mu.Unlock()
 	a.cancel()
 	a.wg.Wait()
 }
@@ -103,8 +109,14 @@ func (a *API) Stop() {
 // at once (the subscription waits for a free one).
 func (a *API) async(h func(micro.Request) []byte) micro.HandlerFunc {
 	return func(r micro.Request) {
-		a.sem <- struct{}{}
+		a.mu.Lock()
+		if a.stopped {
+			a.mu.Unlock()
+			return
+		}
 		a.wg.Add(1)
+		a.mu.Unlock()
+		a.sem <- struct{}{}
 		go func() {
 			defer func() { <-a.sem; a.wg.Done() }()
 			if err := r.Respond(h(r)); err != nil {

@@ -20,6 +20,13 @@
 // passes (the node's WebSocket rules, matched by the broker); a client
 // whose queue is full is dropped as a slow consumer, as on the node.
 //
+// Lag: the feed knows the stream's last confirmation sequence from each
+// delivered message's pending count and from reading the stream's last
+// sequence every second; Lag is that minus the last confirmation it
+// offered (stream and confirmation sequences advance one for one).
+// RegisterMetrics adds it, the two sequences, the subscribers, the drops
+// and the connection to nipc gateway's /metrics (docs/METRICS.md).
+//
 // Permissions stay the node's: Subscribe asks the node (a TopicConfirmation
 // with the client's credentials over P.api.v2; the node answers "Access
 // denied" or, having allowed it, that subscriptions need a connection)

@@ -19,6 +19,8 @@ type feed struct {
 	ready chan struct{} // closed once the consumer runs
 	last  atomic.Uint64 // the highest confirmation sequence offered
 
+	pos position // for Lag
+
 	mu   sync.Mutex
 	subs map[broker.Subscriber]*broker.Subscription
 
@@ -37,10 +39,10 @@ const retryEvery = time.Second
 func (f *feed) run(ctx context.Context) {
 	log := f.s.opts.Log
 	for {
-		cc, err := f.consume(ctx)
+		cc, st, err := f.consume(ctx)
 		if err == nil {
 			close(f.ready)
-			<-ctx.Done()
+			f.pollStream(ctx, st)
 			cc.Stop()
 			return
 		}
@@ -53,17 +55,20 @@ func (f *feed) run(ctx context.Context) {
 	}
 }
 
-func (f *feed) consume(ctx context.Context) (jetstream.ConsumeContext, error) {
+func (f *feed) consume(ctx context.Context) (jetstream.ConsumeContext, jetstream.Stream, error) {
 	js := f.s.opts.JS
 	rctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	st, err := js.Stream(rctx, f.s.subj.Stream)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	info, err := st.Info(rctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	if err := f.pos.start(rctx, st, info); err != nil {
+		return nil, nil, err
 	}
 	// From the message after the stream's last: if the client recreates
 	// the consumer before it delivered anything, it starts there again.
@@ -72,17 +77,21 @@ func (f *feed) consume(ctx context.Context) (jetstream.ConsumeContext, error) {
 		OptStartSeq:   info.State.LastSeq + 1,
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return cons.Consume(func(m jetstream.Msg) { f.offer(m.Data()) })
+	cc, err := cons.Consume(func(m jetstream.Msg) { f.offer(m) })
+	return cc, st, err
 }
 
 // offer fans one stream message out to the subscriptions it matches.
-func (f *feed) offer(data []byte) {
-	c, at, err := natsbus.ParseConfirmation(data)
+func (f *feed) offer(m jetstream.Msg) {
+	c, at, err := natsbus.ParseConfirmation(m.Data())
 	if err != nil {
 		f.s.opts.Log.Warn("skipping a stream message that is not a confirmation", "err", err)
 		return
+	}
+	if md, err := m.Metadata(); err == nil {
+		f.pos.offered(c.Sequence, md.Sequence.Stream, md.NumPending)
 	}
 	ev := broker.NewEvent(c, at)
 	var slow []*broker.Subscription

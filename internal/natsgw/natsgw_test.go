@@ -27,7 +27,7 @@ import (
 	"github.com/nipc/nipc/nano"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m, testenv.NATSLeaks()...) }
 
 const access = `
 [[user]]

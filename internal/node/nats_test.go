@@ -217,7 +217,7 @@ func TestNATSOutage(t *testing.T) {
 	}
 
 	// A restart resumes from the mark: nothing is published twice.
-	stopNode(t, n)
+	n.Stop(t)
 	if mark, err := natsbus.ReadMark(dir + "/" + natsbus.MarkFile); err != nil || mark != blocks+2 {
 		t.Fatalf("mark after shutdown = %d, %v; want %d", mark, err, blocks+2)
 	}
@@ -229,21 +229,6 @@ func TestNATSOutage(t *testing.T) {
 	sendFromGenesis(t, n2, someAccount, "1")
 	st = waitStream(t, js, blocks+3)
 	readStream(t, st, blocks+3)
-}
-
-// stopNode stops n now and waits for it.
-func stopNode(t *testing.T, n *testenv.Node) {
-	t.Helper()
-	n.RequestStop()
-	select {
-	case err := <-n.Stopped:
-		n.Stopped <- err // for the test's cleanup
-		if err != nil {
-			t.Fatal(err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("node did not stop")
-	}
 }
 
 // TestNATSUnreachableAtStart: a node whose NATS server is away starts and

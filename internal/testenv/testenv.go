@@ -93,6 +93,23 @@ func Start(t testing.TB, o Options) *Node {
 	return tn
 }
 
+// Stop stops n now (as nipc stop would) and waits up to 20s for it; the
+// test's cleanup then finds it stopped. It fails t with Error, so any
+// goroutine may call it.
+func (n *Node) Stop(t testing.TB) {
+	t.Helper()
+	n.RequestStop()
+	select {
+	case err := <-n.Stopped:
+		n.Stopped <- err // for the cleanup
+		if err != nil {
+			t.Errorf("node stopped with %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Error("node did not stop within 20s")
+	}
+}
+
 // TempDir is a temporary directory short enough for Unix socket paths.
 func TempDir(t testing.TB) string {
 	t.Helper()
