@@ -1,0 +1,120 @@
+package fbjson
+
+import (
+	"reflect"
+
+	flatbuffers "github.com/google/flatbuffers/go"
+
+	"github.com/nipc/nipc/api"
+	"github.com/nipc/nipc/api/internal/schema"
+)
+
+// The parser's third sink (besides the FlatBuffer and the dry scan): the
+// generated object API's Go values (*fb.XxxT), built as the fields are
+// parsed, equal to what api.Decode gives for the FlatBuffer the text makes
+// (see FuzzScanObjects). Tables are set through reflection, from the same
+// plans api.Encode and the object renderer walk.
+
+// objPlan is how a table of the schema is held in its generated struct.
+type objPlan struct {
+	typ   reflect.Type   // the struct XxxT
+	idx   []int          // struct field per schema field (-1: a union's type)
+	types []reflect.Type // the struct field's type per schema field
+	// absent is the struct as api.Decode gives a table without fields:
+	// scalars at their defaults, every vector empty (never nil: a shared
+	// zero-length slice), the rest zero. A new object starts as a copy.
+	absent reflect.Value
+}
+
+var objPlans = buildObjPlans()
+
+func buildObjPlans() map[*schema.TableDef]*objPlan {
+	plans := make(map[*schema.TableDef]*objPlan, len(schema.Nano.Tables))
+	for _, t := range schema.Nano.Tables {
+		ptr, idx := api.ObjectPlan(t)
+		p := &objPlan{typ: ptr.Elem(), idx: idx, types: make([]reflect.Type, len(t.Fields))}
+		p.absent = reflect.New(p.typ).Elem()
+		for i, f := range t.Fields {
+			if idx[i] < 0 {
+				continue
+			}
+			p.types[i] = p.typ.Field(idx[i]).Type
+			switch {
+			case f.Kind == schema.Vector:
+				p.absent.Field(idx[i]).Set(reflect.MakeSlice(p.types[i], 0, 0))
+			case f.Kind.Scalar():
+				setScalar(p.absent, p, i, f, uint64(f.Default))
+			}
+		}
+		plans[t] = p
+	}
+	return plans
+}
+
+// built is what parsing a value made: a FlatBuffer offset, or, building
+// objects, a string or a Go value (a *XxxT or a slice).
+type built struct {
+	off flatbuffers.UOffsetT
+	s   string
+	v   reflect.Value
+}
+
+// newObject is a new XxxT of plan p, as without fields (p.absent); it
+// returns the struct.
+func newObject(p *objPlan) reflect.Value {
+	obj := reflect.New(p.typ).Elem()
+	obj.Set(p.absent)
+	return obj
+}
+
+// setScalar sets field i (f) of obj to v as the FlatBuffer holds it and
+// the generated code reads it back (a bool is its byte, non-zero is true).
+func setScalar(obj reflect.Value, p *objPlan, i int, f *schema.Field, v uint64) {
+	fv := obj.Field(p.idx[i])
+	switch f.Kind {
+	case schema.Bool:
+		fv.SetBool(uint8(v) != 0)
+	case schema.Int8:
+		fv.SetInt(int64(int8(v)))
+	case schema.Uint8:
+		fv.SetUint(uint64(uint8(v)))
+	case schema.Int32:
+		fv.SetInt(int64(int32(v)))
+	case schema.Uint64:
+		fv.SetUint(v)
+	}
+}
+
+// setUnion sets union field i of obj to the union of type tag holding
+// value (nil: the type alone, as api.Decode gives a root union without a
+// value).
+func setUnion(obj reflect.Value, p *objPlan, i int, tag uint8, value reflect.Value) {
+	u := reflect.New(p.types[i].Elem())
+	u.Elem().Field(unionType).SetUint(uint64(tag))
+	if value.IsValid() {
+		u.Elem().Field(unionValue).Set(value)
+	}
+	obj.Field(p.idx[i]).Set(u)
+}
+
+// objVector is the slice for vector field f of a table of plan p, from
+// the last n strings or tables parsed.
+func (q *parser) objVector(p *objPlan, f *schema.Field, n int) reflect.Value {
+	sl := reflect.MakeSlice(p.types[f.Slot], n, n)
+	if f.Elem == schema.String {
+		base := len(q.strs) - n
+		for i := range n {
+			sl.Index(i).SetString(q.strs[base+i])
+		}
+		clear(q.strs[base:])
+		q.strs = q.strs[:base]
+		return sl
+	}
+	base := len(q.tabs) - n
+	for i := range n {
+		sl.Index(i).Set(q.tabs[base+i])
+	}
+	clear(q.tabs[base:])
+	q.tabs = q.tabs[:base]
+	return sl
+}
