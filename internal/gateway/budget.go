@@ -21,7 +21,7 @@ const retryAfter = "1"
 // bodyCharge is a request body's share of the node's request budget
 // (Config.Budget): each step waits up to body_timeout for room, and a step
 // that had to wait gives the body its deadline again.
-func (s *Server) bodyCharge(rc *http.ResponseController, r *http.Request) *membudget.Charge {
+func (s *Server) bodyCharge(rc readDeadliner, r *http.Request) *membudget.Charge {
 	return &membudget.Charge{
 		Budget: s.budget,
 		Wait:   time.Duration(s.body.floor) * time.Second,

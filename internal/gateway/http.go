@@ -106,7 +106,7 @@ func (s *Server) serveRPC(w http.ResponseWriter, r *http.Request) (api, outcome 
 	setFixedHeaders(h)
 	// The body's deadline, for every method: one that is not read is
 	// discarded by net/http after the reply, within the same deadline.
-	rc := http.NewResponseController(w)
+	rc := deadliner(w)
 	body := s.body.start(rc, r, r.Body)
 	switch r.Method {
 	case http.MethodPost:
