@@ -6,6 +6,7 @@ import (
 	flatbuffers "github.com/google/flatbuffers/go"
 
 	"github.com/nipc/nipc/api"
+	"github.com/nipc/nipc/api/fb"
 	"github.com/nipc/nipc/api/internal/schema"
 )
 
@@ -59,10 +60,23 @@ type built struct {
 	v   reflect.Value
 }
 
-// newObject is a new XxxT of plan p, as without fields (p.absent); it
-// returns the struct.
-func newObject(p *objPlan) reflect.Value {
-	obj := reflect.New(p.typ).Elem()
+// requestBlock holds a Request with its envelope and the envelope's union
+// in one allocation.
+type requestBlock struct {
+	req Request
+	env fb.EnvelopeT
+	msg fb.MessageT
+}
+
+// newObject is a new XxxT of table t (plan p), as without fields
+// (p.absent): the root in q.block if there is one. It returns the struct.
+func (q *parser) newObject(t *schema.TableDef, p *objPlan) reflect.Value {
+	var obj reflect.Value
+	if t == schema.Nano.Root && q.block != nil {
+		obj = reflect.ValueOf(&q.block.env).Elem()
+	} else {
+		obj = reflect.New(p.typ).Elem()
+	}
 	obj.Set(p.absent)
 	return obj
 }
@@ -88,8 +102,14 @@ func setScalar(obj reflect.Value, p *objPlan, i int, f *schema.Field, v uint64) 
 // setUnion sets union field i of obj to the union of type tag holding
 // value (nil: the type alone, as api.Decode gives a root union without a
 // value).
-func setUnion(obj reflect.Value, p *objPlan, i int, tag uint8, value reflect.Value) {
-	u := reflect.New(p.types[i].Elem())
+func (q *parser) setUnion(obj reflect.Value, p *objPlan, i int, tag uint8, value reflect.Value) {
+	var u reflect.Value
+	if q.block != nil && obj.Addr().Interface() == any(&q.block.env) {
+		q.block.msg = fb.MessageT{}
+		u = reflect.ValueOf(&q.block.msg)
+	} else {
+		u = reflect.New(p.types[i].Elem())
+	}
 	u.Elem().Field(unionType).SetUint(uint64(tag))
 	if value.IsValid() {
 		u.Elem().Field(unionValue).Set(value)

@@ -58,7 +58,7 @@ func ParseEnvelope(text []byte, opts Options) (*fb.EnvelopeT, error) {
 // release returns p to the pool unless it grew large.
 func (p *parser) release() {
 	p.src = nil // do not keep the caller's text alive
-	p.root = reflect.Value{}
+	p.root, p.block = reflect.Value{}, nil
 	clear(p.stack[:cap(p.stack)]) // do not keep the last parse's objects alive
 	if cap(p.b.Bytes) <= 1<<20 && cap(p.attr) <= 1<<20 && cap(p.elems) <= 1<<18 && cap(p.stack) <= 1<<12 &&
 		cap(p.strs) <= 1<<16 && cap(p.tabs) <= 1<<16 {
@@ -95,6 +95,7 @@ type parser struct {
 	elems  []flatbuffers.UOffsetT
 	name   []byte
 	root   reflect.Value // the *fb.EnvelopeT built (objs)
+	block  *requestBlock // where the root's objects go (objs)
 }
 
 func (p *parser) reset(text []byte, opts Options) {
@@ -269,7 +270,7 @@ func (p *parser) table(t *schema.TableDef) (built, error) {
 	switch {
 	case p.objs:
 		plan = objPlans[t]
-		obj = newObject(plan)
+		obj = p.newObject(t, plan)
 	case !p.dry:
 		b.StartObject(len(t.Fields))
 	}
@@ -305,7 +306,7 @@ func (p *parser) table(t *schema.TableDef) (built, error) {
 				if f.Kind != schema.UnionType {
 					setScalar(obj, plan, f.Slot, f, v)
 				} else if t == schema.Nano.Root && uint8(v) != 0 && obj.Field(plan.idx[f.Pair.Slot]).IsNil() {
-					setUnion(obj, plan, f.Pair.Slot, uint8(v), reflect.Value{})
+					p.setUnion(obj, plan, f.Pair.Slot, uint8(v), reflect.Value{})
 				}
 				continue
 			}
@@ -341,7 +342,7 @@ func (p *parser) setObject(obj reflect.Value, plan *objPlan, e entry) {
 	case schema.String:
 		obj.Field(plan.idx[f.Slot]).SetString(e.s)
 	case schema.Union:
-		setUnion(obj, plan, f.Slot, e.tag, e.v)
+		p.setUnion(obj, plan, f.Slot, e.tag, e.v)
 	default: // a table, a vector
 		obj.Field(plan.idx[f.Slot]).Set(e.v)
 	}

@@ -115,14 +115,16 @@ func scan(text []byte, opts Options, onePass int) (req *Request, err error) {
 	p.reset(text, opts)
 	if len(text) <= onePass {
 		p.objs = true
+		blk := new(requestBlock)
+		p.block = blk
 		if err := p.document(); err != nil {
 			return nil, err
 		}
 		if err := p.sc.within(len(text)); err != nil {
 			return nil, err
 		}
-		env := p.root.Interface().(*fb.EnvelopeT)
-		return &Request{text: text, opts: opts, env: env, sc: scanned{credSpan: p.sc.credSpan, haveCredSpan: p.sc.haveCredSpan}}, nil
+		blk.req = Request{text: text, opts: opts, env: &blk.env, sc: scanned{credSpan: p.sc.credSpan, haveCredSpan: p.sc.haveCredSpan}}
+		return &blk.req, nil
 	}
 	p.dry = true
 	if err := p.document(); err != nil {

@@ -127,8 +127,8 @@ func (s *Server) serveRPC(w http.ResponseWriter, r *http.Request) (api, outcome 
 	// The body is charged to the node's request budget as its buffer
 	// grows (budget.go); what it holds is given back after the reply.
 	charge := s.bodyCharge(rc, r)
-	defer charge.Release()
-	data, err := readBody(w, body, r.ContentLength, max, charge)
+	defer charge.release()
+	data, err := readBody(w, body, r.ContentLength, max, charge.grow)
 	if errors.Is(err, io.ErrUnexpectedEOF) {
 		return "", httpClientGone
 	}
