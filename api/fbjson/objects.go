@@ -122,19 +122,19 @@ func (q *parser) setUnion(obj reflect.Value, p *objPlan, i int, tag uint8, value
 func (q *parser) objVector(p *objPlan, f *schema.Field, n int) reflect.Value {
 	sl := reflect.MakeSlice(p.types[f.Slot], n, n)
 	if f.Elem == schema.String {
-		base := len(q.strs) - n
-		for i := range n {
-			sl.Index(i).SetString(q.strs[base+i])
-		}
-		clear(q.strs[base:])
-		q.strs = q.strs[:base]
-		return sl
+		popInto(&q.strs, sl, reflect.Value.SetString)
+	} else {
+		popInto(&q.tabs, sl, reflect.Value.Set)
 	}
-	base := len(q.tabs) - n
-	for i := range n {
-		sl.Index(i).Set(q.tabs[base+i])
-	}
-	clear(q.tabs[base:])
-	q.tabs = q.tabs[:base]
 	return sl
+}
+
+// popInto moves the last sl.Len() values of *stack into sl, in order.
+func popInto[T any](stack *[]T, sl reflect.Value, set func(reflect.Value, T)) {
+	base := len(*stack) - sl.Len()
+	for i, v := range (*stack)[base:] {
+		set(sl.Index(i), v)
+	}
+	clear((*stack)[base:])
+	*stack = (*stack)[:base]
 }

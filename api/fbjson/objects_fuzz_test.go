@@ -20,15 +20,7 @@ import (
 // objects sink), or fail alike: the same *ParseError text, or the same
 // error value (api.ErrVerify for the bounds).
 func FuzzScanObjects(f *testing.F) {
-	for _, in := range accepted {
-		f.Add([]byte(in), false)
-	}
-	for _, c := range rejections {
-		f.Add([]byte(c.in), c.strict)
-	}
-	for _, in := range boundSeeds() {
-		f.Add([]byte(in), false)
-	}
+	addSeeds(f)
 	f.Fuzz(func(t *testing.T, in []byte, strict bool) {
 		opts := Options{RejectUnknownFields: strict}
 		want, werr := scanViaBinary(in, opts)

@@ -54,20 +54,25 @@ type errorReply struct {
 func handleJSON(body []byte) []byte {
 	var req accountRequest
 	if err := json.Unmarshal(body, &req); err != nil {
-		b, _ := json.Marshal(errorReply{Error: "Unable to parse JSON"})
-		return b
+		return errorJSON("Unable to parse JSON")
 	}
 	if req.Action != "account_weight" {
-		b, _ := json.Marshal(errorReply{Error: "Unknown command"})
-		return b
+		return errorJSON("Unknown command")
 	}
-	if len(req.Account) != 65 || !strings.HasPrefix(req.Account, "nano_") {
-		b, _ := json.Marshal(errorReply{Error: "Bad account number"})
-		return b
+	if !validAccount(req.Account) {
+		return errorJSON("Bad account number")
 	}
 	b, _ := json.Marshal(weightReply{Weight: testWeight})
 	return b
 }
+
+func errorJSON(text string) []byte {
+	b, _ := json.Marshal(errorReply{Error: text})
+	return b
+}
+
+// validAccount is the harness's check of an account.
+func validAccount(a string) bool { return len(a) == 65 && strings.HasPrefix(a, "nano_") }
 
 // v2Request is the body of POST /api/v2/AccountWeight.
 type v2Request struct {
@@ -89,12 +94,10 @@ type v2Weight struct {
 func handleV2JSON(body []byte) []byte {
 	var req v2Request
 	if err := json.Unmarshal(body, &req); err != nil {
-		b, _ := json.Marshal(errorReply{Error: "Unable to parse JSON"})
-		return b
+		return errorJSON("Unable to parse JSON")
 	}
-	if len(req.Account) != 65 || !strings.HasPrefix(req.Account, "nano_") {
-		b, _ := json.Marshal(errorReply{Error: "Bad account number"})
-		return b
+	if !validAccount(req.Account) {
+		return errorJSON("Bad account number")
 	}
 	b, _ := json.Marshal(v2Reply{Time: uint64(time.Now().UnixMilli()), MessageType: "AccountWeightResponse", Message: v2Weight{VotingWeight: testWeight}})
 	return b
