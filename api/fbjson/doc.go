@@ -17,16 +17,22 @@
 // reply. Values are converted and range-checked when their table is closed,
 // as flatbuffers does, so such errors point after the table.
 //
-// Scan is Parse bounded and in two steps (issue 11): it fails with
-// Parse's *ParseError, or with api.ErrVerify when the FlatBuffer would take
-// more than BuildFactor (1.25) times the text plus api.DecodeSlack (64 KiB)
-// to build or its Go objects more than api.DecodeLimit of the text (the
-// node's reply to a buffer its verifier refuses). A text of up to 64 KiB is
-// parsed and built in one pass; a larger one is scanned, building nothing,
-// and the returned Request gives its Header (type, credentials,
-// correlation id) and CredentialsSpan (where the credentials token is)
-// before Envelope builds it, in a builder sized from the scan.
-// ParseEnvelope is Scan then Envelope.
+// Scan is Parse bounded and in two steps (issue 11), giving the Go objects
+// (*fb.EnvelopeT) straight from the text, with no FlatBuffer in between
+// (parse once): it fails with Parse's *ParseError, or with api.ErrVerify
+// when the FlatBuffer would take more than BuildFactor (1.25) times the
+// text plus api.DecodeSlack (64 KiB) to build or its Go objects more than
+// api.DecodeLimit of the text (the node's reply to a buffer its verifier
+// refuses), exactly as if the FlatBuffer had been built and decoded with
+// api.DecodeWithin; the objects are those api.Decode would give (absent
+// scalars at their defaults, absent vectors empty, a bool true for any
+// non-zero byte, a root union type without a value as a Message with a nil
+// Value), which a differential fuzz target (FuzzScanObjects) checks. A
+// text of up to 64 KiB is parsed and built in one pass; a larger one is
+// scanned, building nothing, and the returned Request gives its Header
+// (type, credentials, correlation id) and CredentialsSpan (where the
+// credentials token is) before Envelope builds its objects by parsing it
+// again. ParseEnvelope is Scan then Envelope.
 //
 // Render prints a binary Envelope the way GenerateText does (pretty, 2-space
 // indent, schema order, defaults omitted, ASCII-only with \uXXXX escapes);

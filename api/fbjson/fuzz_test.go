@@ -20,15 +20,7 @@ import (
 // Parse accepts, with api.ErrVerify (the bounds) or not at all, giving
 // Parse's envelope, its header and where its credentials are.
 func FuzzParseJSON(f *testing.F) {
-	for _, in := range accepted {
-		f.Add([]byte(in), false)
-	}
-	for _, c := range rejections {
-		f.Add([]byte(c.in), c.strict)
-	}
-	for _, in := range boundSeeds() {
-		f.Add([]byte(in), false)
-	}
+	addSeeds(f)
 	f.Fuzz(func(t *testing.T, in []byte, strict bool) {
 		_, _ = Render(in)
 		opts := Options{RejectUnknownFields: strict}
@@ -61,6 +53,20 @@ func FuzzParseJSON(f *testing.F) {
 			t.Fatalf("%q: rendering is not a fixpoint:\n%s\n%s", in, text, text2)
 		}
 	})
+}
+
+// addSeeds adds the parser's seeds (text, strict): the accepted texts,
+// the rejections and the bound seeds.
+func addSeeds(f *testing.F) {
+	for _, in := range accepted {
+		f.Add([]byte(in), false)
+	}
+	for _, c := range rejections {
+		f.Add([]byte(c.in), c.strict)
+	}
+	for _, in := range boundSeeds() {
+		f.Add([]byte(in), false)
+	}
 }
 
 // boundSeeds are envelopes at the decoding bounds: one-byte accounts past

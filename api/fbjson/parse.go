@@ -1,6 +1,7 @@
 package fbjson
 
 import (
+	"reflect"
 	"strconv"
 	"sync"
 
@@ -57,7 +58,10 @@ func ParseEnvelope(text []byte, opts Options) (*fb.EnvelopeT, error) {
 // release returns p to the pool unless it grew large.
 func (p *parser) release() {
 	p.src = nil // do not keep the caller's text alive
-	if cap(p.b.Bytes) <= 1<<20 && cap(p.attr) <= 1<<20 && cap(p.elems) <= 1<<18 {
+	p.root, p.block = reflect.Value{}, nil
+	clear(p.stack[:cap(p.stack)]) // do not keep the last parse's objects alive
+	if cap(p.b.Bytes) <= 1<<20 && cap(p.attr) <= 1<<20 && cap(p.elems) <= 1<<18 && cap(p.stack) <= 1<<12 &&
+		cap(p.strs) <= 1<<16 && cap(p.tabs) <= 1<<16 {
 		parsers.Put(p)
 	}
 }
@@ -67,9 +71,10 @@ var parsers = sync.Pool{New: func() any { return &parser{b: flatbuffers.NewBuild
 // entry is a parsed field of a table under construction (flatbuffers'
 // field_stack_): an offset, or a scalar's constant text in consts.
 type entry struct {
-	f      *schema.Field
-	off    flatbuffers.UOffsetT
+	f *schema.Field
+	built
 	cs, ce int
+	tag    uint8 // a union value's type
 }
 
 type parser struct {
@@ -77,22 +82,30 @@ type parser struct {
 	opts  Options
 	depth int
 	// dry is a scan: every check of a build, nothing built (see scan.go).
-	dry    bool
+	dry bool
+	// objs builds the Go objects instead of the FlatBuffer (objects.go),
+	// with strs and tabs the elements of the vectors being parsed.
+	objs   bool
+	strs   []string
+	tabs   []reflect.Value
 	sc     scanned
 	b      *flatbuffers.Builder
 	stack  []entry
 	consts []byte
 	elems  []flatbuffers.UOffsetT
 	name   []byte
+	root   reflect.Value // the *fb.EnvelopeT built (objs)
+	block  *requestBlock // where the root's objects go (objs)
 }
 
 func (p *parser) reset(text []byte, opts Options) {
 	p.lexer = lexer{src: text, line: 1, attr: p.attr[:0]}
 	p.opts = opts
 	p.depth = 0
-	p.dry, p.sc = false, scanned{}
+	p.dry, p.objs, p.sc = false, false, scanned{}
 	p.b.Reset()
 	p.stack, p.consts, p.elems = p.stack[:0], p.consts[:0], p.elems[:0]
+	p.strs, p.tabs = p.strs[:0], p.tabs[:0]
 }
 
 func (p *parser) document() error {
@@ -114,7 +127,11 @@ func (p *parser) document() error {
 	if err != nil {
 		return err
 	}
-	p.b.Finish(root)
+	if p.objs {
+		p.root = root.v
+	} else if !p.dry {
+		p.b.Finish(root.off)
+	}
 	return p.expect(tokEOF)
 }
 
@@ -185,10 +202,10 @@ func (p *parser) delimited(t *schema.TableDef, fieldn *int, body func(name []byt
 }
 
 // table is ParseTable: parse, check required fields, then build.
-func (p *parser) table(t *schema.TableDef) (flatbuffers.UOffsetT, error) {
+func (p *parser) table(t *schema.TableDef) (built, error) {
 	defer func() { p.depth-- }()
 	if err := p.enter(); err != nil {
-		return 0, err
+		return built{}, err
 	}
 	fieldn := 0
 	cs0 := len(p.consts)
@@ -231,7 +248,7 @@ func (p *parser) table(t *schema.TableDef) (flatbuffers.UOffsetT, error) {
 		return nil
 	})
 	if err != nil {
-		return 0, err
+		return built{}, err
 	}
 	entries := p.stack[len(p.stack)-fieldn:]
 	for _, f := range t.Fields {
@@ -243,12 +260,18 @@ func (p *parser) table(t *schema.TableDef) (flatbuffers.UOffsetT, error) {
 			found = found || e.f == f
 		}
 		if !found {
-			return 0, p.error("required field is missing: " + f.Name + " in " + t.Name)
+			return built{}, p.error("required field is missing: " + f.Name + " in " + t.Name)
 		}
 	}
 	b := p.b
 	p.sc.table(t, fieldn)
-	if !p.dry {
+	var plan *objPlan
+	var obj reflect.Value
+	switch {
+	case p.objs:
+		plan = objPlans[t]
+		obj = p.newObject(t, plan)
+	case !p.dry:
 		b.StartObject(len(t.Fields))
 	}
 	for _, size := range [...]int{8, 4, 2, 1} {
@@ -259,20 +282,31 @@ func (p *parser) table(t *schema.TableDef) (flatbuffers.UOffsetT, error) {
 				continue
 			}
 			if !f.Kind.Scalar() {
-				if p.dry {
+				switch {
+				case p.dry:
 					p.sc.hasMessage = p.sc.hasMessage || p.depth == 1 && f.Kind == schema.Union
-				} else {
+				case p.objs:
+					p.setObject(obj, plan, e)
+				default:
 					b.PrependUOffsetTSlot(f.Slot, e.off, 0)
 				}
 				continue
 			}
 			v, msg := atot(f.Kind, p.consts[e.cs:e.ce])
 			if msg != "" {
-				return 0, p.error(msg)
+				return built{}, p.error(msg)
 			}
 			if p.dry {
 				if p.depth == 1 && f.Kind == schema.UnionType {
 					p.sc.typ = fb.Message(v)
+				}
+				continue
+			}
+			if p.objs {
+				if f.Kind != schema.UnionType {
+					setScalar(obj, plan, f.Slot, f, v)
+				} else if t == schema.Nano.Root && uint8(v) != 0 && obj.Field(plan.idx[f.Pair.Slot]).IsNil() {
+					p.setUnion(obj, plan, f.Pair.Slot, uint8(v), reflect.Value{})
 				}
 				continue
 			}
@@ -292,10 +326,26 @@ func (p *parser) table(t *schema.TableDef) (flatbuffers.UOffsetT, error) {
 	}
 	p.stack = p.stack[:len(p.stack)-fieldn]
 	p.consts = p.consts[:cs0] // this table's constants are written
-	if p.dry {
-		return 0, nil
+	switch {
+	case p.dry:
+		return built{}, nil
+	case p.objs:
+		return built{v: obj.Addr()}, nil
 	}
-	return b.EndObject(), nil
+	return built{off: b.EndObject()}, nil
+}
+
+// setObject sets obj's field for the non-scalar entry e (objs).
+func (p *parser) setObject(obj reflect.Value, plan *objPlan, e entry) {
+	f := e.f
+	switch f.Kind {
+	case schema.String:
+		obj.Field(plan.idx[f.Slot]).SetString(e.s)
+	case schema.Union:
+		p.setUnion(obj, plan, f.Slot, e.tag, e.v)
+	default: // a table, a vector
+		obj.Field(plan.idx[f.Slot]).Set(e.v)
+	}
 }
 
 // value is ParseAnyValue for field f of table t, fieldn fields parsed so far.
@@ -304,14 +354,14 @@ func (p *parser) value(t *schema.TableDef, f *schema.Field, fieldn int) (entry, 
 	case schema.Union:
 		return p.union(t, f, fieldn)
 	case schema.Table:
-		off, err := p.table(f.Table)
-		return entry{f: f, off: off}, err
+		v, err := p.table(f.Table)
+		return entry{f: f, built: v}, err
 	case schema.String:
-		off, err := p.string()
-		return entry{f: f, off: off}, err
+		v, err := p.string()
+		return entry{f: f, built: v}, err
 	case schema.Vector:
-		off, err := p.vector(f)
-		return entry{f: f, off: off}, err
+		v, err := p.vector(t, f)
+		return entry{f: f, built: v}, err
 	}
 	cs := len(p.consts)
 	if err := p.single(f); err != nil {
@@ -320,21 +370,26 @@ func (p *parser) value(t *schema.TableDef, f *schema.Field, fieldn int) (entry, 
 	return entry{f: f, cs: cs, ce: len(p.consts)}, nil
 }
 
-func (p *parser) string() (flatbuffers.UOffsetT, error) {
+func (p *parser) string() (built, error) {
 	if p.tok != tokString {
-		return 0, p.expect(tokString)
+		return built{}, p.expect(tokString)
 	}
 	p.sc.str(len(p.attr))
-	if p.dry {
-		return 0, p.next()
+	switch {
+	case p.dry:
+		return built{}, p.next()
+	case p.objs:
+		s := string(p.attr)
+		return built{s: s}, p.next()
 	}
 	off := p.b.CreateByteString(p.attr)
-	return off, p.next()
+	return built{off: off}, p.next()
 }
 
-func (p *parser) vector(f *schema.Field) (flatbuffers.UOffsetT, error) {
+// vector parses vector field f of table t.
+func (p *parser) vector(t *schema.TableDef, f *schema.Field) (built, error) {
 	if err := p.expect('['); err != nil {
-		return 0, err
+		return built{}, err
 	}
 	base := len(p.elems)
 	count := 0
@@ -342,41 +397,50 @@ func (p *parser) vector(f *schema.Field) (flatbuffers.UOffsetT, error) {
 		if count == 0 && p.tok == ']' {
 			break
 		}
-		var off flatbuffers.UOffsetT
+		var el built
 		var err error
 		if f.Elem == schema.String {
-			off, err = p.string()
+			el, err = p.string()
 		} else {
-			off, err = p.table(f.Table)
+			el, err = p.table(f.Table)
 		}
 		if err != nil {
-			return 0, err
+			return built{}, err
 		}
 		p.sc.elem()
-		if !p.dry {
-			p.elems = append(p.elems, off)
+		switch {
+		case p.dry:
+		case !p.objs:
+			p.elems = append(p.elems, el.off)
+		case f.Elem == schema.String:
+			p.strs = append(p.strs, el.s)
+		default:
+			p.tabs = append(p.tabs, el.v)
 		}
 		count++
 		if p.tok == ']' {
 			break
 		}
 		if err := p.expect(','); err != nil {
-			return 0, err
+			return built{}, err
 		}
 	}
 	if err := p.next(); err != nil {
-		return 0, err
+		return built{}, err
 	}
 	p.sc.vector(f, count)
-	if p.dry {
-		return 0, nil
+	switch {
+	case p.dry:
+		return built{}, nil
+	case p.objs:
+		return built{v: p.objVector(objPlans[t], f, count)}, nil
 	}
 	p.b.StartVector(4, count, 4)
 	for i := count - 1; i >= 0; i-- {
 		p.b.PrependUOffsetT(p.elems[base+i])
 	}
 	p.elems = p.elems[:base]
-	return p.b.EndVector(count), nil
+	return built{off: p.b.EndVector(count)}, nil
 }
 
 // union parses a union value: its type must already be in this table, or
@@ -438,8 +502,8 @@ func (p *parser) union(t *schema.TableDef, f *schema.Field, fieldn int) (entry, 
 		return entry{}, p.error("illegal type id for: " + f.Name)
 	}
 	p.sc.union()
-	off, err := p.table(ev.Table)
-	return entry{f: f, off: off}, err
+	v, err := p.table(ev.Table)
+	return entry{f: f, built: v, tag: uint8(tag)}, err
 }
 
 // single is ParseSingleValue for a scalar field: it appends the value's

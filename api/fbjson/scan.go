@@ -1,8 +1,6 @@
 package fbjson
 
 import (
-	flatbuffers "github.com/google/flatbuffers/go"
-
 	"github.com/nipc/nipc/api"
 	"github.com/nipc/nipc/api/fb"
 	"github.com/nipc/nipc/api/internal/schema"
@@ -116,17 +114,17 @@ func scan(text []byte, opts Options, onePass int) (req *Request, err error) {
 	}()
 	p.reset(text, opts)
 	if len(text) <= onePass {
+		p.objs = true
+		blk := new(requestBlock)
+		p.block = blk
 		if err := p.document(); err != nil {
 			return nil, err
 		}
 		if err := p.sc.within(len(text)); err != nil {
 			return nil, err
 		}
-		env, err := api.DecodeWithin(p.b.FinishedBytes(), api.DecodeLimit(len(text)))
-		if err != nil {
-			return nil, err
-		}
-		return &Request{text: text, opts: opts, env: env, sc: scanned{credSpan: p.sc.credSpan, haveCredSpan: p.sc.haveCredSpan}}, nil
+		blk.req = Request{text: text, opts: opts, env: &blk.env, sc: scanned{credSpan: p.sc.credSpan, haveCredSpan: p.sc.haveCredSpan}}
+		return &blk.req, nil
 	}
 	p.dry = true
 	if err := p.document(); err != nil {
@@ -157,22 +155,25 @@ func (r *Request) CredentialsSpan() (start, end int, ok bool) {
 	return r.sc.credSpan[0], r.sc.credSpan[1], r.sc.haveCredSpan
 }
 
-// Envelope builds and decodes the whole envelope, within the bounds Scan
-// checked: the builder and the offset table are sized once from the scan.
+// Envelope builds the whole envelope's Go objects, within the bounds Scan
+// checked (no FlatBuffer is built: the objects are made as the text is
+// parsed again).
 func (r *Request) Envelope() (env *fb.EnvelopeT, err error) {
 	if r.env != nil {
 		return r.env, nil
 	}
-	p := &parser{b: flatbuffers.NewBuilder(int(r.sc.build + schema.FinishBuild))}
-	p.elems = make([]flatbuffers.UOffsetT, 0, r.sc.peak)
+	p := parsers.Get().(*parser)
 	defer func() {
 		if recover() != nil {
 			env, err = nil, api.ErrUnknownException
+			return // and drop p
 		}
+		p.release()
 	}()
 	p.reset(r.text, r.opts)
+	p.objs = true
 	if err := p.document(); err != nil {
 		return nil, err
 	}
-	return api.DecodeWithin(p.b.FinishedBytes(), api.DecodeLimit(len(r.text)))
+	return p.root.Interface().(*fb.EnvelopeT), nil
 }

@@ -1,11 +1,14 @@
 package gateway_test
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -190,4 +193,73 @@ func (w *discardWriter) Write(p []byte) (int, error) { w.n += len(p); return len
 func BenchmarkHandlerV2(b *testing.B) {
 	e := startEnv(b, modes[0], envOptions{})
 	benchHandler(b, e.srv.Handler(), "/api/v2/AccountWeight", `{"account": "`+nano.DevGenesisAccount+`"}`)
+}
+
+// BenchmarkServerAllocs is the server's share of a keep-alive POST: each
+// parallel client writes a prepared HTTP/1.1 request on its own raw
+// connection and reads the reply by its Content-Length, allocating
+// nothing per request, so allocs/op is what net/http's server and the
+// handler allocate per request: the in-process gateway answering v2
+// AccountWeight and legacy account_weight, and the net/http baseline.
+func BenchmarkServerAllocs(b *testing.B) {
+	e := startEnv(b, modes[0], envOptions{})
+	base := httptest.NewServer(http.HandlerFunc(netHTTPBaseline))
+	defer base.Close()
+	legacy := `{"action":"account_weight","account":"` + nano.DevGenesisAccount + `"}`
+	for _, c := range []struct{ name, base, path, body string }{
+		{"gateway/v2/AccountWeight", e.base, "/api/v2/AccountWeight", `{"account":"` + nano.DevGenesisAccount + `"}`},
+		{"gateway/legacy/account_weight", e.base, "/", legacy},
+		{"nethttp-baseline/account_weight", base.URL, "/", legacy},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			addr := strings.TrimPrefix(c.base, "http://")
+			req := []byte("POST " + c.path + " HTTP/1.1\r\nHost: " + addr + "\r\nContent-Type: application/json\r\nContent-Length: " +
+				strconv.Itoa(len(c.body)) + "\r\n\r\n" + c.body)
+			b.SetParallelism(4)
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				conn, err := net.Dial("tcp", addr)
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				defer conn.Close()
+				r := bufio.NewReaderSize(conn, 8192)
+				body := make([]byte, 0, 4096)
+				for pb.Next() {
+					if _, err := conn.Write(req); err != nil {
+						b.Error(err)
+						return
+					}
+					n := -1
+					for {
+						line, err := r.ReadSlice('\n')
+						if err != nil {
+							b.Error(err)
+							return
+						}
+						if len(line) <= 2 {
+							break
+						}
+						if v, ok := bytes.CutPrefix(line, []byte("Content-Length: ")); ok {
+							n, _ = strconv.Atoi(string(bytes.TrimSpace(v)))
+						}
+					}
+					if n < 0 || n > cap(body) {
+						b.Errorf("reply without a usable Content-Length (%d)", n)
+						return
+					}
+					if _, err := io.ReadFull(r, body[:n]); err != nil {
+						b.Error(err)
+						return
+					}
+					if !bytes.Contains(body[:n], []byte("weight")) {
+						b.Errorf("reply %s", body[:n])
+						return
+					}
+				}
+			})
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
+		})
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/nipc/nipc/internal/membudget"
@@ -20,25 +21,49 @@ const retryAfter = "1"
 
 // bodyCharge is a request body's share of the node's request budget
 // (Config.Budget): each step waits up to body_timeout for room, and a step
-// that had to wait gives the body its deadline again.
-func (s *Server) bodyCharge(rc *http.ResponseController, r *http.Request) *membudget.Charge {
-	return &membudget.Charge{
-		Budget: s.budget,
-		Wait:   time.Duration(s.body.floor) * time.Second,
-		Stop:   r.Context().Done(),
-		Waited: func() { s.body.set(rc, r) },
-	}
+// that had to wait gives the body its deadline again. Charges are pooled,
+// their Waited and Grow bound once: a request allocates none of them.
+type bodyCharge struct {
+	membudget.Charge
+	grow ipc.GrowFunc // Grow
+	s    *Server
+	rc   readDeadliner
+	r    *http.Request
 }
 
-// readBody reads a request body charged to charge: with a declared length
+var bodyCharges = sync.Pool{New: func() any {
+	c := new(bodyCharge)
+	c.Waited, c.grow = c.waited, c.Grow
+	return c
+}}
+
+func (c *bodyCharge) waited() { c.s.body.set(c.rc, c.r) }
+
+// bodyCharge is a charge for r's body; release it once the reply is
+// written.
+func (s *Server) bodyCharge(rc readDeadliner, r *http.Request) *bodyCharge {
+	c := bodyCharges.Get().(*bodyCharge)
+	c.Budget, c.Wait, c.Stop = s.budget, time.Duration(s.body.floor)*time.Second, r.Context().Done()
+	c.s, c.rc, c.r = s, rc, r
+	return c
+}
+
+// release gives back what the charge holds and pools it.
+func (c *bodyCharge) release() {
+	c.Release()
+	c.Budget, c.Stop, c.s, c.rc, c.r = nil, nil, nil, nil, nil
+	bodyCharges.Put(c)
+}
+
+// readBody reads a request body charged through grow: with a declared length
 // (at most max, checked before), exactly that, into a buffer that grows as
 // the bytes arrive (ipc.ReadPayloadCharged); chunked, bounded by max as it
 // arrives, into a buffer that grows the same way.
-func readBody(w http.ResponseWriter, body io.Reader, length, max int64, charge *membudget.Charge) ([]byte, error) {
+func readBody(w http.ResponseWriter, body io.Reader, length, max int64, grow ipc.GrowFunc) ([]byte, error) {
 	if length < 0 {
-		return readChunked(http.MaxBytesReader(w, io.NopCloser(body), max), charge.Grow)
+		return readChunked(http.MaxBytesReader(w, io.NopCloser(body), max), grow)
 	}
-	return ipc.ReadPayloadCharged(body, int(length), nil, charge.Grow)
+	return ipc.ReadPayloadCharged(body, int(length), nil, grow)
 }
 
 // readChunked reads r to its end into a buffer that starts at

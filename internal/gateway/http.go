@@ -106,7 +106,7 @@ func (s *Server) serveRPC(w http.ResponseWriter, r *http.Request) (api, outcome 
 	setFixedHeaders(h)
 	// The body's deadline, for every method: one that is not read is
 	// discarded by net/http after the reply, within the same deadline.
-	rc := http.NewResponseController(w)
+	rc := deadliner(w)
 	body := s.body.start(rc, r, r.Body)
 	switch r.Method {
 	case http.MethodPost:
@@ -127,8 +127,8 @@ func (s *Server) serveRPC(w http.ResponseWriter, r *http.Request) (api, outcome 
 	// The body is charged to the node's request budget as its buffer
 	// grows (budget.go); what it holds is given back after the reply.
 	charge := s.bodyCharge(rc, r)
-	defer charge.Release()
-	data, err := readBody(w, body, r.ContentLength, max, charge)
+	defer charge.release()
+	data, err := readBody(w, body, r.ContentLength, max, charge.grow)
 	if errors.Is(err, io.ErrUnexpectedEOF) {
 		return "", httpClientGone
 	}

@@ -122,7 +122,7 @@ func (d bodyDeadline) after(start time.Time, mib int64) time.Time {
 // caller clears the deadline (rc.SetReadDeadline(time.Time{})) once the
 // body is read: net/http cancels a request's context when a read of the
 // connection fails, deadline included, even after the body.
-func (d bodyDeadline) start(rc *http.ResponseController, r *http.Request, body io.Reader) io.Reader {
+func (d bodyDeadline) start(rc readDeadliner, r *http.Request, body io.Reader) io.Reader {
 	now := d.set(rc, r)
 	if r.ContentLength >= 0 {
 		return body
@@ -133,7 +133,7 @@ func (d bodyDeadline) start(rc *http.ResponseController, r *http.Request, body i
 // set sets the read deadline of r's connection for a body that is not
 // read (net/http discards it after the reply): what its declared length,
 // or a first MiB, allows. It returns the time it counted from.
-func (d bodyDeadline) set(rc *http.ResponseController, r *http.Request) time.Time {
+func (d bodyDeadline) set(rc readDeadliner, r *http.Request) time.Time {
 	now := time.Now()
 	mib := int64(1)
 	if r.ContentLength >= 0 {
@@ -146,7 +146,7 @@ func (d bodyDeadline) set(rc *http.ResponseController, r *http.Request) time.Tim
 // earningBody moves a chunked body's deadline on as its bytes arrive.
 type earningBody struct {
 	r     io.Reader
-	rc    *http.ResponseController
+	rc    readDeadliner
 	d     bodyDeadline
 	start time.Time
 	read  int64
@@ -161,6 +161,22 @@ func (b *earningBody) Read(p []byte) (int, error) {
 		b.rc.SetReadDeadline(b.d.after(b.start, mib))
 	}
 	return n, err
+}
+
+// readDeadliner sets the read deadline of a request's connection.
+type readDeadliner interface {
+	SetReadDeadline(time.Time) error
+}
+
+// deadliner is w's read deadline setter: net/http's own ResponseWriter
+// sets it itself (what http.ResponseController calls), without the
+// controller's allocation per request; any other writer goes through a
+// ResponseController (which unwraps it, or reports it unsupported).
+func deadliner(w http.ResponseWriter) readDeadliner {
+	if d, ok := w.(readDeadliner); ok {
+		return d
+	}
+	return http.NewResponseController(w)
 }
 
 // isTimeout reports a read that met its deadline.

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
@@ -279,12 +280,15 @@ type originPattern struct {
 
 var bracketEscaper = strings.NewReplacer("[", `\[`, "]", `\]`)
 
+// isLoopback reports a loopback host: localhost or a loopback address
+// (IPv4-mapped included, no zone), parsed without allocating (it runs for
+// every request).
 func isLoopback(host string) bool {
 	if host == "localhost" {
 		return true
 	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.Zone() == "" && ip.Unmap().IsLoopback()
 }
 
 // Addr is the HTTP listener's address (nil before Listen or without HTTP).

@@ -286,7 +286,7 @@ func (s *Server) serveWebSocketPort(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !headerHasToken(r.Header, "Upgrade", "websocket") {
-		s.body.set(http.NewResponseController(w), r)
+		s.body.set(deadliner(w), r)
 	}
 	s.serveWebSocket(w, r)
 }

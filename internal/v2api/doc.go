@@ -5,7 +5,8 @@
 // A request is an Envelope: binary (encoding 3, verified with api.OpenWithin
 // before it is read) or JSON (encoding 4 and the gateway, read with
 // fbjson.Scan: the flatbuffers JSON parser's leniency, the limits and,
-// unless skip_unexpected_fields_in_json, unknown fields refused). Dispatch
+// unless skip_unexpected_fields_in_json, unknown fields refused; parsed
+// straight into the Go objects, no FlatBuffer built). Dispatch
 // order, and the reply each step gives:
 //
 //  1. the body does not parse or verify → binary: Error 1 "Envelope buffer
