@@ -215,18 +215,11 @@ func (bd *Builder) lockAccount(ctx context.Context, account nano.PublicKey) (fun
 	return bd.locks.lock(ctx, "account\x00"+string(account[:]))
 }
 
-// checkWork checks the caller's work for b against the ledger's threshold
-// for b. On a rebuild (attempt > 0) the work was for the old frontier,
-// which is ErrGenerating.
-func (bd *Builder) checkWork(b *nano.Block, work uint64, attempt int) error {
-	if work == 0 {
-		return nil
-	}
-	threshold, err := bd.Ledger.WorkThreshold(b)
-	if err != nil {
-		return err
-	}
-	if nano.Difficulty(b.Root(), work) >= threshold {
+// checkWork checks the caller's work for b against threshold, the
+// ledger's for b. On a rebuild (attempt > 0) the work was for the old
+// frontier, which is ErrGenerating.
+func checkWork(b *nano.Block, work, threshold uint64, attempt int) error {
+	if work == 0 || nano.Difficulty(b.Root(), work) >= threshold {
 		return nil
 	}
 	if attempt > 0 {
@@ -241,7 +234,11 @@ func (bd *Builder) checkWork(b *nano.Block, work uint64, attempt int) error {
 // once the tries are used up that is ErrGenerating, with the ledger's last
 // result.
 func (bd *Builder) place(ctx context.Context, b *nano.Block, work uint64, attempt int, before func() error) (again bool, result ledger.Result, err error) {
-	if err := bd.checkWork(b, work, attempt); err != nil {
+	threshold, err := bd.Ledger.WorkThreshold(b)
+	if err != nil {
+		return false, 0, err
+	}
+	if err := checkWork(b, work, threshold, attempt); err != nil {
 		return false, 0, err
 	}
 	if before != nil {
@@ -249,7 +246,7 @@ func (bd *Builder) place(ctx context.Context, b *nano.Block, work uint64, attemp
 			return false, 0, err
 		}
 	}
-	done, retry, result, err := bd.finish(ctx, b, work)
+	done, retry, result, err := bd.finish(ctx, b, work, threshold)
 	switch {
 	case err != nil:
 		return false, result, err
@@ -271,13 +268,10 @@ func (bd *Builder) accountInfo(pub nano.PublicKey) (ledger.AccountInfo, bool, er
 }
 
 // finish gives b its work, the caller's (already checked against b's root
-// when given) or a new one, and processes it. done reports that the block
-// is in the ledger; retry that it should be rebuilt on a new frontier.
-func (bd *Builder) finish(ctx context.Context, b *nano.Block, work uint64) (done, retry bool, result ledger.Result, err error) {
-	threshold, err := bd.Ledger.WorkThreshold(b)
-	if err != nil {
-		return false, false, 0, err
-	}
+// when given) or a new one at threshold, and processes it. done reports
+// that the block is in the ledger; retry that it should be rebuilt on a
+// new frontier.
+func (bd *Builder) finish(ctx context.Context, b *nano.Block, work, threshold uint64) (done, retry bool, result ledger.Result, err error) {
 	if work == 0 { // the work cached with work_set, if it fits this block
 		if cw := bd.Store.cachedWork(b.Account); cw != 0 && nano.Difficulty(b.Root(), cw) >= threshold {
 			work = cw
