@@ -68,13 +68,9 @@ func keyExpand(ctx context.Context, req *Request) (*ptree.Tree, error) {
 }
 
 func deterministicKey(ctx context.Context, req *Request) (*ptree.Tree, error) {
-	s, err := req.Require("seed")
+	seed, err := req.seedParam("seed")
 	if err != nil {
 		return nil, err
-	}
-	seed, err := nano.ParseSeed(s)
-	if err != nil {
-		return nil, Errorf("Bad seed")
 	}
 	is, err := req.Require("index")
 	if err != nil {
@@ -85,6 +81,19 @@ func deterministicKey(ctx context.Context, req *Request) (*ptree.Tree, error) {
 		return nil, Errorf("Invalid index")
 	}
 	return keyPair(nano.DeriveKey(seed, uint32(index))), nil
+}
+
+// seedParam reads a required seed parameter; a bad one is "Bad seed".
+func (r *Request) seedParam(key string) (nano.Seed, error) {
+	s, err := r.Require(key)
+	if err != nil {
+		return nano.Seed{}, err
+	}
+	seed, err := nano.ParseSeed(s)
+	if err != nil {
+		return seed, Errorf("Bad seed")
+	}
+	return seed, nil
 }
 
 // Account reads a required account parameter; a bad one is "Bad account number".

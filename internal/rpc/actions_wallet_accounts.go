@@ -86,13 +86,9 @@ func (w *walletActions) walletChangeSeed(ctx context.Context, req *Request) (*pt
 	if err != nil {
 		return nil, err
 	}
-	s, err := req.Require("seed")
+	seed, err := req.seedParam("seed")
 	if err != nil {
 		return nil, err
-	}
-	seed, err := nano.ParseSeed(s)
-	if err != nil {
-		return nil, Errorf("Bad seed")
 	}
 	var count uint64
 	if s, ok := req.Get("count"); ok {
