@@ -66,13 +66,9 @@ func (u *epochUpgrader) epochUpgrade(c *ledgerCall) error {
 			return Errorf(textInvalidThreads)
 		}
 	}
-	k, err := c.req.Require("key")
+	key, err := c.req.privateKeyParam("key")
 	if err != nil {
 		return err
-	}
-	key, err := nano.ParsePrivateKey(k)
-	if err != nil {
-		return Errorf(textBadPrivateKey)
 	}
 	if key.PublicKey() != nano.DevEpochSigner() {
 		return Errorf(textInvalidEpochSigner)

@@ -56,13 +56,9 @@ func keyCreate(ctx context.Context, req *Request) (*ptree.Tree, error) {
 }
 
 func keyExpand(ctx context.Context, req *Request) (*ptree.Tree, error) {
-	s, err := req.Require("key")
+	priv, err := req.privateKeyParam("key")
 	if err != nil {
 		return nil, err
-	}
-	priv, err := nano.ParsePrivateKey(s)
-	if err != nil {
-		return nil, Errorf("Bad private key")
 	}
 	return keyPair(priv), nil
 }
@@ -94,6 +90,20 @@ func (r *Request) seedParam(key string) (nano.Seed, error) {
 		return seed, Errorf("Bad seed")
 	}
 	return seed, nil
+}
+
+// privateKeyParam reads a required private key parameter; a bad one is
+// "Bad private key".
+func (r *Request) privateKeyParam(key string) (nano.PrivateKey, error) {
+	s, err := r.Require(key)
+	if err != nil {
+		return nano.PrivateKey{}, err
+	}
+	priv, err := nano.ParsePrivateKey(s)
+	if err != nil {
+		return priv, Errorf(textBadPrivateKey)
+	}
+	return priv, nil
 }
 
 // Account reads a required account parameter; a bad one is "Bad account number".

@@ -281,13 +281,9 @@ func (w *walletActions) walletAdd(ctx context.Context, req *Request) (*ptree.Tre
 	if err != nil {
 		return nil, err
 	}
-	s, err := req.Require("key")
+	priv, err := req.privateKeyParam("key")
 	if err != nil {
 		return nil, err
-	}
-	priv, err := nano.ParsePrivateKey(s)
-	if err != nil {
-		return nil, Errorf("Bad private key")
 	}
 	pub, err := w.b.Wallets.AddKey(id, priv)
 	if err != nil {
