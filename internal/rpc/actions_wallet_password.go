@@ -25,10 +25,8 @@ func (w *walletActions) passwordChange(ctx context.Context, req *Request) (*ptre
 	if err != nil {
 		return nil, err
 	}
-	if locked, err := w.b.Wallets.Locked(id); err != nil {
-		return nil, walletErr(err)
-	} else if locked {
-		return nil, Errorf("Wallet is locked")
+	if err := w.walletRequireUnlocked(id); err != nil {
+		return nil, err
 	}
 	password, err := req.Require("password")
 	if err != nil {
