@@ -99,8 +99,6 @@ func walletParseID(s string) (wallet.ID, error) {
 	return wallet.ID(h), nil
 }
 
-// walletParam reads "wallet" as the node's wallet_impl: a missing one is
-// "Unable to parse JSON", then "Bad wallet number", then "Wallet not found".
 // walletAccounts reads the "wallet" parameter and lists the wallet's
 // accounts in the store's order.
 func (w *walletActions) walletAccounts(req *Request) (wallet.ID, []nano.PublicKey, error) {
@@ -115,6 +113,8 @@ func (w *walletActions) walletAccounts(req *Request) (wallet.ID, []nano.PublicKe
 	return id, pubs, nil
 }
 
+// walletParam reads "wallet" as the node's wallet_impl: a missing one is
+// "Unable to parse JSON", then "Bad wallet number", then "Wallet not found".
 func (w *walletActions) walletParam(req *Request) (wallet.ID, error) {
 	s, err := req.Require("wallet")
 	if err != nil {
