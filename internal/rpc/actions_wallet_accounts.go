@@ -2,12 +2,9 @@ package rpc
 
 import (
 	"context"
-	"errors"
 	"fmt"
-
 	"strconv"
 
-	"github.com/nipc/nipc/internal/ledger"
 	"github.com/nipc/nipc/internal/ptree"
 	"github.com/nipc/nipc/internal/wallet"
 	"github.com/nipc/nipc/nano"
@@ -287,14 +284,8 @@ func (w *walletActions) accountRepresentativeSet(ctx context.Context, req *Reque
 		if _, err := w.walletAccountParam(req, id); err != nil {
 			return nil, err
 		}
-		ai, err := w.b.Ledger.AccountInfo(pub)
-		if errors.Is(err, ledger.ErrAccountNotFound) {
-			return nil, Errorf("%s", ledger.ErrAccountNotFound.Error())
-		} else if err != nil {
+		if err := w.checkFrontierWork(pub, work); err != nil {
 			return nil, err
-		}
-		if nano.Difficulty(ai.Frontier, work) < w.threshold() {
-			return nil, Errorf("Invalid work")
 		}
 	}
 	priv, err := w.b.Wallets.PrivateKey(id, pub)

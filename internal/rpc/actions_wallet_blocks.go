@@ -39,6 +39,22 @@ func (w *walletActions) threshold() uint64 {
 	return nano.DevThresholds().Epoch1
 }
 
+// checkFrontierWork is the node's check before a wallet block: the
+// account has a block ("Account not found"), and the caller's work (0:
+// none) is valid on its frontier ("Invalid work").
+func (w *walletActions) checkFrontierWork(pub nano.PublicKey, work uint64) error {
+	ai, err := w.b.Ledger.AccountInfo(pub)
+	if errors.Is(err, ledger.ErrAccountNotFound) {
+		return Errorf("%s", ledger.ErrAccountNotFound.Error())
+	} else if err != nil {
+		return err
+	}
+	if work != 0 && nano.Difficulty(ai.Frontier, work) < w.threshold() {
+		return Errorf("Invalid work")
+	}
+	return nil
+}
+
 // send: {"block": hash} of a state send from source's frontier. With an
 // "id", a repeated request returns the block of the first and sends
 // nothing.
@@ -79,14 +95,8 @@ func (w *walletActions) send(ctx context.Context, req *Request) (*ptree.Tree, er
 	if err != nil {
 		return nil, walletErr(err)
 	}
-	ai, err := w.b.Ledger.AccountInfo(source)
-	if errors.Is(err, ledger.ErrAccountNotFound) {
-		return nil, Errorf("%s", ledger.ErrAccountNotFound.Error())
-	} else if err != nil {
+	if err := w.checkFrontierWork(source, work); err != nil {
 		return nil, err
-	}
-	if work != 0 && nano.Difficulty(ai.Frontier, work) < w.threshold() {
-		return nil, Errorf("Invalid work")
 	}
 	sendID, hasID := req.Get("id")
 	hash, err := w.build.Send(ctx, id, priv, destination, amount, work, sendID, hasID)
