@@ -80,12 +80,7 @@ func (l *ledgerRPC) ledgerDump(c *ledgerCall) error {
 			}
 			entry.Put("pending", receivable.String()).Put("receivable", receivable.String())
 		}
-		entry.Put("frontier", ai.Frontier.String()).
-			Put("open_block", ai.OpenBlock.String()).
-			Put("representative_block", ai.RepresentativeBlock.String()).
-			Put("balance", ai.Balance.String()).
-			Put("modified_timestamp", strconv.FormatInt(ai.Modified.Unix(), 10)).
-			Put("block_count", strconv.FormatUint(ai.BlockCount, 10))
+		putLedgerEntry(entry, ai)
 		if withRep {
 			entry.Put("representative", ai.Representative.Account())
 		}
@@ -100,6 +95,17 @@ func (l *ledgerRPC) ledgerDump(c *ledgerCall) error {
 	}
 	c.out.PutChild("accounts", accounts)
 	return nil
+}
+
+// putLedgerEntry adds the account fields of a ledger or wallet_ledger
+// entry to t.
+func putLedgerEntry(t *ptree.Tree, ai ledger.AccountInfo) *ptree.Tree {
+	return t.Put("frontier", ai.Frontier.String()).
+		Put("open_block", ai.OpenBlock.String()).
+		Put("representative_block", ai.RepresentativeBlock.String()).
+		Put("balance", ai.Balance.String()).
+		Put("modified_timestamp", strconv.FormatInt(ai.Modified.Unix(), 10)).
+		Put("block_count", strconv.FormatUint(ai.BlockCount, 10))
 }
 
 // scanParams reads the options ledger and unopened share, in the node's

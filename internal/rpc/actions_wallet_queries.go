@@ -115,13 +115,7 @@ func (w *walletActions) walletLedger(ctx context.Context, req *Request) (*ptree.
 		if !opened || uint64(ai.Modified.Unix()) < since {
 			continue
 		}
-		e := ptree.New().
-			Put("frontier", ai.Frontier.String()).
-			Put("open_block", ai.OpenBlock.String()).
-			Put("representative_block", ai.RepresentativeBlock.String()).
-			Put("balance", ai.Balance.String()).
-			Put("modified_timestamp", strconv.FormatInt(ai.Modified.Unix(), 10)).
-			Put("block_count", strconv.FormatUint(ai.BlockCount, 10))
+		e := putLedgerEntry(ptree.New(), ai)
 		if representative {
 			e.Put("representative", ai.Representative.Account())
 		}
