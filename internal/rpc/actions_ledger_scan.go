@@ -37,11 +37,9 @@ func (l *ledgerRPC) ledgerDump(c *ledgerCall) error {
 	if err != nil {
 		return err
 	}
-	var since uint64
-	if s, ok := c.req.Get("modified_since"); ok {
-		if since, ok = decodeUnsigned(s); !ok {
-			return Errorf(textInvalidTimestamp)
-		}
+	since, err := optionalUnsigned(c.req, "modified_since", textInvalidTimestamp)
+	if err != nil {
+		return err
 	}
 	sorting := c.req.Bool("sorting", false)
 	withRep := c.req.Bool("representative", false)
