@@ -61,10 +61,8 @@ func (u *epochUpgrader) epochUpgrade(c *ledgerCall) error {
 	if err != nil {
 		return err
 	}
-	if t, ok := c.req.Get("threads"); ok {
-		if _, ok := decodeUnsigned(t); !ok {
-			return Errorf(textInvalidThreads)
-		}
+	if _, err := optionalUnsigned(c.req, "threads", textInvalidThreads); err != nil {
+		return err
 	}
 	key, err := c.req.privateKeyParam("key")
 	if err != nil {
