@@ -61,10 +61,7 @@ func (s *Store) Enter(id ID, password string) (ok bool, err error) {
 // ErrWalletLocked. The seed and keys are not re-encrypted: they are sealed
 // with the wallet key, which does not change.
 func (s *Store) ChangePassword(id ID, password string) error {
-	if !s.Exists(id) {
-		return ErrWalletNotFound
-	}
-	wk, err := s.walletKey(id)
+	wk, err := s.unlockedKey(id)
 	if err != nil {
 		return err
 	}
