@@ -36,7 +36,7 @@ func Parse(b []byte) (nano.PrivateKey, error) {
 }
 
 // Load returns the node ID key kept in dir, creating the file with a new
-// random key (mode 0600, written to a temporary file, synced and renamed)
+// random key (mode 0600, written to a temporary file, synced and linked)
 // if there is none.
 func Load(dir string) (nano.PrivateKey, error) {
 	path := filepath.Join(dir, FileName)
