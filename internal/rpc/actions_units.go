@@ -12,7 +12,7 @@ import (
 var (
 	raiRatio  = pow10Amount(24)
 	kraiRatio = pow10Amount(27)
-	mraiRatio = pow10Amount(30)
+	mraiRatio = nano.RawPerNano // 1 Mrai is 1 nano
 )
 
 func pow10Amount(n int) nano.Amount {
