@@ -130,13 +130,7 @@ type request interface {
 // decoded is an envelope already built.
 type decoded struct{ env *fb.EnvelopeT }
 
-func (d decoded) Header() api.Header {
-	h := api.Header{Time: d.env.Time, Credentials: d.env.Credentials, CorrelationID: d.env.CorrelationId}
-	if m := d.env.Message; m != nil {
-		h.Type, h.HasMessage = m.Type, m.Value != nil
-	}
-	return h
-}
+func (d decoded) Header() api.Header { return api.HeaderOf(d.env) }
 
 func (d decoded) Envelope() (*fb.EnvelopeT, error) { return d.env, nil }
 
