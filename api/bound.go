@@ -32,6 +32,15 @@ type Header struct {
 	HasMessage bool
 }
 
+// HeaderOf is the header of an envelope already built.
+func HeaderOf(env *fb.EnvelopeT) Header {
+	h := Header{Time: env.Time, Credentials: env.Credentials, CorrelationID: env.CorrelationId}
+	if m := env.Message; m != nil {
+		h.Type, h.HasMessage = m.Type, m.Value != nil
+	}
+	return h
+}
+
 // Opened is a verified binary Envelope, unpacked on demand.
 type Opened struct {
 	buf []byte
@@ -53,12 +62,7 @@ func OpenWithin(buf []byte, limit uint64) (*Opened, error) {
 		if err != nil {
 			return nil, err
 		}
-		o := &Opened{env: env}
-		o.hdr = Header{Time: env.Time, Credentials: env.Credentials, CorrelationID: env.CorrelationId}
-		if m := env.Message; m != nil {
-			o.hdr.Type, o.hdr.HasMessage = m.Type, m.Value != nil
-		}
-		return o, nil
+		return &Opened{env: env, hdr: HeaderOf(env)}, nil
 	}
 	o := &Opened{buf: buf}
 	b := schema.Buf(buf)

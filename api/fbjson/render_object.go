@@ -79,7 +79,7 @@ func unionTag(v reflect.Value, idx []int, i int) uint64 {
 
 // table is renderer.table over an object (v: the struct of table t).
 func (r *objRenderer) table(t *schema.TableDef, v reflect.Value, indent int) error {
-	_, idx := api.ObjectPlan(t)
+	idx := objPlans[t].idx
 	r.out = append(r.out, '{')
 	n := 0
 	elemIndent := indent + 2
@@ -135,7 +135,7 @@ func (r *objRenderer) union(f *schema.Field, u reflect.Value, indent int) error 
 	if ev == nil {
 		return errNotEncodable
 	}
-	if typ, _ := api.ObjectPlan(ev.Table); val.Type() != typ {
+	if val.Type().Elem() != objPlans[ev.Table].typ {
 		return errNotEncodable
 	}
 	return r.table(ev.Table, val.Elem(), indent)

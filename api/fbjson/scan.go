@@ -139,11 +139,7 @@ func scan(text []byte, opts Options, onePass int) (req *Request, err error) {
 // Header is the envelope's header (time is not read from JSON requests).
 func (r *Request) Header() api.Header {
 	if r.env != nil {
-		h := api.Header{Time: r.env.Time, Credentials: r.env.Credentials, CorrelationID: r.env.CorrelationId}
-		if m := r.env.Message; m != nil {
-			h.Type, h.HasMessage = m.Type, m.Value != nil
-		}
-		return h
+		return api.HeaderOf(r.env)
 	}
 	return api.Header{Credentials: r.sc.creds, CorrelationID: r.sc.corr, Type: r.sc.typ, HasMessage: r.sc.hasMessage}
 }

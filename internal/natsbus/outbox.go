@@ -44,13 +44,11 @@ type Outbox struct {
 	subj Subjects
 	wake chan struct{}
 
-	acked     atomic.Uint64 // the acknowledged mark
-	saved     uint64        // the mark last written to MarkPath (Run's goroutine)
-	savedAt   time.Time
-	published atomic.Uint64 // acknowledgements received
-	failures  atomic.Uint64 // rounds that ended in an error
-	lastErr   string        // Run's goroutine: the last error logged
-	synced    bool          // Run's goroutine: the stream was read since the last error
+	acked   atomic.Uint64 // the acknowledged mark
+	saved   uint64        // the mark last written to MarkPath (Run's goroutine)
+	savedAt time.Time
+	lastErr string // Run's goroutine: the last error logged
+	synced  bool   // Run's goroutine: the stream was read since the last error
 }
 
 // markEvery is how often the mark is written while publishing; it is
@@ -99,13 +97,6 @@ func (o *Outbox) Lag() uint64 {
 // Connected reports whether the connection is up now.
 func (o *Outbox) Connected() bool { return o.cfg.Conn.IsConnected() }
 
-// Published counts the stream's acknowledgements; Failures the
-// publishing rounds that ended in an error (NATS away, say).
-func (o *Outbox) Published() uint64 { return o.published.Load() }
-
-// Failures counts the publishing rounds that ended in an error.
-func (o *Outbox) Failures() uint64 { return o.failures.Load() }
-
 // Run publishes until ctx ends: at once, on each Notify, and every second
 // (a missed wake-up costs at most that). A round that fails (NATS away, a
 // refused message) is retried with backoff, starting again from the
@@ -123,7 +114,6 @@ func (o *Outbox) Run(ctx context.Context) {
 		}
 		if err != nil {
 			o.synced = false
-			o.failures.Add(1)
 			if msg := err.Error(); msg != o.lastErr {
 				o.cfg.Log.Warn("nats: publishing confirmations paused; retrying", "acked", o.acked.Load(), "err", err)
 				o.lastErr = msg
@@ -210,7 +200,6 @@ func (o *Outbox) round(ctx context.Context) error {
 		select {
 		case <-queue[0].fut.Ok():
 			o.acked.Store(queue[0].seq)
-			o.published.Add(1)
 			queue = queue[1:]
 			if time.Since(o.savedAt) >= markEvery {
 				o.saveMark()

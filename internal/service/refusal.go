@@ -19,15 +19,18 @@ func AppendRefusal(dst []byte, enc ipc.Encoding, code int32, text string) []byte
 		return append(dst, ptree.ErrorReply(text)...)
 	}
 	env := api.ErrorEnvelope(&api.Error{Code: code, Message: text}, "", time.Now())
-	var out []byte
-	var err error
-	if enc == ipc.EncodingFlatbuffers {
-		out, err = api.Encode(env)
-	} else {
-		out, err = fbjson.RenderEnvelope(env)
+	if enc != ipc.EncodingFlatbuffers {
+		// Rendered from the objects, as the dispatcher's replies: no
+		// FlatBuffer is built for JSON.
+		out, err := fbjson.AppendEnvelopeText(dst, env)
+		if err != nil {
+			return dst // an Error envelope always renders
+		}
+		return out
 	}
+	out, err := api.Encode(env)
 	if err != nil {
-		return dst // an Error envelope always renders
+		return dst
 	}
 	return append(dst, out...)
 }

@@ -5,9 +5,7 @@ import (
 
 	"github.com/nipc/nipc/api"
 	"github.com/nipc/nipc/api/fb"
-	"github.com/nipc/nipc/internal/authz"
 	"github.com/nipc/nipc/internal/broker"
-	"github.com/nipc/nipc/internal/peer"
 )
 
 // permitted decides a subscription: a confirmation one as a v2
@@ -21,12 +19,8 @@ func (l *Local) permitted(ctx context.Context, req SubscribeRequest) bool {
 	if t == broker.TopicConfirmation {
 		return l.V2.Permitted(ctx, req.Credentials, fb.MessageTopicConfirmation)
 	}
-	var pol authz.Authorizer
-	if l.V2.Policy != nil {
-		pol = l.V2.Policy()
-	}
 	info := api.MessageInfo{Kind: api.KindRequest, Allow: []api.Permission{t.Permission(), api.PermTopicConfirmation}}
-	return authz.Permitted(pol, peer.From(ctx), req.Credentials, info)
+	return l.V2.PermittedInfo(ctx, req.Credentials, info)
 }
 
 // ErrTopicNotRelayed refuses a subscription to a topic other than

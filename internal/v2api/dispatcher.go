@@ -65,7 +65,13 @@ func (v *Dispatcher) policy() authz.Authorizer {
 // made without a v2 request (the WebSocket's) is authorized here.
 func (v *Dispatcher) Permitted(ctx context.Context, creds string, t fb.Message) bool {
 	info, ok := api.LookupMessage(t)
-	return ok && authz.Permitted(v.policy(), peer.From(ctx), creds, info)
+	return ok && v.PermittedInfo(ctx, creds, info)
+}
+
+// PermittedInfo is Permitted for a request described by info, which need
+// not be a message of the schema (a topic the WebSocket serves).
+func (v *Dispatcher) PermittedInfo(ctx context.Context, creds string, info api.MessageInfo) bool {
+	return authz.Permitted(v.policy(), peer.From(ctx), creds, info)
 }
 
 // Handle answers one request in encoding 3 or 4, appending the reply to dst.
@@ -124,13 +130,7 @@ type request interface {
 // decoded is an envelope already built.
 type decoded struct{ env *fb.EnvelopeT }
 
-func (d decoded) Header() api.Header {
-	h := api.Header{Time: d.env.Time, Credentials: d.env.Credentials, CorrelationID: d.env.CorrelationId}
-	if m := d.env.Message; m != nil {
-		h.Type, h.HasMessage = m.Type, m.Value != nil
-	}
-	return h
-}
+func (d decoded) Header() api.Header { return api.HeaderOf(d.env) }
 
 func (d decoded) Envelope() (*fb.EnvelopeT, error) { return d.env, nil }
 
@@ -171,7 +171,7 @@ func (v *Dispatcher) dispatch(ctx context.Context, req request) (reply *fb.Envel
 		return api.ErrorEnvelope(api.ErrUnknownMessageType, "", now), observe.Unknown, observe.Failed
 	}
 	corr := hdr.CorrelationID
-	if !authz.Permitted(v.policy(), peer.From(ctx), hdr.Credentials, info) {
+	if !v.PermittedInfo(ctx, hdr.Credentials, info) {
 		return api.ErrorEnvelope(api.ErrAccessDenied, corr, now), info.Name, observe.Denied
 	}
 	if !hdr.HasMessage {
