@@ -153,9 +153,9 @@ func (b *Broker) Publish(c *ledger.Confirmation) {
 	var slow []*Subscription
 	b.mu.RLock()
 	if len(b.subs) > 0 {
-		subj := subjectOf(ev)
+		subj := ev.subject()
 		for _, sub := range b.subs {
-			if sub.Options().match(&subj, b.isLocal) && !sub.Offer(ev) {
+			if sub.Options().match(subj, b.isLocal) && !sub.Offer(ev) {
 				slow = append(slow, sub)
 			}
 		}
