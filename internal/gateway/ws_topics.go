@@ -139,8 +139,9 @@ func parseConfirmationExtras(opts *ptree.Tree, o *broker.Options) error {
 	return nil
 }
 
-// topicError is the reply to a failed topic action.
-func topicError(action, id string, err error, now time.Time) []byte {
+// actionError is the reply to a failed action: the message of a *wsError
+// or *api.Error, else TextConnectionFailed.
+func actionError(action, id string, err error, now time.Time) []byte {
 	if e, ok := errors.AsType[*wsError](err); ok {
 		return renderError(action, id, e.code, e.text, now)
 	}
@@ -161,7 +162,7 @@ func (s *wsSession) topicReply(action string, t broker.Topic, msg *ptree.Tree, i
 	case errors.Is(err, errNoFrame):
 		return nil
 	case err != nil:
-		return topicError(action, id, err, time.Now())
+		return actionError(action, id, err, time.Now())
 	case ack:
 		return renderAck(action, id, time.Now())
 	}
