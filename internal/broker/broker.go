@@ -152,12 +152,11 @@ func (b *Broker) Publish(c *ledger.Confirmation) {
 	ev := &Event{conf: c, time: b.now()}
 	var slow []*Subscription
 	b.mu.RLock()
-	if len(b.subs) > 0 {
-		subj := subjectOf(ev)
-		for _, sub := range b.subs {
-			if sub.Options().match(&subj, b.isLocal) && !sub.Offer(ev) {
-				slow = append(slow, sub)
-			}
+	for _, sub := range b.subs {
+		// The subject (and the v2 confirmation it reads) is built only
+		// if a confirmation subscription looks at it.
+		if o := sub.Options(); o.Topic == TopicConfirmation && o.match(ev.subject(), b.isLocal) && !sub.Offer(ev) {
+			slow = append(slow, sub)
 		}
 	}
 	b.mu.RUnlock()

@@ -32,6 +32,9 @@ type Event struct {
 	built        sync.Once
 	confirmation *fb.EventConfirmationT
 
+	subjOnce sync.Once
+	subj     subject // what the filters look at (subject)
+
 	mu      sync.Mutex
 	renders map[any]*rendering
 }
@@ -63,6 +66,13 @@ func (ev *Event) Confirmation() *fb.EventConfirmationT {
 		}
 	})
 	return ev.confirmation
+}
+
+// subject is what the filters look at, read once per event however many
+// subscriptions match it.
+func (ev *Event) subject() *subject {
+	ev.subjOnce.Do(func() { ev.subj = subjectOf(ev) })
+	return &ev.subj
 }
 
 // Rendered returns what render returns for this event and key, calling

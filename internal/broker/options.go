@@ -127,8 +127,7 @@ func subjectOf(ev *Event) subject {
 // wallet of the node holds an account (all_local_accounts; nil: none
 // does).
 func (o *Options) Matches(ev *Event, isLocal func(nano.PublicKey) bool) bool {
-	s := subjectOf(ev)
-	return o.match(&s, isLocal)
+	return o.match(ev.subject(), isLocal)
 }
 
 func (o *Options) match(s *subject, isLocal func(nano.PublicKey) bool) bool {

@@ -344,14 +344,11 @@ func (s *wsSession) handle(data []byte) []byte {
 	id, _ := msg.Get("id")
 	ack, _ := parseBool(msg, "ack", false)
 	fail := func(err error) []byte {
-		if e, ok := errors.AsType[*wsError](err); ok {
-			return renderError(action, id, e.code, e.text, now())
+		_, known := errors.AsType[*wsError](err)
+		if _, ok := errors.AsType[*api.Error](err); !known && !ok {
+			s.srv.log.Warn("WebSocket subscription failed", "err", err)
 		}
-		if e, ok := errors.AsType[*api.Error](err); ok {
-			return renderError(action, id, e.Code, e.Message, now())
-		}
-		s.srv.log.Warn("WebSocket subscription failed", "err", err)
-		return renderError(action, id, api.CodeGeneric, TextConnectionFailed, now())
+		return actionError(action, id, err, now())
 	}
 	switch action {
 	case "ping":

@@ -23,7 +23,7 @@ import (
 type wsClient struct {
 	t    testing.TB
 	c    *websocket.Conn
-	msgs chan string
+	msgs <-chan string
 }
 
 func (e *env) dialWS(t testing.TB, url string, header http.Header) *wsClient {
@@ -52,24 +52,7 @@ func (e *env) tryWS(url string, header http.Header) (*websocket.Conn, error) {
 }
 
 func startWSClient(t testing.TB, c *websocket.Conn) *wsClient {
-	w := &wsClient{t: t, c: c, msgs: make(chan string, 64)}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		defer close(w.msgs)
-		for {
-			_, data, err := c.Read(context.Background())
-			if err != nil {
-				return
-			}
-			w.msgs <- string(data)
-		}
-	}()
-	t.Cleanup(func() {
-		c.Close(websocket.StatusNormalClosure, "")
-		<-done
-	})
-	return w
+	return &wsClient{t: t, c: c, msgs: testenv.WSMessages(t, c, 64)}
 }
 
 func (w *wsClient) send(msg string) {

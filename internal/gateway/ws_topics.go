@@ -45,7 +45,7 @@ type topicRender struct{}
 // confirmation), after handle has read the message. Options: the vote
 // topic's representatives, include_replays and include_indeterminate;
 // the other topics have none (their options are ignored, as by the node).
-func (s *wsSession) handleTopic(action string, t broker.Topic, msg, opts *ptree.Tree, ack bool) ([]byte, error) {
+func (s *wsSession) handleTopic(action string, t broker.Topic, msg, opts *ptree.Tree, ack bool) error {
 	switch action {
 	case "subscribe":
 		creds := s.header
@@ -56,10 +56,10 @@ func (s *wsSession) handleTopic(action string, t broker.Topic, msg, opts *ptree.
 		if t == broker.TopicVote && opts != nil {
 			var err error
 			if o.IncludeReplays, err = parseBool(opts, "include_replays", false); err != nil {
-				return nil, err
+				return err
 			}
 			if o.IncludeIndeterminate, err = parseBool(opts, "include_indeterminate", false); err != nil {
-				return nil, err
+				return err
 			}
 			if l, ok := opts.Child("representatives"); ok {
 				o.Representatives = addAccounts(nil, l, true)
@@ -74,9 +74,9 @@ func (s *wsSession) handleTopic(action string, t broker.Topic, msg, opts *ptree.
 		sub, err := s.srv.backend.Subscribe(s.ctx, service.SubscribeRequest{Credentials: creds, Options: o}, ts)
 		if err != nil {
 			if !ack && denied(err) {
-				return nil, errNoFrame
+				return errNoFrame
 			}
-			return nil, err
+			return err
 		}
 		s.mu.Lock()
 		ts.sub = sub
@@ -89,7 +89,7 @@ func (s *wsSession) handleTopic(action string, t broker.Topic, msg, opts *ptree.
 	case "update":
 		// The node updates only confirmation subscriptions (the other
 		// topics' options update nothing, and it sends no ack).
-		return nil, wsErrorf("Topic " + t.String() + " has no options to update")
+		return wsErrorf("Topic " + t.String() + " has no options to update")
 	case "unsubscribe":
 		s.mu.Lock()
 		ts := s.topics[t]
@@ -99,7 +99,7 @@ func (s *wsSession) handleTopic(action string, t broker.Topic, msg, opts *ptree.
 			ts.sub.Close()
 		}
 	}
-	return nil, nil
+	return nil
 }
 
 // errNoFrame: a refused subscribe that asked for no ack gets no frame.
@@ -139,8 +139,9 @@ func parseConfirmationExtras(opts *ptree.Tree, o *broker.Options) error {
 	return nil
 }
 
-// topicError is the reply to a failed topic action.
-func topicError(action, id string, err error, now time.Time) []byte {
+// actionError is the reply to a failed action: the message of a *wsError
+// or *api.Error, else TextConnectionFailed.
+func actionError(action, id string, err error, now time.Time) []byte {
 	if e, ok := errors.AsType[*wsError](err); ok {
 		return renderError(action, id, e.code, e.text, now)
 	}
@@ -156,12 +157,12 @@ func (s *wsSession) topicReply(action string, t broker.Topic, msg *ptree.Tree, i
 	if c, ok := msg.Child("options"); ok {
 		opts = c
 	}
-	_, err := s.handleTopic(action, t, msg, opts, ack)
+	err := s.handleTopic(action, t, msg, opts, ack)
 	switch {
 	case errors.Is(err, errNoFrame):
 		return nil
 	case err != nil:
-		return topicError(action, id, err, time.Now())
+		return actionError(action, id, err, time.Now())
 	case ack:
 		return renderAck(action, id, time.Now())
 	}

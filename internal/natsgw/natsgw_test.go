@@ -125,7 +125,7 @@ func (g *gw) send(t testing.TB, wallet string, i int) string {
 
 type wsConn struct {
 	c    *websocket.Conn
-	msgs chan string
+	msgs <-chan string
 }
 
 func dial(t testing.TB, url string) *wsConn {
@@ -136,21 +136,7 @@ func dial(t testing.TB, url string) *wsConn {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &wsConn{c: c, msgs: make(chan string, 1024)}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		defer close(w.msgs)
-		for {
-			_, data, err := c.Read(context.Background())
-			if err != nil {
-				return
-			}
-			w.msgs <- string(data)
-		}
-	}()
-	t.Cleanup(func() { c.Close(websocket.StatusNormalClosure, ""); <-done })
-	return w
+	return &wsConn{c: c, msgs: testenv.WSMessages(t, c, 1024)}
 }
 
 func (w *wsConn) send(t testing.TB, msg string) {

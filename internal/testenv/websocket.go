@@ -51,3 +51,27 @@ func CheckOrigins(t testing.TB, urls, ok, bad []string) {
 		}
 	}
 }
+
+// WSMessages reads c's messages into the returned channel (of capacity
+// size), which is closed when reading fails; at the end of the test c is
+// closed and the reader waited for.
+func WSMessages(t testing.TB, c *websocket.Conn, size int) <-chan string {
+	msgs := make(chan string, size)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer close(msgs)
+		for {
+			_, data, err := c.Read(context.Background())
+			if err != nil {
+				return
+			}
+			msgs <- string(data)
+		}
+	}()
+	t.Cleanup(func() {
+		c.Close(websocket.StatusNormalClosure, "")
+		<-done
+	})
+	return msgs
+}
