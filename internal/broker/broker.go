@@ -210,7 +210,7 @@ func renderEnvelope(msg any, t time.Time, v variant) []byte {
 	var out []byte
 	var err error
 	if v&variantJSON != 0 {
-		out, err = fbjson.RenderEnvelope(env)
+		out, err = fbjson.AppendEnvelopeText(nil, env) // from the objects, no FlatBuffer in between
 	} else {
 		out, err = api.Encode(env)
 	}
