@@ -35,8 +35,9 @@ func newConfigGenerateCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "generate node|rpc|access",
 		Short: "print a config file with every key, its default and its meaning",
-		Long: `Prints a config file with every key commented out at its default, each with its meaning.
-Uncommented as it is, it loads.
+		Long: `Prints a config file with every key at its default, its meaning in a comment above it; as it
+is, it loads back to exactly the defaults. access prints an example with every line commented
+out: as it is, a valid, empty access file.
 
 Arguments:
   node     config-node.toml

@@ -25,7 +25,8 @@ import (
 )
 
 // newGatewayCmd runs the HTTP(S)/WebSocket gateway as its own process,
-// reaching the node over IPC as config-rpc.toml's [process] table says. Its
+// reaching the node over IPC as config-rpc.toml's [process] table says, or
+// over NATS with its [nats] enabled (gatewayBackend). Its
 // WebSocket is config-node.toml's [node.websocket] (address, port and
 // allowed_origins, to which each --ws_origin adds a pattern). SIGHUP
 // reloads the TLS certificate; the first SIGINT/SIGTERM drains, a second
@@ -79,13 +80,16 @@ func gatewayCmd(serve func(*cobra.Command, *gatewayOptions) error) *cobra.Comman
 		Use:   "gateway [--data_path DIR] [--port-base N] [--config k=v]... [--rpcconfig k=v]... [--ws_origin PATTERN]...",
 		Short: "run the HTTP(S)/WebSocket gateway as its own process, reaching the node over IPC",
 		Long: `Runs the node's HTTP RPC and WebSocket as a process of its own, reaching the node over IPC
-as config-rpc.toml's [process] table says (ipc_path, or ipc_address and ipc_port). Its
+as config-rpc.toml's [process] table says (ipc_path, or ipc_address and ipc_port), or, with
+config-rpc.toml's [nats] enabled, over NATS with no IPC connection: requests to the node's
+API service, confirmations from its JetStream stream (docs/SCALING.md). Its
 WebSocket is config-node.toml's [node.websocket]. --port-base N serves HTTP on N and the
 WebSocket on N+2 and reaches the node's IPC on 127.0.0.1:N+1: the ports of a node started
 with the same --port-base and its own HTTP and WebSocket off. SIGHUP reloads the TLS certificate; the
 first SIGINT/SIGTERM drains, a second one exits at once (docs/GATEWAY.md).`,
 		Example: `  nipc gateway --rpcconfig process.ipc_path=/tmp/nano --rpcconfig port=8076 --config node.websocket.port=8078
   nipc gateway --data_path /tmp/gw --port-base 9076
+  nipc gateway --data_path /tmp/gw --port-base 8100 --rpcconfig nats.enable=true --rpcconfig nats.servers=nats://127.0.0.1:4222
   nipc gateway --data_path /tmp/gw --rpcconfig port=8076 --config node.websocket.enable=false --ws_origin app.example.com`,
 		GroupID: groupDaemon,
 		Args:    noArgs,

@@ -29,7 +29,9 @@ directory. Keys come from config-node.toml and config-rpc.toml there, overridden
 for nodes side by side: HTTP N, IPC N+1, WebSocket N+2, metrics N+3 and the Unix socket
 DATA/nipc.sock (clients: -P N+1, or -S DATA/nipc.sock). On every start it prints each
 listener and the genesis wallet's id (nipc wallet list shows all wallets). SIGHUP reloads config-access.toml and the
-log level; the first SIGINT/SIGTERM drains, a second one exits at once.`,
+log level; the first SIGINT/SIGTERM drains, a second one exits at once. With
+node.nats.enable it also publishes every confirmation to a NATS JetStream stream and serves
+its API over NATS, for gateways elsewhere (docs/SCALING.md).`,
 		Example: `  nipc node
   nipc node --data_path /tmp/a --port-base 7176
   nipc node --data_path /tmp/b --config node.ipc.tcp.port=7277 --config node.ipc.local.path=/tmp/b.sock --config rpc.enable=false --config node.websocket.enable=false

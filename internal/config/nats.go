@@ -12,7 +12,7 @@ import (
 // gateway" reads them from. Package natsbus connects with it; it documents
 // the subjects, the stream and the headers.
 type NATS struct {
-	Enable        bool     `toml:"enable" comment:"Connect to NATS: publish every confirmation to a JetStream stream and serve the API over request/reply."`
+	Enable        bool     `toml:"enable" comment:"Connect to NATS: the node publishes every confirmation to a JetStream stream and serves its API over request/reply; nipc gateway reads the stream and asks the API, with no IPC connection."`
 	Servers       []string `toml:"servers" comment:"NATS server URLs (nats://, tls://, ws:// or wss://); the client picks one and reconnects to any."`
 	CredsFile     string   `toml:"creds_file" comment:"NATS credentials file (JWT and nkey seed; mode 0600 or tighter), relative to the data directory."`
 	NkeySeedFile  string   `toml:"nkey_seed_file" comment:"NATS nkey seed file (mode 0600 or tighter), relative to the data directory."`
