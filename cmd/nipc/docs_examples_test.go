@@ -57,6 +57,7 @@ var docAllowlist = map[string]string{
 var docAllowPrefix = []string{
 	"go test -run '^$' -bench", "(cd ../shared/bench/peers", "go build -o /tmp/nipc-bench", "REQ=",
 	"GOMAXPROCS=2 /tmp/peers", "RUNS=5 scripts/bench-gateway", "API=v2 RUNS=5 scripts/bench-gateway",
+	"API=v2 CEILING=1 RUNS=5 scripts/bench-gateway",
 }
 
 // shCommands is every command line of the ```sh blocks of a Markdown
