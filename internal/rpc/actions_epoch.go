@@ -132,12 +132,13 @@ func (u *epochUpgrader) upgrade(key nano.PrivateKey, epoch nano.Epoch, limit uin
 			break
 		}
 	}
-	unopened, err := u.b.Ledger.UnopenedReceivable(0)
+	// The accounts with sends waiting and no block get an epoch open block.
+	unopened, err := u.b.Ledger.Unopened(nano.PublicKey{}, nano.Amount{}, 0)
 	if err != nil {
 		return
 	}
 	for _, a := range unopened {
-		if !put(&nano.Block{Account: a}) {
+		if !put(&nano.Block{Account: a.Account}) {
 			return
 		}
 	}
