@@ -64,8 +64,15 @@ func unpack(buf []byte) *fb.EnvelopeT {
 // unless a union's Type and Value disagree, which is an error, as is a Value
 // that is not one of the schema's tables.
 func Encode(env *fb.EnvelopeT) ([]byte, error) {
+	return AppendEncode(nil, env)
+}
+
+// AppendEncode is Encode appending the buffer to dst: the envelope is built
+// in a pooled builder and copied once, into dst. On error dst is returned
+// as it was.
+func AppendEncode(dst []byte, env *fb.EnvelopeT) ([]byte, error) {
 	if env == nil {
-		return nil, errors.New("api: encode: nil envelope")
+		return dst, errors.New("api: encode: nil envelope")
 	}
 	b := builders.Get().(*flatbuffers.Builder)
 	defer func() {
@@ -77,10 +84,10 @@ func Encode(env *fb.EnvelopeT) ([]byte, error) {
 	e := encoder{b: b}
 	root, err := e.table(codecs.plans[schema.Nano.Root], reflect.ValueOf(env).Elem())
 	if err != nil {
-		return nil, err
+		return dst, err
 	}
 	b.Finish(root)
-	return append([]byte(nil), b.FinishedBytes()...), nil
+	return append(dst, b.FinishedBytes()...), nil
 }
 
 var builders = sync.Pool{New: func() any { return flatbuffers.NewBuilder(512) }}

@@ -138,6 +138,27 @@ func TestEncodeLikeTheNode(t *testing.T) {
 	}
 }
 
+// TestAppendEncode: AppendEncode appends exactly Encode's bytes after dst's,
+// and fills dst's spare capacity.
+func TestAppendEncode(t *testing.T) {
+	env := NewEnvelope(&fb.AccountWeightT{Account: burnAccount}, "42", zeroTime)
+	want, err := Encode(env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, prefix := range []string{"", "x", "length and header"} {
+		out, err := AppendEncode([]byte(prefix), env)
+		if err != nil || string(out) != prefix+string(want) {
+			t.Errorf("AppendEncode(%q) = %x, %v; want the prefix then %x", prefix, out, err, want)
+		}
+	}
+	dst := make([]byte, 3, 3+len(want))
+	out, _ := AppendEncode(dst, env)
+	if &out[0] != &dst[0] {
+		t.Error("AppendEncode did not append into dst's capacity")
+	}
+}
+
 func TestEncodeErrors(t *testing.T) {
 	for name, env := range map[string]*fb.EnvelopeT{
 		"nil":           nil,
@@ -150,6 +171,10 @@ func TestEncodeErrors(t *testing.T) {
 	} {
 		if _, err := Encode(env); err == nil {
 			t.Errorf("%s: Encode succeeded", name)
+		}
+		dst := []byte("prefix")
+		if out, err := AppendEncode(dst, env); err == nil || string(out) != "prefix" {
+			t.Errorf("%s: AppendEncode = %q, %v; want the prefix unchanged and an error", name, out, err)
 		}
 	}
 	// A typed nil Value is a type without a table.

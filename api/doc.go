@@ -45,7 +45,9 @@
 // unpacked (Opened.Envelope), so a request can be authorized first; a
 // buffer of up to 64 KiB is unpacked at once. Encode writes an *fb.EnvelopeT the way the node's C++ object
 // API does (empty optional strings omitted), which fb's generated Pack does
-// not; use Encode, not Pack. Build unions with MessageOf or NewEnvelope.
+// not; use Encode, not Pack. AppendEncode appends the same bytes to a
+// caller's buffer (one copy out of a pooled builder). Build unions with
+// MessageOf or NewEnvelope.
 //
 // Limits: buffers of 2^31-1 bytes or more are rejected (flatbuffers'
 // maximum). All functions are safe for concurrent use; none retains its

@@ -44,12 +44,19 @@ func (l *Ledger) AccountInfo(account nano.PublicKey) (AccountInfo, error) {
 	return ai, err
 }
 
-// Balance is an account's balance, zero for an account with no block.
-func (l *Ledger) Balance(account nano.PublicKey) (nano.Amount, error) {
+// Account returns an account's record and whether it is opened: an account
+// with no block is a zero record and false, not an error.
+func (l *Ledger) Account(account nano.PublicKey) (AccountInfo, bool, error) {
 	ai, err := l.AccountInfo(account)
 	if errors.Is(err, ErrAccountNotFound) {
-		return nano.Amount{}, nil
+		return ai, false, nil
 	}
+	return ai, err == nil, err
+}
+
+// Balance is an account's balance, zero for an account with no block.
+func (l *Ledger) Balance(account nano.PublicKey) (nano.Amount, error) {
+	ai, _, err := l.Account(account)
 	return ai.Balance, err
 }
 

@@ -86,16 +86,3 @@ func (p *proc) epochBlock() (Result, error) {
 	}
 	return p.commit(sb, next, known, info)
 }
-
-// UnopenedReceivable returns the accounts that have no block but have
-// sends waiting for them, in account order, at most count of them
-// (count <= 0: all): the accounts an epoch upgrade opens with an epoch
-// open block.
-func (l *Ledger) UnopenedReceivable(count int) ([]nano.PublicKey, error) {
-	unopened, err := l.Unopened(nano.PublicKey{}, nano.Amount{}, count)
-	out := make([]nano.PublicKey, len(unopened))
-	for i, u := range unopened {
-		out[i] = u.Account
-	}
-	return out, err
-}

@@ -56,6 +56,12 @@ func TestGenesisAfterOpen(t *testing.T) {
 	if _, err := l.AccountInfo(pubA); !errors.Is(err, ErrAccountNotFound) || err.Error() != "Account not found" {
 		t.Errorf("AccountInfo(unknown) = %v", err)
 	}
+	if ai, opened, err := l.Account(pubA); err != nil || opened || ai != (AccountInfo{}) {
+		t.Errorf("Account(unknown) = %+v, %t, %v", ai, opened, err)
+	}
+	if ai, opened, err := l.Account(genesisPub); err != nil || !opened || ai != want {
+		t.Errorf("Account(genesis) = %+v, %t, %v", ai, opened, err)
+	}
 	if _, err := l.Block(nano.Hash{1}); !errors.Is(err, ErrBlockNotFound) || err.Error() != "Block not found" {
 		t.Errorf("Block(unknown) = %v", err)
 	}

@@ -19,6 +19,9 @@
 // block and account counts). transport is tcp, unix or gateway; api legacy
 // or v2; name the action or message type, or "unknown" (so that the label
 // set stays bounded whatever clients send); outcome ok, error or denied.
+// Because every label set is bounded, the per-request series keep their
+// children once made (children.go); a series appears in a scrape once
+// something was recorded in it.
 //
 // Handler serves the text exposition at /metrics and a health check at
 // /healthz: 200 "ok" while the process serves, 503 with the reason

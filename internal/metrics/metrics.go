@@ -27,7 +27,22 @@ type Metrics struct {
 	httpRequests *prometheus.CounterVec
 	httpDuration *prometheus.HistogramVec
 	wsSessions   prometheus.Gauge
+
+	// The vectors' children by label values (all bounded, see doc.go).
+	requestsBy     *children[requestLabels, prometheus.Counter]
+	durationBy     *children[durationLabels, prometheus.Observer]
+	acceptedBy     *children[peer.Transport, prometheus.Counter]
+	openBy         *children[peer.Transport, prometheus.Gauge]
+	httpRequestsBy *children[[2]string, prometheus.Counter] // api, outcome
+	httpDurationBy *children[string, prometheus.Observer]   // api
 }
+
+type requestLabels struct {
+	transport, api, name string
+	outcome              observe.Outcome
+}
+
+type durationLabels struct{ transport, api string }
 
 // durationBuckets go from 10 µs (an in-process answer) to 1 s.
 var durationBuckets = []float64{10e-6, 25e-6, 50e-6, 100e-6, 250e-6, 500e-6, 1e-3, 2.5e-3, 10e-3, 50e-3, 250e-3, 1}
@@ -75,6 +90,24 @@ func New() *Metrics {
 			Help: "WebSocket sessions open.",
 		}),
 	}
+	m.requestsBy = newChildren(func(l requestLabels) prometheus.Counter {
+		return m.requests.WithLabelValues(l.transport, l.api, l.name, l.outcome.String())
+	})
+	m.durationBy = newChildren(func(l durationLabels) prometheus.Observer {
+		return m.duration.WithLabelValues(l.transport, l.api)
+	})
+	m.acceptedBy = newChildren(func(t peer.Transport) prometheus.Counter {
+		return m.accepted.WithLabelValues(string(t))
+	})
+	m.openBy = newChildren(func(t peer.Transport) prometheus.Gauge {
+		return m.open.WithLabelValues(string(t))
+	})
+	m.httpRequestsBy = newChildren(func(l [2]string) prometheus.Counter {
+		return m.httpRequests.WithLabelValues(l[0], l[1])
+	})
+	m.httpDurationBy = newChildren(func(api string) prometheus.Observer {
+		return m.httpDuration.WithLabelValues(api)
+	})
 	m.reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
@@ -92,8 +125,8 @@ func (m *Metrics) Observe(ctx context.Context, api, name string, _ ipc.Encoding,
 		return
 	}
 	t := transportOf(ctx)
-	m.requests.WithLabelValues(t, api, name, outcome.String()).Inc()
-	m.duration.WithLabelValues(t, api).Observe(took.Seconds())
+	m.requestsBy.get(requestLabels{t, api, name, outcome}).Inc()
+	m.durationBy.get(durationLabels{t, api}).Observe(took.Seconds())
 }
 
 func transportOf(ctx context.Context) string {
@@ -108,14 +141,14 @@ func (m *Metrics) ConnOpened(transport peer.Transport) {
 	if m == nil {
 		return
 	}
-	m.accepted.WithLabelValues(string(transport)).Inc()
-	m.open.WithLabelValues(string(transport)).Inc()
+	m.acceptedBy.get(transport).Inc()
+	m.openBy.get(transport).Inc()
 }
 
 // ConnClosed counts the end of a connection ConnOpened counted.
 func (m *Metrics) ConnClosed(transport peer.Transport) {
 	if m != nil {
-		m.open.WithLabelValues(string(transport)).Dec()
+		m.openBy.get(transport).Dec()
 	}
 }
 
@@ -143,8 +176,8 @@ func (m *Metrics) HTTPRequest(api, outcome string, took time.Duration) {
 	if m == nil {
 		return
 	}
-	m.httpRequests.WithLabelValues(api, outcome).Inc()
-	m.httpDuration.WithLabelValues(api).Observe(took.Seconds())
+	m.httpRequestsBy.get([2]string{api, outcome}).Inc()
+	m.httpDurationBy.get(api).Observe(took.Seconds())
 }
 
 // WebSocketOpened and WebSocketClosed count WebSocket sessions.

@@ -24,6 +24,13 @@ func TestEpochUpgradeErrors(t *testing.T) {
 	for _, tt := range []struct{ body, text string }{
 		{`{"action":"epoch_upgrade","epoch":"3","key":"` + genesis + `"}`, "Invalid epoch number"},
 		{`{"action":"epoch_upgrade","epoch":"0","key":"` + genesis + `"}`, "Invalid epoch number"},
+		{`{"action":"epoch_upgrade","epoch":"255","key":"` + genesis + `"}`, "Invalid epoch number"},
+		{`{"action":"epoch_upgrade","epoch":"x","key":"` + genesis + `"}`, "Unable to parse JSON"},
+		{`{"action":"epoch_upgrade","epoch":"256","key":"` + genesis + `"}`, "Unable to parse JSON"},
+		{`{"action":"epoch_upgrade","epoch":"-1","key":"` + genesis + `"}`, "Unable to parse JSON"},
+		{`{"action":"epoch_upgrade","epoch":"1.0","key":"` + genesis + `"}`, "Unable to parse JSON"},
+		{`{"action":"epoch_upgrade","epoch":" 1 ","key":"` + other + `"}`, "Incorrect epoch signer"}, // read as 1
+		{`{"action":"epoch_upgrade","epoch":"+2","key":"` + other + `"}`, "Incorrect epoch signer"},  // read as 2
 		{`{"action":"epoch_upgrade","epoch":"2","key":"` + genesis + `","count":"x"}`, "Invalid count"},
 		{`{"action":"epoch_upgrade","epoch":"2","key":"` + genesis + `","threads":"x"}`, "Invalid threads count"},
 		{`{"action":"epoch_upgrade","epoch":"2","key":"zz"}`, "Bad private key"},

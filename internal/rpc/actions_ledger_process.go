@@ -248,10 +248,7 @@ func (c *ledgerCall) optionalAmount(key, bad string) (a nano.Amount, present boo
 // head returns an account's frontier and balance, zero for an account
 // without blocks.
 func (l *ledgerRPC) head(account nano.PublicKey) (nano.Hash, nano.Amount, error) {
-	ai, err := l.b.Ledger.AccountInfo(account)
-	if errors.Is(err, ledger.ErrAccountNotFound) {
-		return nano.Hash{}, nano.Amount{}, nil
-	}
+	ai, _, err := l.b.Ledger.Account(account)
 	return ai.Frontier, ai.Balance, err
 }
 
@@ -460,9 +457,8 @@ type StateBlockParams struct {
 // which may still refuse it (e.g. Fork) if the account moved meanwhile.
 func (b *Backend) BuildStateBlock(ctx context.Context, priv nano.PrivateKey, kind string, p StateBlockParams) (*nano.Block, error) {
 	pub := priv.PublicKey()
-	ai, err := b.Ledger.AccountInfo(pub)
-	opened := err == nil
-	if err != nil && !errors.Is(err, ledger.ErrAccountNotFound) {
+	ai, opened, err := b.Ledger.Account(pub)
+	if err != nil {
 		return nil, err
 	}
 	blk := &nano.Block{Type: nano.BlockTypeState, Account: pub}

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/nipc/nipc/internal/ledger"
 	"github.com/nipc/nipc/internal/ptree"
 	"github.com/nipc/nipc/internal/wallet"
 	"github.com/nipc/nipc/nano"
@@ -169,15 +168,6 @@ func walletDecodeUnsigned(s string) (uint64, bool) {
 	return v, true
 }
 
-// balanceOf is an account's balance, zero for an account with no block.
-func (w *walletActions) balanceOf(pub nano.PublicKey) (ledger.AccountInfo, bool, error) {
-	ai, err := w.b.Ledger.AccountInfo(pub)
-	if errors.Is(err, ledger.ErrAccountNotFound) {
-		return ai, false, nil
-	}
-	return ai, err == nil, err
-}
-
 func walletAccountsTree(pubs []nano.PublicKey) *ptree.Tree {
 	t := ptree.New()
 	for _, p := range pubs {
@@ -256,7 +246,7 @@ func (w *walletActions) restore(id wallet.ID, seed nano.Seed, count uint32) (nan
 func (w *walletActions) deterministicCheck(seed nano.Seed, index uint32) (uint32, error) {
 	for i, n := uint64(index)+1, uint64(index)+64; i < n && i <= math.MaxUint32; i++ {
 		pub := nano.DeriveKey(seed, uint32(i)).PublicKey()
-		_, opened, err := w.balanceOf(pub)
+		_, opened, err := w.b.Ledger.Account(pub)
 		if err != nil {
 			return 0, err
 		}
@@ -380,7 +370,7 @@ func (w *walletActions) walletBalances(ctx context.Context, req *Request) (*ptre
 	}
 	balances := ptree.New()
 	for _, pub := range pubs {
-		ai, _, err := w.balanceOf(pub)
+		ai, _, err := w.b.Ledger.Account(pub)
 		if err != nil {
 			return nil, err
 		}
@@ -409,7 +399,7 @@ func (w *walletActions) walletInfo(ctx context.Context, req *Request) (*ptree.Tr
 	var balance, receivable nano.Amount
 	var blocks, cemented uint64
 	for _, pub := range pubs {
-		ai, opened, err := w.balanceOf(pub)
+		ai, opened, err := w.b.Ledger.Account(pub)
 		if err != nil {
 			return nil, err
 		}
@@ -476,7 +466,7 @@ func (w *walletActions) walletFrontiers(ctx context.Context, req *Request) (*ptr
 	}
 	frontiers := ptree.New()
 	for _, pub := range pubs {
-		ai, opened, err := w.balanceOf(pub)
+		ai, opened, err := w.b.Ledger.Account(pub)
 		if err != nil {
 			return nil, err
 		}

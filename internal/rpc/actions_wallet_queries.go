@@ -50,7 +50,7 @@ func (w *walletActions) walletHistory(ctx context.Context, req *Request) (*ptree
 	}
 	var entries []entry
 	for _, pub := range pubs {
-		ai, opened, err := w.balanceOf(pub)
+		ai, opened, err := w.b.Ledger.Account(pub)
 		if err != nil {
 			return nil, err
 		}
@@ -108,7 +108,7 @@ func (w *walletActions) walletLedger(ctx context.Context, req *Request) (*ptree.
 	}
 	accounts := ptree.New()
 	for _, pub := range pubs {
-		ai, opened, err := w.balanceOf(pub)
+		ai, opened, err := w.b.Ledger.Account(pub)
 		if err != nil {
 			return nil, err
 		}
@@ -196,7 +196,7 @@ func (w *walletActions) walletRepublish(ctx context.Context, req *Request) (*ptr
 	}
 	blocks := ptree.New()
 	for _, pub := range pubs {
-		ai, opened, err := w.balanceOf(pub)
+		ai, opened, err := w.b.Ledger.Account(pub)
 		if err != nil {
 			return nil, err
 		}

@@ -28,9 +28,9 @@ func AppendRefusal(dst []byte, enc ipc.Encoding, code int32, text string) []byte
 		}
 		return out
 	}
-	out, err := api.Encode(env)
+	out, err := api.AppendEncode(dst, env)
 	if err != nil {
-		return dst
+		return dst // an Error envelope always encodes
 	}
-	return append(dst, out...)
+	return out
 }

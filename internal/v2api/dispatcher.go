@@ -92,12 +92,12 @@ func (v *Dispatcher) HandleBinary(ctx context.Context, payload, dst []byte) []by
 	} else {
 		reply = v.observedDispatch(ctx, ipc.EncodingFlatbuffers, req)
 	}
-	out, err := api.Encode(reply)
+	out, err := api.AppendEncode(dst, reply)
 	if err != nil {
 		v.log().Error("encoding a v2 reply", "err", err)
-		out, _ = api.Encode(api.ErrorEnvelope(api.ErrUnknownException, "", v.now()))
+		out, _ = api.AppendEncode(dst, api.ErrorEnvelope(api.ErrUnknownException, "", v.now()))
 	}
-	return append(dst, out...)
+	return out
 }
 
 // HandleJSON answers an Envelope as JSON text. A body that does not parse

@@ -137,7 +137,7 @@ func (bd *Builder) Receive(ctx context.Context, id ID, priv nano.PrivateKey, sen
 		if err != nil {
 			return nano.Hash{}, err
 		}
-		ai, opened, err := bd.accountInfo(account)
+		ai, opened, err := bd.Ledger.Account(account)
 		if err != nil {
 			return nano.Hash{}, err
 		}
@@ -189,7 +189,7 @@ func (bd *Builder) change(ctx context.Context, priv nano.PrivateKey, rep nano.Pu
 	}
 	defer unlock()
 	for attempt := 0; ; attempt++ {
-		ai, opened, err := bd.accountInfo(account)
+		ai, opened, err := bd.Ledger.Account(account)
 		if err != nil {
 			return nano.Hash{}, err
 		}
@@ -256,15 +256,6 @@ func (bd *Builder) place(ctx context.Context, b *nano.Block, work uint64, attemp
 		return true, result, nil
 	}
 	return false, result, ErrGenerating
-}
-
-// accountInfo is the account's ledger entry and whether it is opened.
-func (bd *Builder) accountInfo(pub nano.PublicKey) (ledger.AccountInfo, bool, error) {
-	ai, err := bd.Ledger.AccountInfo(pub)
-	if errors.Is(err, ledger.ErrAccountNotFound) {
-		return ai, false, nil
-	}
-	return ai, err == nil, err
 }
 
 // finish gives b its work, the caller's (already checked against b's root

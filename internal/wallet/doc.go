@@ -44,7 +44,9 @@
 // keys between wallets as ad-hoc keys; Remove; Export renders the
 // wallet's (still sealed) entries as JSON. workcache.go keeps a work value
 // per account (SetWork), which a Builder uses for the account's next block
-// when it fits the root, and the receive minimum (stored in the meta
+// when it fits the root (one read transaction per block over all wallets;
+// a write one to drop it only when some wallet cached work for the
+// account), and the receive minimum (stored in the meta
 // bucket, default 10^24 raw).
 //
 // Auto-receive (autoreceive.go): an AutoReceiver is told of each confirmed

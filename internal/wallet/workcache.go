@@ -2,6 +2,7 @@ package wallet
 
 import (
 	"encoding/json"
+	"errors"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -45,23 +46,77 @@ func (s *Store) SetWork(id ID, pub nano.PublicKey, work uint64) error {
 }
 
 // cachedWork is the work some wallet holding pub has cached for it, 0 if
-// none.
+// none: the first in wallet order, read in one transaction.
 func (s *Store) cachedWork(pub nano.PublicKey) uint64 {
-	for _, id := range s.Wallets() {
-		if w, err := s.Work(id, pub); err == nil && w != 0 {
-			return w
-		}
-	}
-	return 0
+	var work uint64
+	s.db.View(func(tx *bolt.Tx) error {
+		return eachCachedWork(tx, pub, func(_ *bolt.Bucket, a account) error {
+			work = a.Work
+			return errStop
+		})
+	})
+	return work
 }
 
-// clearWork drops the cached work of pub in every wallet holding it.
+// clearWork drops the cached work of pub in every wallet holding it: one
+// read transaction, and a write one only when some wallet caches work
+// for pub.
 func (s *Store) clearWork(pub nano.PublicKey) {
-	for _, id := range s.Wallets() {
-		if w, err := s.Work(id, pub); err == nil && w != 0 {
-			s.SetWork(id, pub, 0)
-		}
+	if s.cachedWork(pub) == 0 {
+		return
 	}
+	s.db.Update(func(tx *bolt.Tx) error {
+		type entry struct {
+			accts *bolt.Bucket
+			a     account
+		}
+		var cached []entry // written after the walk, which must not change the buckets it reads
+		eachCachedWork(tx, pub, func(accts *bolt.Bucket, a account) error {
+			cached = append(cached, entry{accts, a})
+			return nil
+		})
+		for _, e := range cached {
+			e.a.Work = 0
+			nv, err := json.Marshal(e.a)
+			if err != nil {
+				return err
+			}
+			if err := e.accts.Put(pub[:], nv); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// errStop ends eachCachedWork's walk early; it is not an error.
+var errStop = errors.New("stop")
+
+// eachCachedWork calls fn, in wallet order, with the accounts bucket and
+// entry of pub in each wallet that caches work for it (not watch-only,
+// work non-zero), until fn returns an error; errStop ends the walk
+// without one. Unreadable entries are skipped, as Work's errors are.
+func eachCachedWork(tx *bolt.Tx, pub nano.PublicKey, fn func(accts *bolt.Bucket, a account) error) error {
+	wallets := tx.Bucket(bucketWallets)
+	err := wallets.ForEachBucket(func(k []byte) error {
+		accts := wallets.Bucket(k).Bucket(bucketAccts)
+		if accts == nil {
+			return nil
+		}
+		v := accts.Get(pub[:])
+		if v == nil {
+			return nil
+		}
+		var a account
+		if json.Unmarshal(v, &a) != nil || a.Watch || a.Work == 0 {
+			return nil
+		}
+		return fn(accts, a)
+	})
+	if errors.Is(err, errStop) {
+		return nil
+	}
+	return err
 }
 
 // keyReceiveMinimum, in the meta bucket, is receive_minimum_set's amount.
