@@ -83,7 +83,7 @@ func TestScalingDocConsume(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if _, err := natsbus.EnsureStream(ctx, js, config.DefaultNATS()); err != nil {
+	if _, err := natsbus.EnsureStream(ctx, js, config.DefaultNodeNATS()); err != nil {
 		t.Fatal(err)
 	}
 	const (
@@ -239,7 +239,7 @@ func TestScalingDocSnippets(t *testing.T) {
 	if err != nil {
 		t.Fatalf("config-rpc.toml snippet: %v", err)
 	}
-	if !n.Node.NATS.Enable || n.Node.NATS.Replicas != 3 || !r.NATS.Enable || r.NATS.Replicas != 3 || len(r.NATS.Servers) != 3 {
+	if !n.Node.NATS.Enable || n.Node.NATS.Replicas != 3 || !r.NATS.Enable || len(r.NATS.Servers) != 3 {
 		t.Errorf("snippets read as %+v and %+v", n.Node.NATS, r.NATS)
 	}
 }

@@ -112,10 +112,6 @@ func TestDefaults(t *testing.T) {
 		{"nats.tls_key_file", r.NATS.TLSKeyFile, ""},
 		{"nats.subject_prefix", r.NATS.SubjectPrefix, ""},
 		{"nats.stream", r.NATS.Stream, ""},
-		{"nats.replicas", r.NATS.Replicas, 1},
-		{"nats.max_age", r.NATS.MaxAge, Seconds(0)},
-		{"nats.max_bytes", r.NATS.MaxBytes, int64(0)},
-		{"nats.publish_window", r.NATS.PublishWindow, 256},
 	}
 	for _, tt := range tests {
 		if !reflect.DeepEqual(tt.got, tt.want) {
@@ -258,7 +254,7 @@ enable_sign_hash = true
 [rpc.child_process]
 rpc_path = "/dev/nano_rpc"
 `
-	dir, _ := writeFile(t, NodeFile, text+natsNoDefaults("node.nats"))
+	dir, _ := writeFile(t, NodeFile, text+natsNoDefaults("node.nats")+natsNodeNoDefaults)
 	n, err := LoadNode(dir, nil)
 	if err != nil {
 		t.Fatal(err)

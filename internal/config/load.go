@@ -196,11 +196,17 @@ func (l *loader) convert(err error, source string, positioned bool) error {
 	return &Error{Source: source, Msg: err.Error()}
 }
 
-// hint explains an unknown key: a pointer from [secure] to [tls], or the
-// closest known key in the same table.
+// hint explains an unknown key: a pointer from [secure] to [tls], a key
+// of [nats] that only the node's [node.nats] has, or the closest known key
+// in the same table.
 func (l *loader) hint(key []string) string {
-	if len(key) > 0 && key[0] == "secure" && l.schema == reflect.TypeFor[RPC]() {
-		return ": nipc reads TLS settings from [tls] (enable_https, server_cert_path, server_key_path, client_certs_path)"
+	if l.schema == reflect.TypeFor[RPC]() {
+		if len(key) > 0 && key[0] == "secure" {
+			return ": nipc reads TLS settings from [tls] (enable_https, server_cert_path, server_key_path, client_certs_path)"
+		}
+		if h := nodeOnlyHint(key); h != "" {
+			return h
+		}
 	}
 	// Find the first part of the key that names nothing, and the known key
 	// closest to it in the same table.

@@ -3,14 +3,17 @@ package config
 import (
 	"fmt"
 	"net/url"
+	"reflect"
 	"strings"
 )
 
-// NATS is the [node.nats] table of config-node.toml and the [nats] table of
-// config-rpc.toml (a nipc extension): the NATS JetStream servers the node
-// publishes its confirmations to and serves its API on, and that "nipc
-// gateway" reads them from. Package natsbus connects with it; it documents
-// the subjects, the stream and the headers.
+// NATS is what config-node.toml's [node.nats] and config-rpc.toml's [nats]
+// (a nipc extension) share: how to reach the NATS JetStream servers, the
+// subject prefix and the stream. The node publishes its confirmations to
+// the stream and serves its API on the subjects; "nipc gateway" reads the
+// stream and asks the API. Package natsbus connects with it; it documents
+// the subjects, the stream and the headers. The keys only the node uses
+// are [NodeNATS]'s.
 type NATS struct {
 	Enable        bool     `toml:"enable" comment:"Connect to NATS: the node publishes every confirmation to a JetStream stream and serves its API over request/reply; nipc gateway reads the stream and asks the API, with no IPC connection."`
 	Servers       []string `toml:"servers" comment:"NATS server URLs (nats://, tls://, ws:// or wss://); the client picks one and reconnects to any."`
@@ -23,20 +26,30 @@ type NATS struct {
 	TLSKeyFile    string   `toml:"tls_key_file" comment:"PEM private key of tls_cert_file, relative to the data directory."`
 	SubjectPrefix string   `toml:"subject_prefix" comment:"Prefix of every subject (confirmations, API); empty derives it from the network: nano.dev."`
 	Stream        string   `toml:"stream" comment:"JetStream stream holding the confirmations; empty derives it from the network: NANO_DEV_CONFIRMATIONS."`
-	Replicas      int      `toml:"replicas" comment:"Copies of the stream in a JetStream cluster (1..5)."`
-	MaxAge        Seconds  `toml:"max_age" comment:"Seconds the stream keeps a confirmation; 0 keeps them for ever."`
-	MaxBytes      int64    `toml:"max_bytes" comment:"Bytes the stream may hold, the oldest confirmations going first; 0 means unlimited."`
-	PublishWindow int      `toml:"publish_window" comment:"Confirmations the node publishes ahead of the stream's acknowledgements (1..65536)."`
 }
 
-// DefaultNATS returns the [nats] defaults: off, a local server, one replica,
-// nothing expires.
+// NodeNATS is the [node.nats] table of config-node.toml: [NATS] plus the
+// keys only the node uses, because only the node creates the stream (and
+// updates it to its limits) and publishes to it; a gateway opens the
+// stream by name and reads it as it is.
+type NodeNATS struct {
+	NATS
+	Replicas      int     `toml:"replicas" comment:"Copies of the stream in a JetStream cluster (1..5)."`
+	MaxAge        Seconds `toml:"max_age" comment:"Seconds the stream keeps a confirmation; 0 keeps them for ever."`
+	MaxBytes      int64   `toml:"max_bytes" comment:"Bytes the stream may hold, the oldest confirmations going first; 0 means unlimited."`
+	PublishWindow int     `toml:"publish_window" comment:"Confirmations the node publishes ahead of the stream's acknowledgements (1..65536)."`
+}
+
+// DefaultNATS returns the [nats] defaults: off, a local server, the
+// subject prefix and the stream derived from the network.
 func DefaultNATS() NATS {
-	return NATS{
-		Servers:       []string{"nats://127.0.0.1:4222"},
-		Replicas:      1,
-		PublishWindow: 256,
-	}
+	return NATS{Servers: []string{"nats://127.0.0.1:4222"}}
+}
+
+// DefaultNodeNATS returns the [node.nats] defaults: [DefaultNATS], one
+// replica, nothing expires, 256 publishes in flight.
+func DefaultNodeNATS() NodeNATS {
+	return NodeNATS{NATS: DefaultNATS(), Replicas: 1, PublishWindow: 256}
 }
 
 // validate adds the table's problems, its keys under prefix ("node.nats."
@@ -79,10 +92,31 @@ func (c NATS) validate(v *validator, prefix string) {
 	if c.Stream != "" && strings.ContainsAny(c.Stream, " \t\r\n.*>/\\") {
 		v.add(key("stream"), "%q: a stream name has no white space and none of . * > / \\", c.Stream)
 	}
-	v.between(key("replicas"), int64(c.Replicas), 1, 5)
-	v.seconds(key("max_age"), c.MaxAge, 0)
-	v.between(key("max_bytes"), c.MaxBytes, 0, 1<<62)
-	v.between(key("publish_window"), int64(c.PublishWindow), 1, 65536)
+}
+
+// validate adds the problems of [node.nats], its keys under prefix.
+func (c NodeNATS) validate(v *validator, prefix string) {
+	c.NATS.validate(v, prefix)
+	v.between(prefix+"replicas", int64(c.Replicas), 1, 5)
+	v.seconds(prefix+"max_age", c.MaxAge, 0)
+	v.between(prefix+"max_bytes", c.MaxBytes, 0, 1<<62)
+	v.between(prefix+"publish_window", int64(c.PublishWindow), 1, 65536)
+}
+
+// nodeOnlyHint explains an unknown key of config-rpc.toml's [nats] that
+// is a key of the node's [node.nats]: the gateway does not use it.
+func nodeOnlyHint(key []string) string {
+	if len(key) != 2 || key[0] != "nats" {
+		return ""
+	}
+	if _, shared := lookup(reflect.TypeFor[NATS](), key[1:]); shared {
+		return ""
+	}
+	if _, ok := lookup(reflect.TypeFor[NodeNATS](), key[1:]); !ok {
+		return ""
+	}
+	return fmt.Sprintf(": only the node uses it (node.nats.%s in %s): the node creates the stream and publishes to it, a gateway reads the stream as it is",
+		key[1], NodeFile)
 }
 
 // checkNATSURL reports why s is not a NATS server URL.

@@ -29,7 +29,7 @@ type NodeSection struct {
 	Logging   Logging   `toml:"logging"`
 	Metrics   Metrics   `toml:"metrics"`
 	Wallets   Wallets   `toml:"wallets"`
-	NATS      NATS      `toml:"nats"`
+	NATS      NodeNATS  `toml:"nats"`
 }
 
 // Wallets is the [node.wallets] table: what the node's wallets do by
@@ -254,7 +254,7 @@ func DefaultNode() Node {
 				Format: "text",
 			},
 			Wallets: Wallets{AutoReceive: true},
-			NATS:    DefaultNATS(),
+			NATS:    DefaultNodeNATS(),
 		},
 		RPC: NodeRPC{
 			Enable: true,

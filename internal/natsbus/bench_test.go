@@ -98,11 +98,11 @@ func benchCatchUp(b *testing.B, src natsbus.Source, n uint64, window int) {
 	var total time.Duration
 	for b.Loop() {
 		iter++
-		c := config.DefaultNATS()
+		c := config.DefaultNodeNATS()
 		c.Servers = []string{s.ClientURL()}
 		c.PublishWindow = window
 		c.SubjectPrefix, c.Stream = fmt.Sprintf("b%d.dev", iter), fmt.Sprintf("B%d", iter)
-		nc, js, err := natsbus.Connect(context.Background(), c, "bench", slog.New(slog.DiscardHandler))
+		nc, js, err := natsbus.Connect(context.Background(), c.NATS, "bench", slog.New(slog.DiscardHandler))
 		if err != nil {
 			b.Fatal(err)
 		}

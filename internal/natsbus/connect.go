@@ -114,9 +114,10 @@ func options(c config.NATS, name string, log *slog.Logger) ([]nats.Option, error
 
 // StreamConfig is the confirmation stream of c: subjects P.confirmation.>,
 // file storage, c's replicas, max age and bytes (the oldest go first), and
-// a two-minute de-duplication window.
-func StreamConfig(c config.NATS) jetstream.StreamConfig {
-	s := SubjectsOf(c)
+// a two-minute de-duplication window. Only the node creates the stream:
+// a gateway opens it by name (SubjectsOf) and reads it as it is.
+func StreamConfig(c config.NodeNATS) jetstream.StreamConfig {
+	s := SubjectsOf(c.NATS)
 	return jetstream.StreamConfig{
 		Name:        s.Stream,
 		Description: "nipc confirmations, in confirmation order, each once",
@@ -143,7 +144,7 @@ func maxBytes(n int64) int64 {
 
 // EnsureStream creates the confirmation stream, or updates an existing
 // one to c's limits.
-func EnsureStream(ctx context.Context, js jetstream.JetStream, c config.NATS) (jetstream.Stream, error) {
+func EnsureStream(ctx context.Context, js jetstream.JetStream, c config.NodeNATS) (jetstream.Stream, error) {
 	st, err := js.CreateOrUpdateStream(ctx, StreamConfig(c))
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, nats.ErrNoResponders) {

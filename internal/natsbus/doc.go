@@ -31,8 +31,11 @@
 //
 // Stream (stream, "NANO_DEV_CONFIRMATIONS" when empty) holds
 // P.confirmation.> in file storage with replicas copies, limits max_age
-// and max_bytes (the oldest go first) and a two-minute duplicate window.
-// Only the node publishes to it. Each message is one confirmation:
+// and max_bytes (the oldest go first) and a two-minute duplicate window:
+// [node.nats]'s keys (config.NodeNATS), since only the node creates the
+// stream (EnsureStream) and publishes to it; a gateway's [nats]
+// (config.NATS) names the stream it reads as it is. Each message is one
+// confirmation:
 //
 //	headers  Nats-Msg-Id: <block hash, 64 hex digits>
 //	         Nano-Sequence: <confirmation sequence, decimal>

@@ -26,7 +26,7 @@ type Source interface {
 type OutboxConfig struct {
 	Conn   *nats.Conn
 	JS     jetstream.JetStream
-	NATS   config.NATS // stream, subjects, publish_window
+	NATS   config.NodeNATS // stream and its limits, subjects, publish_window
 	Source Source
 	// Render is a confirmation's message payload.
 	Render func(*ledger.Confirmation) []byte
@@ -67,7 +67,7 @@ func NewOutbox(cfg OutboxConfig) (*Outbox, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	o := &Outbox{cfg: cfg, subj: SubjectsOf(cfg.NATS), wake: make(chan struct{}, 1), saved: mark}
+	o := &Outbox{cfg: cfg, subj: SubjectsOf(cfg.NATS.NATS), wake: make(chan struct{}, 1), saved: mark}
 	o.acked.Store(mark)
 	return o, nil
 }

@@ -39,8 +39,9 @@
 // memory). The node publishes every confirmation once, in order, so stream
 // sequence = confirmation sequence + a constant, read from the Nano-Sequence
 // header of the stream's last message. A point below the oldest
-// confirmation the stream keeps (max_age, max_bytes) is an error naming
-// that oldest sequence; a point beyond the newest one names the newest.
+// confirmation the stream keeps (the node's max_age and max_bytes) is an
+// error naming that oldest sequence; a point beyond the newest one names
+// the newest.
 // The replay reads the stream with an ordered consumer of its own that
 // starts at the mapped stream sequence and stops at the newest sequence the
 // gateway's feed had seen when the page began: everything after that was

@@ -47,8 +47,10 @@ type gw struct {
 	stop  func()
 }
 
-func natsConfig(url string) config.NATS {
-	c := config.DefaultNATS()
+// natsConfig is the node's [node.nats] for the server at url; a
+// gateway's [nats] is its NATS.
+func natsConfig(url string) config.NodeNATS {
+	c := config.DefaultNodeNATS()
 	c.Enable = true
 	c.Servers = []string{url}
 	return c
@@ -56,7 +58,7 @@ func natsConfig(url string) config.NATS {
 
 func startGateway(t testing.TB, urls ...string) *gw {
 	t.Helper()
-	cfg := natsConfig(urls[0])
+	cfg := natsConfig(urls[0]).NATS
 	cfg.Servers = urls
 	nc, js, err := natsbus.Connect(context.Background(), cfg, "nipc gateway test", slog.New(slog.DiscardHandler))
 	if err != nil {
@@ -239,7 +241,7 @@ func TestStatelessGateway(t *testing.T) {
 	// Keep only the last two: resuming after the first is too old.
 	nc, js := natsClientOf(t, s.ClientURL())
 	defer nc()
-	st, err := js.Stream(context.Background(), natsbus.SubjectsOf(natsConfig("")).Stream)
+	st, err := js.Stream(context.Background(), natsbus.SubjectsOf(natsConfig("").NATS).Stream)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -251,7 +253,7 @@ func TestStatelessGateway(t *testing.T) {
 }
 
 func natsClientOf(t testing.TB, url string) (func(), jetstream.JetStream) {
-	nc, js, err := natsbus.Connect(context.Background(), natsConfig(url), "test", slog.New(slog.DiscardHandler))
+	nc, js, err := natsbus.Connect(context.Background(), natsConfig(url).NATS, "test", slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

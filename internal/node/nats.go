@@ -29,7 +29,7 @@ type natsPart struct {
 // serves the API and makes the outbox; runNATS starts publishing.
 func (n *Node) startNATS(svc service.Service) error {
 	c := n.opts.Node.Node.NATS
-	nc, js, err := natsbus.Connect(context.Background(), c, "nipc node", n.log)
+	nc, js, err := natsbus.Connect(context.Background(), c.NATS, "nipc node", n.log)
 	if err != nil {
 		return err
 	}
@@ -48,7 +48,7 @@ func (n *Node) startNATS(svc service.Service) error {
 	}
 	api, err := natsbus.ServeAPI(natsbus.APIConfig{
 		Conn:          nc,
-		Subjects:      natsbus.SubjectsOf(c),
+		Subjects:      natsbus.SubjectsOf(c.NATS),
 		Service:       svc,
 		EnableControl: n.opts.RPC.EnableControl,
 		Version:       Version,

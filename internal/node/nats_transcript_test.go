@@ -32,7 +32,7 @@ func startNATSTranscriptNode(t *testing.T, tr *transcript, url, access string) (
 			c.Node.NATS.Servers = []string{url}
 			c.Node.NATS.SubjectPrefix = "t" + i + ".dev"
 			c.Node.NATS.Stream = "T" + i
-			subj = natsbus.SubjectsOf(c.Node.NATS)
+			subj = natsbus.SubjectsOf(c.Node.NATS.NATS)
 		},
 		RPC: func(r *config.RPC) { r.EnableControl = tr.enableControl },
 	})
