@@ -43,7 +43,14 @@ func Consume(ctx context.Context, js jetstream.JetStream, process func(seq uint6
 	if err != nil {
 		return err
 	}
-	defer msgs.Stop()
+	defer func() {
+		// What was pulled but not processed goes back now, for the next
+		// run, rather than after the consumer's AckWait.
+		msgs.Drain()
+		for msg, err := msgs.Next(); err == nil; msg, err = msgs.Next() {
+			msg.Nak()
+		}
+	}()
 	for {
 		msg, err := msgs.Next(jetstream.NextContext(ctx))
 		if err != nil {
@@ -58,9 +65,13 @@ func Consume(ctx context.Context, js jetstream.JetStream, process func(seq uint6
 			msg.NakWithDelay(time.Second) // again in a second
 			continue
 		}
-		// An ack that does not arrive only means one more redelivery,
-		// which process recognizes.
-		msg.DoubleAck(ctx)
+		// The ack goes out even when ctx is done meanwhile, so a restart
+		// does not wait AckWait for what was processed. An ack that does
+		// not arrive only means one more redelivery, which process
+		// recognizes.
+		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		msg.DoubleAck(actx)
+		cancel()
 	}
 }
 
