@@ -48,18 +48,6 @@ func sequenceOf(msg []byte) (uint64, bool) {
 	return n, err == nil
 }
 
-// inOrder checks that a client receives every confirmation after its
-// first, in sequence order.
-type inOrder struct{ last uint64 }
-
-func (o *inOrder) next(seq uint64) error {
-	if o.last != 0 && seq != o.last+1 {
-		return fmt.Errorf("confirmation %d after %d", seq, o.last)
-	}
-	o.last = seq
-	return nil
-}
-
 // coderClient is coder/websocket's client.
 func coderClient(ctx context.Context, wsURL string) (func(context.Context, func(uint64)) error, error) {
 	c, _, err := websocket.Dial(ctx, wsURL, nil)
@@ -76,19 +64,10 @@ func coderClient(ctx context.Context, wsURL string) (func(context.Context, func(
 	}
 	return func(ctx context.Context, arrived func(uint64)) error {
 		defer c.CloseNow()
-		var order inOrder
-		for {
+		return readAll(func() ([]byte, error) {
 			_, data, err := c.Read(ctx)
-			if err != nil {
-				return nil // the end of the benchmark
-			}
-			if seq, ok := sequenceOf(data); ok {
-				if err := order.next(seq); err != nil {
-					return err
-				}
-				arrived(seq)
-			}
-		}
+			return data, err
+		}, arrived)
 	}, nil
 }
 
@@ -121,20 +100,30 @@ func leanClient(ctx context.Context, wsURL string) (func(context.Context, func(u
 		stop := context.AfterFunc(ctx, func() { conn.Close() })
 		defer stop()
 		defer conn.Close()
-		var order inOrder
-		for {
-			msg, err := readFrame(br, &buf)
-			if err != nil {
-				return nil // the end of the benchmark
-			}
-			if seq, ok := sequenceOf(msg); ok {
-				if err := order.next(seq); err != nil {
-					return err
-				}
-				arrived(seq)
-			}
-		}
+		return readAll(func() ([]byte, error) { return readFrame(br, &buf) }, arrived)
 	}, nil
+}
+
+// readAll reads messages until an error (the end of the benchmark), and
+// tells arrived the sequence of each confirmation, checking that each is
+// the one after the one before.
+func readAll(next func() ([]byte, error), arrived func(uint64)) error {
+	var last uint64
+	for {
+		msg, err := next()
+		if err != nil {
+			return nil
+		}
+		seq, ok := sequenceOf(msg)
+		if !ok {
+			continue
+		}
+		if last != 0 && seq != last+1 {
+			return fmt.Errorf("confirmation %d after %d", seq, last)
+		}
+		last = seq
+		arrived(seq)
+	}
 }
 
 // leanHandshake is the client's opening handshake (RFC 6455 §4.1).
