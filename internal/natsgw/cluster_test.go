@@ -62,7 +62,7 @@ func TestCluster(t *testing.T) {
 
 	setup, chains := clusterChains(t, clusterSubmitters, clusterBlocks/clusterSubmitters)
 	for _, b := range setup {
-		if err := processAt(hc, gws[0].base, b); err != nil {
+		if err := processAt(hc, func() string { return gws[0].base }, b); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -122,7 +122,7 @@ func TestCluster(t *testing.T) {
 						<-over[i]
 					}
 				}
-				if err := processAt(hc, live(s+k).base, b); err != nil {
+				if err := processAt(hc, func() string { return live(s + k).base }, b); err != nil {
 					t.Error(err)
 					return
 				}
@@ -158,15 +158,16 @@ func TestCluster(t *testing.T) {
 	checkClients(t, clients, want, start)
 }
 
-// processAt processes b through the gateway at base, retrying for up to
+// processAt processes b through the gateway at base(), retrying for up to
 // a minute while a request fails (the node restarting, the stream's
-// leader moving); "Old block" is success (an earlier try that went
-// through but whose reply was lost).
-func processAt(hc *http.Client, base string, b *nano.Block) error {
+// leader moving, the gateway killed: each try asks base again, so that a
+// request that raced the kill goes to a live gateway); "Old block" is
+// success (an earlier try that went through but whose reply was lost).
+func processAt(hc *http.Client, base func() string, b *nano.Block) error {
 	body, _ := json.Marshal(map[string]any{"action": "process", "json_block": true, "block": b})
 	var last string
 	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		resp, err := hc.Post(base, "application/json", strings.NewReader(string(body)))
+		resp, err := hc.Post(base(), "application/json", strings.NewReader(string(body)))
 		if err != nil {
 			last = err.Error()
 			continue
