@@ -85,7 +85,9 @@
 //
 // Concurrency: a Server serves every connection on its own goroutine;
 // Reload and Shutdown may be called from any goroutine. A WebSocket has one
-// reader goroutine and writes through coder/websocket's locked writer, each
-// write bounded by a timeout; a subscriber that cannot keep up is closed as
-// a slow consumer, never waited for.
+// reader goroutine and writes through coder/websocket's locked writer, one
+// message at a time, each write bounded by the write timeout (one timer per
+// session, reset per message: a write still blocked when it fires closes
+// the connection); a subscriber that cannot keep up is closed as a slow
+// consumer, never waited for.
 package gateway

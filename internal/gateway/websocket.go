@@ -75,6 +75,13 @@ type wsSession struct {
 	closers  sync.WaitGroup             // goClose goroutines
 
 	slowOnce sync.Once
+
+	// One write at a time (the read loop's replies, the subscriptions'
+	// events), so that one timer bounds them all: wtimer closes the
+	// connection when a write runs past the write timeout, and is stopped
+	// between writes. No context or timer is made per message.
+	wmu    sync.Mutex
+	wtimer *time.Timer
 }
 
 var _ broker.Subscriber = (*wsSession)(nil)
@@ -138,10 +145,33 @@ func (s *wsSession) current() service.Subscription {
 	return s.sub
 }
 
+// write writes one text message, bounded by the write timeout: a write
+// still blocked then (the client reads too slowly) closes the connection,
+// which ends the session. Its context has no Done channel, so that
+// coder/websocket arms no timer of its own per message.
 func (s *wsSession) write(msg []byte) error {
-	ctx, cancel := context.WithTimeout(s.ctx, s.srv.cfg.WriteTimeout)
-	defer cancel()
-	return s.c.Write(ctx, websocket.MessageText, msg)
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	if s.wtimer == nil {
+		s.wtimer = time.AfterFunc(s.srv.cfg.WriteTimeout, s.overrun)
+	} else {
+		s.wtimer.Reset(s.srv.cfg.WriteTimeout)
+	}
+	err := s.c.Write(context.Background(), websocket.MessageText, msg)
+	if !s.wtimer.Stop() && err == nil {
+		err = errWriteTimeout // written, but the timer has closed the connection
+	}
+	return err
+}
+
+// errWriteTimeout: a message could not be written within the write
+// timeout.
+var errWriteTimeout = errors.New("gateway: WebSocket write timed out")
+
+// overrun ends a session whose write ran past the write timeout.
+func (s *wsSession) overrun() {
+	s.srv.log.Warn("closing a WebSocket whose client did not read a message within the write timeout")
+	s.c.CloseNow()
 }
 
 // ended is the relay telling the session its subscription was refused by
