@@ -162,7 +162,7 @@ func serveGateway(ctx context.Context, o *gatewayOptions, stdout, stderr io.Writ
 		ms, err := cfg.Metrics.Listen(net.JoinHostPort(mc.Address, strconv.Itoa(mc.Port)), health.check, log)
 		if err != nil {
 			sockets.Close()
-			return exitf(1, "%v", err)
+			return listenFailed("gateway", err)
 		}
 		metricsAddr = ms.Addr().String()
 		go ms.Serve()
@@ -179,7 +179,7 @@ func serveGateway(ctx context.Context, o *gatewayOptions, stdout, stderr io.Writ
 		return exitf(exitConfig, "%v", err)
 	}
 	if err := srv.Listen(given); err != nil {
-		return exitf(1, "%v", err)
+		return listenFailed("gateway", err)
 	}
 	scheme := "http"
 	if rc.TLS.EnableHTTPS {
