@@ -116,7 +116,7 @@ func runGateway(ctx context.Context, args []string, stdout, stderr io.Writer, ho
 	cmd.SetOut(stdout)
 	cmd.SetErr(stderr)
 	cmd.SilenceErrors, cmd.SilenceUsage = true, true
-	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError(err) })
+	cmd.SetFlagErrorFunc(flagError)
 	return cmd.Execute()
 }
 
