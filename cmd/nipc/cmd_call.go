@@ -13,6 +13,7 @@ import (
 	"github.com/nipc/nipc/api"
 	"github.com/nipc/nipc/api/fbjson"
 	"github.com/nipc/nipc/client"
+	"github.com/nipc/nipc/internal/tomlerr"
 	"github.com/nipc/nipc/ipc"
 )
 
@@ -56,7 +57,7 @@ func runCall(cmd *cobra.Command, cf *clientFlags, args []string, encName, corr s
 	name := args[0]
 	info, ok := api.LookupMessageName(name)
 	if !ok || info.Kind != api.KindRequest {
-		return exitf(exitUsage, "%q is not a request message (nipc list shows them)", name)
+		return exitf(exitUsage, "%q is not a request message (%snipc list shows them)", name, didYouMean(name, messageNames(true)))
 	}
 	body := []byte("{}")
 	if len(args) == 2 {
@@ -66,6 +67,8 @@ func runCall(cmd *cobra.Command, cf *clientFlags, args []string, encName, corr s
 			body, err = io.ReadAll(stdin)
 		case strings.HasPrefix(a, "@"):
 			body, err = os.ReadFile(a[1:])
+		case !strings.HasPrefix(strings.TrimSpace(a), "{"):
+			return exitf(exitUsage, "%q is not JSON: give the message's fields as one JSON object, as in %s (nipc describe %s shows them)", a, jsonExample(args[1:]), info.Name)
 		default:
 			body = []byte(a)
 		}
@@ -125,4 +128,25 @@ func replyError(reply []byte) error {
 		code = exitNoPerm
 	}
 	return &exitError{code: code, err: fmt.Errorf("node: error %d: %s", env.Message.Code, env.Message.Message)}
+}
+
+// jsonExample is the JSON object a key=value argument (as nipc rpc takes
+// them) would be, quoted for a shell; any other argument gets a generic
+// example.
+func jsonExample(args []string) string {
+	k, v, ok := strings.Cut(args[0], "=")
+	if !ok || k == "" {
+		return `'{"account": "nano_..."}'`
+	}
+	b, _ := json.Marshal(map[string]string{k: v})
+	return "'" + strings.ReplaceAll(string(b), ":", ": ") + "'"
+}
+
+// didYouMean is "did you mean X? " for the name of names closest to name
+// (case ignored, at most two edits), or "".
+func didYouMean(name string, names []string) string {
+	if best := tomlerr.Closest(name, names...); best != "" {
+		return "did you mean " + best + "? "
+	}
+	return ""
 }
