@@ -141,6 +141,11 @@ func serveGateway(ctx context.Context, o *gatewayOptions, stdout, stderr io.Writ
 	if err != nil {
 		return exitf(exitConfig, "socket activation: %v", err)
 	}
+	if sockets == (systemd.Listeners{}) {
+		if err := config.PortClash(nc, rc, true); err != nil {
+			return exitf(exitConfig, "%v", err)
+		}
+	}
 	given := gateway.Listeners{HTTP: sockets.RPC, WebSocket: sockets.WebSocket}
 	backend, nodeAt, nodeWhere, closeBackend, err := gatewayBackend(ctx, rc, log)
 	if err != nil {

@@ -67,6 +67,11 @@ func runNode(cmd *cobra.Command, d *dataFlags) error {
 	if err != nil {
 		return exitf(exitConfig, "socket activation: %v", err)
 	}
+	if sockets == (systemd.Listeners{}) {
+		if err := config.PortClash(nc, rc, false); err != nil {
+			return exitf(exitConfig, "%v", err)
+		}
+	}
 	reloadConfig := func() (func(), []string, error) { return reloadLogLevel(d, nc, rc, level, log) }
 	n, err := node.New(node.Options{DataDir: dir, Node: nc, RPC: rc, Log: log, Listeners: sockets, Notify: notify, ReloadConfig: reloadConfig})
 	if errors.Is(err, ledger.ErrLocked) {
