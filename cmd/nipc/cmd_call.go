@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -107,7 +108,22 @@ func runCall(cmd *cobra.Command, cf *clientFlags, args []string, encName, corr s
 	if !bytes.HasSuffix(reply, []byte("\n")) {
 		fmt.Fprintln(stdout)
 	}
-	return replyError(reply)
+	return deniedHint(cmd, replyError(reply), info, cl.Config().APIKey)
+}
+
+// deniedHint adds to an Access denied (exit 77), on a line of its own,
+// the permission the message needs and whose credentials were refused.
+func deniedHint(cmd *cobra.Command, err error, m api.MessageInfo, apiKey string) error {
+	ee, ok := errors.AsType[*exitError](err)
+	if !ok || ee.code != exitNoPerm {
+		return err
+	}
+	need := strings.ReplaceAll(permissionText(m), " | ", " or ")
+	who := "NIPC_API_KEY is unset, and the user without credentials does not hold it"
+	if apiKey != "" {
+		who = "the key in NIPC_API_KEY does not hold it, or names no user of config-access.toml"
+	}
+	return &exitError{code: exitNoPerm, err: fmt.Errorf("%w\n%s: %s needs %s; %s (nipc access check shows who holds what)", ee.err, cmd.CommandPath(), m.Name, need, who)}
 }
 
 // replyError maps an Error reply to an exit status: 77 for Access denied,
