@@ -43,7 +43,7 @@ var docAllowlist = map[string]string{
 	"nipc node --config 'node.ipc.tcp={port = 7177, address = \"::1\"}'":                         "fixed port on ::1",
 	// The side-by-side example on fixed ports; first_contact_test.go's
 	// TestTwoNodesPortBase runs it on free ones.
-	"nipc node --data_path /tmp/a --port-base 7176": "fixed ports (TestTwoNodesPortBase runs it on free ones)",
+	"nipc node --data_path /tmp/a --port-base 7176 --rpcconfig enable_control=true": "fixed ports (TestTwoNodesPortBase runs it on free ones)",
 	"nipc rpc -P 7177 uptime":                       "fixed ports (TestTwoNodesPortBase)",
 	"nipc wallet list --data_path /tmp/a":           "fixed path (TestTwoNodesPortBase)",
 	// nipc gateway's synopsis and fixed-port examples (TestGatewayPortBase, TestGatewayVerb).
