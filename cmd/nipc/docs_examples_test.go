@@ -44,8 +44,8 @@ var docAllowlist = map[string]string{
 	// The side-by-side example on fixed ports; first_contact_test.go's
 	// TestTwoNodesPortBase runs it on free ones.
 	"nipc node --data_path /tmp/a --port-base 7176 --rpcconfig enable_control=true": "fixed ports (TestTwoNodesPortBase runs it on free ones)",
-	"nipc rpc -P 7177 uptime":                       "fixed ports (TestTwoNodesPortBase)",
-	"nipc wallet list --data_path /tmp/a":           "fixed path (TestTwoNodesPortBase)",
+	"nipc rpc -P 7177 uptime":             "fixed ports (TestTwoNodesPortBase)",
+	"nipc wallet list --data_path /tmp/a": "fixed path (TestTwoNodesPortBase)",
 	// nipc gateway's synopsis and fixed-port examples (TestGatewayPortBase, TestGatewayVerb).
 	"nipc gateway [--data_path DIR] [--port-base N] [--config key=value]... [--rpcconfig key=value]... [--ws_origin PATTERN]...": "a synopsis, not a command",
 	"nipc gateway --rpcconfig process.ipc_path=/tmp/nano --rpcconfig port=8076 --config node.websocket.port=8078":                "fixed ports (TestGatewayPortBase, TestGatewayVerb)",
