@@ -52,8 +52,9 @@ func TestFlagsAnywhere(t *testing.T) {
 	}
 }
 
-// TestUsageErrors: misspelt verbs get cobra's suggestions, unknown flags
-// and bad arguments are exit 2 with the hint to --help on stderr.
+// TestUsageErrors: misspelt verbs get cobra's suggestions and misspelt
+// flags the verb's nearest flag; unknown flags and bad arguments are exit 2
+// with the hint to --help on stderr.
 func TestUsageErrors(t *testing.T) {
 	dir := tempDir(t)
 	tests := []struct {
@@ -69,6 +70,11 @@ func TestUsageErrors(t *testing.T) {
 		{"access alone", "", []string{"access"}, []string{"Usage:", "check"}},
 		{"help on nothing", "", []string{"help", "bogus"}, []string{`unknown command "bogus"`}},
 		{"unknown flag", "", []string{"rpc", "uptime", "--bogus"}, []string{"unknown flag: --bogus", "Run 'nipc rpc --help'"}},
+		{"misspelt flag", "", []string{"node", "--data-path", dir}, []string{"unknown flag: --data-path; did you mean --data_path?", "Run 'nipc node --help'"}},
+		{"misspelt dashed flag", "", []string{"node", "--port_base", "7000"}, []string{"unknown flag: --port_base; did you mean --port-base?"}},
+		{"misspelt gateway flag", "", []string{"gateway", "--data-path", dir}, []string{"unknown flag: --data-path; did you mean --data_path?"}},
+		{"misspelt client flag", "", []string{"ping", "--sockett", "/tmp/x"}, []string{"unknown flag: --sockett; did you mean --socket?"}},
+		{"misspelt verb flag", "", []string{"rpc", "--lsit"}, []string{"unknown flag: --lsit; did you mean --list?"}},
 		{"unknown single-dash word", "", []string{"sub", "confirmation", "-bogus"}, []string{"unknown shorthand flag", "Run 'nipc sub --help'"}},
 		{"client flag on a daemon verb", "", []string{"node", "--data_path", dir, "-P", "7177"}, []string{"-P is a client flag", "node.ipc.tcp.port"}},
 		{"no topic", "", []string{"sub"}, []string{"missing the topic"}},

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -16,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nipc/nipc/client"
+	"github.com/nipc/nipc/internal/config"
 	"github.com/nipc/nipc/ipc"
 )
 
@@ -92,6 +94,11 @@ func runBench(cmd *cobra.Command, cf *clientFlags, o *benchOptions) error {
 		// Check the request once, so that a bench of an error is not
 		// mistaken for a fast success.
 		reply, err := calls[0]()
+		if errors.Is(err, io.EOF) {
+			// What the node's IPC port does with an HTTP request.
+			return exitf(exitProtocol, "%s closed the connection without an HTTP answer: is that the IPC port? --url wants an HTTP RPC port (the node's is %d); without --url nipc bench speaks IPC (%v)",
+				o.target, config.DefaultRPC().Port, err)
+		}
 		if err != nil {
 			return err
 		}
@@ -120,6 +127,9 @@ func runBench(cmd *cobra.Command, cf *clientFlags, o *benchOptions) error {
 			return err
 		}
 		if err := client.LegacyError(reply); err != nil {
+			if o.req == "" {
+				return unknownActionHint(err, o.action)
+			}
 			return err
 		}
 	}

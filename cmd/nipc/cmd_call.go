@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"github.com/nipc/nipc/api"
 	"github.com/nipc/nipc/api/fbjson"
 	"github.com/nipc/nipc/client"
+	"github.com/nipc/nipc/internal/tomlerr"
 	"github.com/nipc/nipc/ipc"
 )
 
@@ -56,7 +58,7 @@ func runCall(cmd *cobra.Command, cf *clientFlags, args []string, encName, corr s
 	name := args[0]
 	info, ok := api.LookupMessageName(name)
 	if !ok || info.Kind != api.KindRequest {
-		return exitf(exitUsage, "%q is not a request message (nipc list shows them)", name)
+		return exitf(exitUsage, "%q is not a request message (%snipc list shows them)", name, didYouMean(name, messageNames(true)))
 	}
 	body := []byte("{}")
 	if len(args) == 2 {
@@ -66,6 +68,8 @@ func runCall(cmd *cobra.Command, cf *clientFlags, args []string, encName, corr s
 			body, err = io.ReadAll(stdin)
 		case strings.HasPrefix(a, "@"):
 			body, err = os.ReadFile(a[1:])
+		case !strings.HasPrefix(strings.TrimSpace(a), "{"):
+			return exitf(exitUsage, "%q is not JSON: give the message's fields as one JSON object, as in %s (nipc describe %s shows them)", a, jsonExample(args[1:]), info.Name)
 		default:
 			body = []byte(a)
 		}
@@ -104,7 +108,22 @@ func runCall(cmd *cobra.Command, cf *clientFlags, args []string, encName, corr s
 	if !bytes.HasSuffix(reply, []byte("\n")) {
 		fmt.Fprintln(stdout)
 	}
-	return replyError(reply)
+	return deniedHint(cmd, replyError(reply), info, cl.Config().APIKey)
+}
+
+// deniedHint adds to an Access denied (exit 77), on a line of its own,
+// the permission the message needs and whose credentials were refused.
+func deniedHint(cmd *cobra.Command, err error, m api.MessageInfo, apiKey string) error {
+	ee, ok := errors.AsType[*exitError](err)
+	if !ok || ee.code != exitNoPerm {
+		return err
+	}
+	need := strings.ReplaceAll(permissionText(m), " | ", " or ")
+	who := "NIPC_API_KEY is unset, and the user without credentials does not hold it"
+	if apiKey != "" {
+		who = "the key in NIPC_API_KEY does not hold it, or names no user of config-access.toml"
+	}
+	return &exitError{code: exitNoPerm, err: fmt.Errorf("%w\n%s: %s needs %s; %s (nipc access check shows who holds what)", ee.err, cmd.CommandPath(), m.Name, need, who)}
 }
 
 // replyError maps an Error reply to an exit status: 77 for Access denied,
@@ -125,4 +144,25 @@ func replyError(reply []byte) error {
 		code = exitNoPerm
 	}
 	return &exitError{code: code, err: fmt.Errorf("node: error %d: %s", env.Message.Code, env.Message.Message)}
+}
+
+// jsonExample is the JSON object a key=value argument (as nipc rpc takes
+// them) would be, quoted for a shell; any other argument gets a generic
+// example.
+func jsonExample(args []string) string {
+	k, v, ok := strings.Cut(args[0], "=")
+	if !ok || k == "" {
+		return `'{"account": "nano_..."}'`
+	}
+	b, _ := json.Marshal(map[string]string{k: v})
+	return "'" + strings.ReplaceAll(string(b), ":", ": ") + "'"
+}
+
+// didYouMean is "did you mean X? " for the name of names closest to name
+// (case ignored, at most two edits), or "".
+func didYouMean(name string, names []string) string {
+	if best := tomlerr.Closest(name, names...); best != "" {
+		return "did you mean " + best + "? "
+	}
+	return ""
 }

@@ -101,6 +101,13 @@ func configCheck(stdout, stderr io.Writer, d *dataFlags) error {
 			errs = append(errs, e)
 		}
 	}
+	// A port clash stops nipc node, not the files: the C++ node's own
+	// test files (999 for every port) stay valid, with the warning.
+	if nerr == nil && rerr == nil {
+		if err := config.PortClash(nc, rc, false); err != nil {
+			fmt.Fprintf(stderr, "warning: %v; nipc node will not start on these ports\n", err)
+		}
+	}
 	for _, w := range append(nc.Warnings, rc.Warnings...) {
 		fmt.Fprintf(stderr, "warning: %v\n", w)
 	}

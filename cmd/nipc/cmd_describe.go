@@ -28,7 +28,7 @@ Arguments:
 			stdout := cmd.OutOrStdout()
 			m, ok := api.LookupMessageName(args[0])
 			if !ok {
-				return exitf(exitUsage, "no message %q (nipc list shows them)", args[0])
+				return exitf(exitUsage, "no message %q (%snipc list shows them)", args[0], didYouMean(args[0], messageNames(false)))
 			}
 			fmt.Fprintf(stdout, "%s (union id %d, %s)\n", m.Name, m.Type, m.Kind)
 			if m.Kind == api.KindRequest {

@@ -116,7 +116,7 @@ func runGateway(ctx context.Context, args []string, stdout, stderr io.Writer, ho
 	cmd.SetOut(stdout)
 	cmd.SetErr(stderr)
 	cmd.SilenceErrors, cmd.SilenceUsage = true, true
-	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError(err) })
+	cmd.SetFlagErrorFunc(flagError)
 	return cmd.Execute()
 }
 
@@ -141,6 +141,11 @@ func serveGateway(ctx context.Context, o *gatewayOptions, stdout, stderr io.Writ
 	if err != nil {
 		return exitf(exitConfig, "socket activation: %v", err)
 	}
+	if sockets == (systemd.Listeners{}) {
+		if err := config.PortClash(nc, rc, true); err != nil {
+			return exitf(exitConfig, "%v", err)
+		}
+	}
 	given := gateway.Listeners{HTTP: sockets.RPC, WebSocket: sockets.WebSocket}
 	backend, nodeAt, nodeWhere, closeBackend, err := gatewayBackend(ctx, rc, log)
 	if err != nil {
@@ -162,7 +167,7 @@ func serveGateway(ctx context.Context, o *gatewayOptions, stdout, stderr io.Writ
 		ms, err := cfg.Metrics.Listen(net.JoinHostPort(mc.Address, strconv.Itoa(mc.Port)), health.check, log)
 		if err != nil {
 			sockets.Close()
-			return exitf(1, "%v", err)
+			return listenFailed("gateway", err)
 		}
 		metricsAddr = ms.Addr().String()
 		go ms.Serve()
@@ -179,7 +184,7 @@ func serveGateway(ctx context.Context, o *gatewayOptions, stdout, stderr io.Writ
 		return exitf(exitConfig, "%v", err)
 	}
 	if err := srv.Listen(given); err != nil {
-		return exitf(1, "%v", err)
+		return listenFailed("gateway", err)
 	}
 	scheme := "http"
 	if rc.TLS.EnableHTTPS {

@@ -16,7 +16,7 @@ func newListCmd() *cobra.Command {
 		Long: `Prints every v2 request message with its union id and the permission it needs,
 from the schema compiled into nipc (no node needed).`,
 		Example: `  nipc list
-  nipc list | grep wallet`,
+  nipc list | grep account_query`,
 		GroupID: groupOffline,
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

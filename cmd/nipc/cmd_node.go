@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nipc/nipc/internal/config"
+	"github.com/nipc/nipc/internal/ledger"
 	"github.com/nipc/nipc/internal/node"
 	"github.com/nipc/nipc/internal/systemd"
 )
@@ -66,8 +67,16 @@ func runNode(cmd *cobra.Command, d *dataFlags) error {
 	if err != nil {
 		return exitf(exitConfig, "socket activation: %v", err)
 	}
+	if sockets == (systemd.Listeners{}) {
+		if err := config.PortClash(nc, rc, false); err != nil {
+			return exitf(exitConfig, "%v", err)
+		}
+	}
 	reloadConfig := func() (func(), []string, error) { return reloadLogLevel(d, nc, rc, level, log) }
 	n, err := node.New(node.Options{DataDir: dir, Node: nc, RPC: rc, Log: log, Listeners: sockets, Notify: notify, ReloadConfig: reloadConfig})
+	if errors.Is(err, ledger.ErrLocked) {
+		return exitf(exitConfig, "%v; stop that node first, or give this one its own --data_path DIR (and --port-base N)", err)
+	}
 	if err != nil {
 		return exitf(exitConfig, "%v", err)
 	}
@@ -97,7 +106,7 @@ func runNode(cmd *cobra.Command, d *dataFlags) error {
 		}
 	}()
 	if err := n.Listen(); err != nil {
-		return exitf(1, "%v", err)
+		return listenFailed("node", err)
 	}
 	io.WriteString(stdout, n.Banner())
 	if err := n.Run(ctx, force); err != nil {

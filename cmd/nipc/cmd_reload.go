@@ -40,7 +40,11 @@ NIPC_API_KEY).`,
 				case strings.HasPrefix(e.Message, v2api.TextReloadRefused):
 					code = exitConfig
 				}
-				return &exitError{code: code, err: fmt.Errorf("node: %s", e.Message)}
+				err := error(&exitError{code: code, err: fmt.Errorf("node: %s", e.Message)})
+				if m, ok := api.LookupMessageName("Reload"); ok {
+					err = deniedHint(cmd, err, m, cl.Config().APIKey)
+				}
+				return err
 			}
 			if err != nil {
 				return err

@@ -11,6 +11,7 @@ import (
 
 	"github.com/nipc/nipc/client"
 	"github.com/nipc/nipc/internal/rpc"
+	"github.com/nipc/nipc/internal/tomlerr"
 	"github.com/nipc/nipc/ipc"
 )
 
@@ -62,7 +63,7 @@ Arguments:
 			if reply != nil {
 				cmd.OutOrStdout().Write(reply)
 			}
-			return unsafeHint(err, cl.Config().Path != "", action, unsafe)
+			return unknownActionHint(unsafeHint(err, cl.Config().Path != "", action, unsafe), action)
 		},
 	}
 	cmd.Flags().BoolVar(&unsafe, "unsafe", false, "send in encoding 2 (unsafe actions, where the transport allows them)")
@@ -146,6 +147,25 @@ func unsafeHint(err error, overUnix bool, action string, sentUnsafe bool) error 
 	hint := fmt.Sprintf("%s is an unsafe action: send it with --unsafe (encoding 2) to a node whose %s = true (config-node.toml)", action, key)
 	if sentUnsafe {
 		hint = fmt.Sprintf("this transport does not allow unsafe actions: start the node with %s = true (config-node.toml, or --config %s=true)", key, key)
+	}
+	return &exitError{code: exitServerError, err: fmt.Errorf("%w (%s)", err, hint)}
+}
+
+// unknownActionHint adds to the node's "Unknown command" the action the
+// name is likely a typo of, and where the list is. The reply on stdout
+// stays the node's.
+func unknownActionHint(err error, action string) error {
+	se, ok := errors.AsType[*client.ServerError](err)
+	if !ok || se.Text != rpc.TextUnknownCommand {
+		return err
+	}
+	var names []string
+	for _, a := range legacyRegistry().Table() {
+		names = append(names, a.Name)
+	}
+	hint := "nipc rpc --list shows every action"
+	if best := tomlerr.Closest(action, names...); best != "" {
+		hint = "did you mean " + best + "? " + hint
 	}
 	return &exitError{code: exitServerError, err: fmt.Errorf("%w (%s)", err, hint)}
 }

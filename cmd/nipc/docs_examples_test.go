@@ -35,16 +35,17 @@ var docAllowlist = map[string]string{
 	`go install ./cmd/nipc && export PATH="$(go env GOPATH)/bin:$PATH" && nipc node`: "a daemon on fixed ports; nipc-node starts the same node on free ports",
 	"scripts/test":             "the whole suite: it runs this test",
 	"FUZZTIME=3m scripts/fuzz": "minutes of fuzzing",
-	// Fixed ports and addresses a test cannot take (7078 collides with the
-	// default WebSocket port; ::1 may be absent).
-	"nipc node --config node.ipc.tcp.port=7078 --config node.ipc.local.path=/tmp/nano-2":         "fixed port and socket path",
+	// Fixed ports and addresses a test cannot take (::1 may be absent).
+	// config.PortClash keeps them from clashing with the node's own other
+	// ports (TestPortClash).
+	"nipc node --config node.ipc.tcp.port=7177 --config node.ipc.local.path=/tmp/nano-2":         "fixed port and socket path",
 	"nipc node --config 'node.ipc.local.path=\"/tmp/nano 2\"' --config node.logging.level=debug": "fixed default ports",
-	"nipc node --config 'node.ipc.tcp={port = 7078, address = \"::1\"}'":                         "fixed port on ::1",
+	"nipc node --config 'node.ipc.tcp={port = 7177, address = \"::1\"}'":                         "fixed port on ::1",
 	// The side-by-side example on fixed ports; first_contact_test.go's
 	// TestTwoNodesPortBase runs it on free ones.
-	"nipc node --data_path /tmp/a --port-base 7176": "fixed ports (TestTwoNodesPortBase runs it on free ones)",
-	"nipc rpc -P 7177 uptime":                       "fixed ports (TestTwoNodesPortBase)",
-	"nipc wallet list --data_path /tmp/a":           "fixed path (TestTwoNodesPortBase)",
+	"nipc node --data_path /tmp/a --port-base 7176 --rpcconfig enable_control=true": "fixed ports (TestTwoNodesPortBase runs it on free ones)",
+	"nipc rpc -P 7177 uptime":             "fixed ports (TestTwoNodesPortBase)",
+	"nipc wallet list --data_path /tmp/a": "fixed path (TestTwoNodesPortBase)",
 	// nipc gateway's synopsis and fixed-port examples (TestGatewayPortBase, TestGatewayVerb).
 	"nipc gateway [--data_path DIR] [--port-base N] [--config key=value]... [--rpcconfig key=value]... [--ws_origin PATTERN]...": "a synopsis, not a command",
 	"nipc gateway --rpcconfig process.ipc_path=/tmp/nano --rpcconfig port=8076 --config node.websocket.port=8078":                "fixed ports (TestGatewayPortBase, TestGatewayVerb)",

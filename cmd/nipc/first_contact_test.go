@@ -124,15 +124,19 @@ func TestBannerAndWalletList(t *testing.T) {
 }
 
 // TestTwoNodesPortBase: two nodes side by side, each with only
-// --data_path and --port-base; each answers IPC, HTTP and WebSocket on its
-// own ports.
+// --data_path and --port-base (and enable_control, as the README starts
+// them); each answers IPC, HTTP and WebSocket on its own ports, and nipc
+// wallet list --data_path reaches its wallets through it.
 func TestTwoNodesPortBase(t *testing.T) {
 	a, b := freePortBase(t), 0
 	for b = freePortBase(t); b >= a-3 && b <= a+3; b = freePortBase(t) {
 	}
 	for _, base := range []int{a, b} {
 		dir := tempDir(t)
-		startPortBase(t, dir, base)
+		startPortBase(t, dir, base, "--rpcconfig", "enable_control=true")
+		if out, errOut, code := nipc(t, nil, "", "wallet", "list", "--data_path", dir); code != 0 || !strings.Contains(out, "(genesis wallet") {
+			t.Errorf("wallet list --data_path: exit %d\n%s%s", code, out, errOut)
+		}
 		for _, flags := range [][]string{{"-P", strconv.Itoa(base + 1)}, {"-S", filepath.Join(dir, "nipc.sock")}} {
 			if out, errOut, code := nipc(t, nil, "", append(flags, "ping")...); code != 0 {
 				t.Errorf("ping %v: exit %d\n%s%s", flags, code, out, errOut)

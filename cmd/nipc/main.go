@@ -40,7 +40,11 @@
 // socket-activation protocols when NOTIFY_SOCKET and LISTEN_FDS say so
 // (internal/systemd). Results go to stdout, diagnostics to stderr. Every
 // verb has the same exit codes (the constants below): a usage error is 2
-// with a hint to --help, access denied is 77.
+// with a hint to --help, access denied is 77. A newcomer's slips get the
+// likely intent: a misspelt verb, flag, v2 message or legacy action names
+// the nearest one; a flag given for an environment variable is named
+// instead of it; a port or data directory in use names the key or flag
+// that moves it (data_flags.go).
 package main
 
 import (

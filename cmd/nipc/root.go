@@ -6,6 +6,9 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/nipc/nipc/internal/tomlerr"
 )
 
 // Command groups of the root's help.
@@ -52,7 +55,7 @@ ipc-tcp, ipc-unix, rpc or websocket (docs/CONFIG.md, "Running under systemd").`,
 		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
 	}
 	cf.register(root.PersistentFlags())
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError(err) })
+	root.SetFlagErrorFunc(flagError)
 	root.SetUsageTemplate(usageTemplate)
 	root.SetHelpCommand(newHelpCmd())
 	root.AddGroup(
@@ -122,6 +125,28 @@ func unknownCommand(cmd *cobra.Command, name string) error {
 		msg += "; did you mean " + strings.Join(s, " or ") + "?"
 	}
 	return usageError(errors.New(msg))
+}
+
+// flagError is the usage error for a bad flag; an unknown long flag names
+// the verb's flag it is likely a typo of, as an unknown verb does
+// (--data-path: --data_path; --port_base: --port-base).
+func flagError(cmd *cobra.Command, err error) error {
+	name, ok := strings.CutPrefix(err.Error(), "unknown flag: --")
+	if !ok {
+		return usageError(err)
+	}
+	var names []string
+	add := func(f *pflag.Flag) {
+		if !f.Hidden {
+			names = append(names, f.Name)
+		}
+	}
+	cmd.Flags().VisitAll(add)
+	cmd.InheritedFlags().VisitAll(add)
+	if best := tomlerr.Closest(name, names...); best != "" {
+		return usageError(fmt.Errorf("%w; did you mean --%s?", err, best))
+	}
+	return usageError(err)
 }
 
 // positional returns an Args check: between min and max arguments (max < 0:

@@ -87,7 +87,8 @@ func readEntries(ps *problems, data []byte) []*entry {
 	if err := toml.Unmarshal(data, &doc); err != nil {
 		if de, ok := errors.AsType[*toml.DecodeError](err); ok {
 			line, col := de.Position()
-			ps.add(pos{Line: line, Column: col}, "%s", strings.TrimPrefix(de.Error(), "toml: "))
+			msg := strings.TrimPrefix(de.Error(), "toml: ")
+			ps.add(pos{Line: line, Column: col}, "%s%s", msg, tomlerr.BareValueHint(msg, tomlerr.LineText(data, line)))
 		} else {
 			ps.add(pos{}, "%s", strings.TrimPrefix(err.Error(), "toml: "))
 		}

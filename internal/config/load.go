@@ -190,6 +190,9 @@ func (l *loader) convert(err error, source string, positioned bool) error {
 			}
 			msg = e.Key + ": " + msg
 		}
+		if positioned && e.Key == "" {
+			msg += tomlerr.BareValueHint(msg, tomlerr.LineText(l.data, e.Line))
+		}
 		e.Msg = msg
 		return e
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/nipc/nipc/internal/config"
+	"github.com/nipc/nipc/internal/listenerr"
 	"github.com/nipc/nipc/internal/logthrottle"
 	"github.com/nipc/nipc/internal/membudget"
 	"github.com/nipc/nipc/internal/metrics"
@@ -227,10 +228,11 @@ func (s *Server) Listen(pre ...Listeners) error {
 	case given.HTTP != nil:
 		s.httpL = given.HTTP
 	case !s.cfg.DisableHTTP:
-		l, err := net.Listen("tcp", net.JoinHostPort(s.cfg.RPC.Address, strconv.Itoa(s.cfg.RPC.Port)))
+		addr := net.JoinHostPort(s.cfg.RPC.Address, strconv.Itoa(s.cfg.RPC.Port))
+		l, err := net.Listen("tcp", addr)
 		if err != nil {
 			closeGiven()
-			return fmt.Errorf("gateway: HTTP listener: %w", err)
+			return &listenerr.Error{What: "HTTP RPC", Addr: addr, Key: "port in config-rpc.toml", Err: err}
 		}
 		s.httpL = l
 	}
@@ -238,14 +240,15 @@ func (s *Server) Listen(pre ...Listeners) error {
 	case given.WebSocket != nil:
 		s.wsL = given.WebSocket
 	case ws.Enable:
-		l, err := net.Listen("tcp", net.JoinHostPort(ws.Address, strconv.Itoa(ws.Port)))
+		addr := net.JoinHostPort(ws.Address, strconv.Itoa(ws.Port))
+		l, err := net.Listen("tcp", addr)
 		if err != nil {
 			if s.httpL != nil && s.httpL != given.HTTP {
 				s.httpL.Close()
 			}
 			s.httpL = nil
 			closeGiven()
-			return fmt.Errorf("gateway: WebSocket listener: %w", err)
+			return &listenerr.Error{What: "WebSocket", Addr: addr, Key: "node.websocket.port", Err: err}
 		}
 		s.wsL = l
 	}

@@ -27,8 +27,8 @@ var (
 	// ErrCorrupt reports a record that cannot be decoded or an invariant that
 	// does not hold. Process returns it without storing anything.
 	ErrCorrupt = errors.New("ledger: corrupt")
-	// ErrLocked is returned by CheckFile when another process, such as a
-	// running node, holds the file's lock past the wait it was given.
+	// ErrLocked is returned by CheckFile and Open when another process, such
+	// as a running node, holds the file's lock past the wait it was given.
 	ErrLocked = errors.New("ledger: file locked by another process")
 	// ErrWrite is wrapped, with a *WriteError, by the error of every block
 	// in a batch whose commit could not write the file.

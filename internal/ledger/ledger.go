@@ -109,7 +109,7 @@ type Ledger struct {
 // does not exist. An existing file must hold this package's schema version
 // (else ErrSchemaVersion) and the dev genesis (else ErrNotLedger). Only one
 // Ledger may have a file open at a time; Open waits up to a second for
-// another process's lock before failing.
+// another process's lock before failing with ErrLocked.
 func Open(path string, opts Options) (*Ledger, error) {
 	opts = opts.withDefaults()
 	db, err := bolt.Open(path, 0o600, &bolt.Options{
@@ -118,6 +118,9 @@ func Open(path string, opts Options) (*Ledger, error) {
 		FreelistType:   bolt.FreelistMapType,
 		NoFreelistSync: true,
 	})
+	if errors.Is(err, bolt.ErrTimeout) {
+		return nil, fmt.Errorf("open ledger %s: %w (waited 1s: is another nipc node running on this data directory?)", path, ErrLocked)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open ledger %s: %w", path, err)
 	}

@@ -3,11 +3,12 @@ package metrics
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/nipc/nipc/internal/listenerr"
 )
 
 // Server is the listener of /metrics and /healthz.
@@ -22,7 +23,7 @@ type Server struct {
 func (m *Metrics) Listen(addr string, healthy func() error, log *slog.Logger) (*Server, error) {
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("metrics listener: %w", err)
+		return nil, &listenerr.Error{What: "metrics", Addr: addr, Key: "node.metrics.port", Err: err}
 	}
 	return &Server{l: l, log: log, srv: &http.Server{
 		Handler:           m.Handler(healthy),

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"syscall"
 	"time"
+
+	"github.com/nipc/nipc/internal/listenerr"
 )
 
 // listenTCP binds the TCP transport. A port in use is an error that says so:
@@ -18,13 +20,20 @@ func listenTCP(c TCPConfig) (net.Listener, error) {
 	addr := net.JoinHostPort(c.Address, strconv.Itoa(c.Port))
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
-		if errors.Is(err, syscall.EADDRINUSE) {
-			return nil, fmt.Errorf("ipc tcp: %s is already in use (another nipc or Nano node? change node.ipc.tcp.port)", addr)
-		}
-		return nil, fmt.Errorf("ipc tcp: listen on %s: %w", addr, err)
+		return nil, &listenerr.Error{What: "ipc tcp", Addr: addr, Key: "node.ipc.tcp.port", Err: err}
 	}
 	return l, nil
 }
+
+// socketInUse: a live server answers on the Unix socket path. It is
+// syscall.EADDRINUSE for errors.Is, as a TCP port in use is.
+type socketInUse struct{ path string }
+
+func (e *socketInUse) Error() string {
+	return fmt.Sprintf("ipc unix: a server is already listening on %s (another nipc or Nano node? change node.ipc.local.path)", e.path)
+}
+
+func (e *socketInUse) Is(target error) bool { return target == syscall.EADDRINUSE }
 
 // listenUnix creates the Unix socket safely: it refuses to start if a live
 // server answers on the path, removes a stale socket file, refuses to replace
@@ -38,7 +47,7 @@ func listenUnix(c LocalConfig) (*net.UnixListener, error) {
 		}
 		if conn, err := net.DialTimeout("unix", path, time.Second); err == nil {
 			conn.Close()
-			return nil, fmt.Errorf("ipc unix: a server is already listening on %s (another nipc or Nano node? change node.ipc.local.path)", path)
+			return nil, &socketInUse{path}
 		}
 		if err := os.Remove(path); err != nil {
 			return nil, fmt.Errorf("ipc unix: remove stale socket %s: %w", path, err)

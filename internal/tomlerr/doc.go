@@ -16,4 +16,6 @@
 // Suggestions. Closest picks the candidate within an edit distance of 2 of
 // a misspelt name (case ignored, and never further than the name is long);
 // DidYouMean turns it into " (did you mean …?)", or "" when there is none.
+// BareValueHint does the same for a syntax error at an unquoted value
+// (enable_control = yes: true; address = 127.0.0.1: "127.0.0.1").
 package tomlerr

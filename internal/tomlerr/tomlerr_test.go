@@ -119,3 +119,31 @@ func TestEditDistance(t *testing.T) {
 		}
 	}
 }
+
+func TestBareValueHint(t *testing.T) {
+	for _, tc := range []struct{ msg, line, want string }{
+		{"unexpected character U+0079 'y' at start of value", "enable_control = yes", " (did you mean enable_control = true?)"},
+		{"unexpected character U+0054 'T' at start of value", "  enable = True  # on", " (did you mean enable = true?)"},
+		{"unexpected character U+006F 'o' at start of value", "enable=off", " (did you mean enable = false?)"},
+		{"expected newline but got U+002E '.'", `address = 127.0.0.1`, ` (did you mean address = "127.0.0.1"? TOML strings are quoted)`},
+		{"unexpected character U+0064 'd' at start of value", `level = debug # more`, ` (did you mean level = "debug"? TOML strings are quoted)`},
+		{"expected newline but got U+0078 'x'", `a = "x" x`, ""},
+		{"expected ']' to close table name", "[node.ipc", ""},
+		{"unexpected character U+0079 'y' at start of value", "= yes", ""},
+		{"unexpected character U+0079 'y' at start of value", "no equals sign", ""},
+		{"strings must be quoted", "port = 7076x", ""},
+	} {
+		if got := BareValueHint(tc.msg, tc.line); got != tc.want {
+			t.Errorf("BareValueHint(%q, %q) = %q, want %q", tc.msg, tc.line, got, tc.want)
+		}
+	}
+}
+
+func TestLineText(t *testing.T) {
+	data := []byte("a = 1\nb = yes\n")
+	for n, want := range map[int]string{0: "", 1: "a = 1", 2: "b = yes", 3: "", 4: ""} {
+		if got := LineText(data, n); got != want {
+			t.Errorf("LineText(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
