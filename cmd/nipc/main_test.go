@@ -299,7 +299,7 @@ func TestExitCodes(t *testing.T) {
 		{"usage: bad flag", []string{"rpc", "--nope", "uptime"}, 2, "unknown flag: --nope"},
 		{"usage: no action", []string{"rpc", "-S", d.sock}, 2, "usage"},
 		{"unreachable unix", []string{"rpc", "-S", dead, "uptime"}, 69, "nipc node"},
-		{"unreachable tcp", []string{"ping", "-P", fmt.Sprint(testenv.FreePort(t))}, 69, "NIPC_IPC_ADDR"},
+		{"unreachable tcp", []string{"ping", "-P", fmt.Sprint(testenv.FreePort(t))}, 69, "check -A/-P"},
 		{"config invalid", []string{"config", "check", "--data_path", badConf}, 78, "config-node.toml:2:1"},
 		{"config invalid at start", []string{"node", "--data_path", badConf}, 78, "config-node.toml:2:1"},
 		{"bad override", []string{"config", "check", "--data_path", badConf, "--config", "x=1"}, 78, ""},
