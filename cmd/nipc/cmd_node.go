@@ -75,7 +75,7 @@ func runNode(cmd *cobra.Command, d *dataFlags) error {
 	reloadConfig := func() (func(), []string, error) { return reloadLogLevel(d, nc, rc, level, log) }
 	n, err := node.New(node.Options{DataDir: dir, Node: nc, RPC: rc, Log: log, Listeners: sockets, Notify: notify, ReloadConfig: reloadConfig})
 	if errors.Is(err, ledger.ErrLocked) {
-		return exitf(exitConfig, "%v; stop that node first, or give this one its own --data_path DIR (and --port-base N)", err)
+		return exitf(exitTimeout, "%v; stop that node first, or give this one its own --data_path DIR (and --port-base N)", err)
 	}
 	if err != nil {
 		return exitf(exitConfig, "%v", err)
