@@ -167,7 +167,7 @@ func serveGateway(ctx context.Context, o *gatewayOptions, stdout, stderr io.Writ
 		ms, err := cfg.Metrics.Listen(net.JoinHostPort(mc.Address, strconv.Itoa(mc.Port)), health.check, log)
 		if err != nil {
 			sockets.Close()
-			return listenFailed("gateway", err)
+			return listenFailed(err, gatewayInUseHint)
 		}
 		metricsAddr = ms.Addr().String()
 		go ms.Serve()
@@ -184,7 +184,7 @@ func serveGateway(ctx context.Context, o *gatewayOptions, stdout, stderr io.Writ
 		return exitf(exitConfig, "%v", err)
 	}
 	if err := srv.Listen(given); err != nil {
-		return listenFailed("gateway", err)
+		return listenFailed(err, gatewayInUseHint)
 	}
 	scheme := "http"
 	if rc.TLS.EnableHTTPS {

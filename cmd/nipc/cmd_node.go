@@ -106,7 +106,7 @@ func runNode(cmd *cobra.Command, d *dataFlags) error {
 		}
 	}()
 	if err := n.Listen(); err != nil {
-		return listenFailed("node", err)
+		return listenFailed(err, nodeInUseHint)
 	}
 	io.WriteString(stdout, n.Banner())
 	if err := n.Run(ctx, force); err != nil {

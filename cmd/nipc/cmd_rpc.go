@@ -11,7 +11,6 @@ import (
 
 	"github.com/nipc/nipc/client"
 	"github.com/nipc/nipc/internal/rpc"
-	"github.com/nipc/nipc/internal/tomlerr"
 	"github.com/nipc/nipc/ipc"
 )
 
@@ -163,9 +162,5 @@ func unknownActionHint(err error, action string) error {
 	for _, a := range legacyRegistry().Table() {
 		names = append(names, a.Name)
 	}
-	hint := "nipc rpc --list shows every action"
-	if best := tomlerr.Closest(action, names...); best != "" {
-		hint = "did you mean " + best + "? " + hint
-	}
-	return &exitError{code: exitServerError, err: fmt.Errorf("%w (%s)", err, hint)}
+	return &exitError{code: exitServerError, err: fmt.Errorf("%w (%snipc rpc --list shows every action)", err, didYouMean(action, names))}
 }

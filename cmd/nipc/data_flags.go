@@ -110,19 +110,19 @@ func (d *dataFlags) load() (string, config.Node, config.RPC, error) {
 	return dir, nc, rc, nil
 }
 
-// portsHint is what each daemon's flags offer when one of its addresses is
-// in use: a second node moves all its ports and its socket with
-// --port-base; a gateway moves its two ports with overrides.
-var portsHint = map[string]string{
-	"node":    "to run this node next to that one, give it its own --data_path DIR and --port-base N (HTTP N, IPC N+1, WebSocket N+2, metrics N+3, the socket DATA/nipc.sock)",
-	"gateway": "to run this gateway next to that one, move its ports with --rpcconfig port=N and --config node.websocket.port=M (--port-base N moves them together, and looks for the node at IPC port N+1)",
-}
+// What each daemon's flags offer when one of its addresses is in use: a
+// second node moves all its ports and its socket with --port-base; a
+// gateway moves its two ports with overrides.
+const (
+	nodeInUseHint    = "to run this node next to that one, give it its own --data_path DIR and --port-base N (HTTP N, IPC N+1, WebSocket N+2, metrics N+3, the socket DATA/nipc.sock)"
+	gatewayInUseHint = "to run this gateway next to that one, move its ports with --rpcconfig port=N and --config node.websocket.port=M (--port-base N moves them together, and looks for the node at IPC port N+1)"
+)
 
 // listenFailed is exit 1 with a daemon's listener error; an address in use
-// also says how the verb's flags move it.
-func listenFailed(verb string, err error) error {
+// also gets inUseHint, how the verb's flags move it.
+func listenFailed(err error, inUseHint string) error {
 	if errors.Is(err, syscall.EADDRINUSE) {
-		return exitf(1, "%v; %s", err, portsHint[verb])
+		return exitf(1, "%v; %s", err, inUseHint)
 	}
 	return exitf(1, "%v", err)
 }

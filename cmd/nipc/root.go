@@ -135,14 +135,13 @@ func flagError(cmd *cobra.Command, err error) error {
 	if !ok {
 		return usageError(err)
 	}
+	// The parse that failed merged the inherited flags into cmd.Flags().
 	var names []string
-	add := func(f *pflag.Flag) {
+	cmd.Flags().VisitAll(func(f *pflag.Flag) {
 		if !f.Hidden {
 			names = append(names, f.Name)
 		}
-	}
-	cmd.Flags().VisitAll(add)
-	cmd.InheritedFlags().VisitAll(add)
+	})
 	if best := tomlerr.Closest(name, names...); best != "" {
 		return usageError(fmt.Errorf("%w; did you mean --%s?", err, best))
 	}

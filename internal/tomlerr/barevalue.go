@@ -26,9 +26,9 @@ func BareValueHint(msg, line string) string {
 	}
 	switch strings.ToLower(value) {
 	case "yes", "on", "true":
-		return " (did you mean " + key + " = true?)"
+		return DidYouMean(key+" = ", "true", "")
 	case "no", "off", "false":
-		return " (did you mean " + key + " = false?)"
+		return DidYouMean(key+" = ", "false", "")
 	}
 	return " (did you mean " + key + " = " + strconv.Quote(value) + "? TOML strings are quoted)"
 }
