@@ -32,12 +32,15 @@ import (
 type AccessError struct {
 	Network, Address string
 	File             string // the client's secret file; "" when it has none
+	Origin           string // the flag that gave File (Config.Origin); "" is the environment
 	Err              error
 }
 
 func (e *AccessError) Error() string {
 	node := e.Network + ":" + e.Address
 	switch {
+	case errors.Is(e.Err, ipc.ErrAccessCheckNotEnabled) && e.Origin != "":
+		return fmt.Sprintf("client: %s is set but the node at %s does not use an access check (drop %s or enable [node.ipc.access_check])", e.Origin, node, e.Origin)
 	case errors.Is(e.Err, ipc.ErrAccessCheckNotEnabled):
 		return fmt.Sprintf("client: %s is set but the node at %s does not use an access check (unset %s or enable [node.ipc.access_check])", EnvAccessFile, node, EnvAccessFile)
 	case errors.Is(e.Err, ipc.ErrAccessCheckRequired):
@@ -56,11 +59,15 @@ func (e *AccessError) Unwrap() error { return e.Err }
 // used: missing, unreadable, empty, or open to others (the text names the
 // chmod that fixes it). Nothing was dialled.
 type AccessFileError struct {
-	Path string
-	Err  error
+	Path   string
+	Origin string // the flag that gave Path (Config.Origin); "" is the environment
+	Err    error
 }
 
 func (e *AccessFileError) Error() string {
+	if e.Origin != "" {
+		return fmt.Sprintf("client: cannot use the access file (%s %s): %v", e.Origin, e.Path, e.Err)
+	}
 	return fmt.Sprintf("client: cannot use the access file (%s=%s): %v", EnvAccessFile, e.Path, e.Err)
 }
 
@@ -73,7 +80,7 @@ func readSecret(cfg Config) ([]byte, error) {
 	}
 	secret, err := ipc.ReadSecretFile(cfg.AccessFile)
 	if err != nil {
-		return nil, &AccessFileError{Path: cfg.AccessFile, Err: err}
+		return nil, &AccessFileError{Path: cfg.AccessFile, Origin: cfg.Origin.AccessFile, Err: err}
 	}
 	return secret, nil
 }
@@ -103,7 +110,7 @@ func (c *Client) accessError(err error) error {
 	network, addr := c.cfg.Network()
 	for _, sentinel := range []error{ipc.ErrAccessDenied, ipc.ErrAccessCheckNotEnabled, ipc.ErrServerProof, ipc.ErrAccessCheckRequired} {
 		if errors.Is(err, sentinel) {
-			return &AccessError{Network: network, Address: addr, File: c.cfg.AccessFile, Err: err}
+			return &AccessError{Network: network, Address: addr, File: c.cfg.AccessFile, Origin: c.cfg.Origin.AccessFile, Err: err}
 		}
 	}
 	if errors.Is(err, ipc.ErrAccessProtocol) {

@@ -196,6 +196,15 @@ func TestAccessFileRefusedBeforeConnecting(t *testing.T) {
 		if _, ok := errors.AsType[*client.AccessFileError](err); !ok || !errors.Is(err, os.ErrNotExist) || !strings.Contains(err.Error(), cfg.AccessFile) {
 			t.Fatalf("Dial = %v", err)
 		}
+		if want := "(" + client.EnvAccessFile + "=" + cfg.AccessFile + ")"; !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not name %s", err, want)
+		}
+		// A program that took the file as a flag names the flag.
+		cfg.Origin.AccessFile = "--access-file"
+		_, err = client.Dial(ctx(t), cfg)
+		if want := "(--access-file " + cfg.AccessFile + ")"; err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Dial = %v, want it to name %s", err, want)
+		}
 	})
 	if n := f.accepted.Load(); n != 0 {
 		t.Fatalf("the client connected %d times with a bad secret file", n)

@@ -66,7 +66,7 @@ func (c *Client) dial(ctx context.Context) (*conn, error) {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		return nil, &UnreachableError{Network: network, Address: addr, Err: err}
+		return nil, &UnreachableError{Network: network, Address: addr, Origin: c.cfg.Origin.of(network), Err: err}
 	}
 	if c.secret != nil {
 		if err := c.handshake(ctx, nc); err != nil {

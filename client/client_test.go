@@ -225,7 +225,7 @@ func mustJSON(t *testing.T, v any) string {
 }
 
 // TestDialUnreachable: nothing listening ⇒ *UnreachableError naming the
-// address and the variable to set.
+// address and the variable to set, or the flag that gave the address.
 func TestDialUnreachable(t *testing.T) {
 	// A port that was just free: listen, note it, close.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -245,6 +245,9 @@ func TestDialUnreachable(t *testing.T) {
 	}{
 		{"tcp closed port", client.Config{Port: port}, "tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), client.EnvIPCPort},
 		{"unix missing socket", client.Config{Path: missing}, "unix", missing, client.EnvIPCPath},
+		// A program that took the address as a flag names the flag.
+		{"tcp from a flag", client.Config{Port: port, Origin: client.Origin{TCP: "-A/-P"}}, "tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), "or check -A/-P)"},
+		{"unix from a flag", client.Config{Path: missing, Origin: client.Origin{Path: "-S"}}, "unix", missing, "or point -S at its socket)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -35,6 +35,16 @@ type Config struct {
 	PoolSize     int           // connections kept and used at once (default 4)
 	DialTimeout  time.Duration // default 5 s, further bounded by ctx
 	MaxFrameSize uint32        // largest reply accepted (default 32 MiB)
+	Origin       Origin        // what set Path, Addr/Port and AccessFile, for the error texts
+}
+
+// Origin names what a user changes to fix each of a Config's values, for
+// the error texts. An empty field is the environment (ConfigFromEnv's
+// variables); a program that takes the values as flags names its flags.
+type Origin struct {
+	Path       string // e.g. "-S"; "" is NIPC_IPC_PATH
+	TCP        string // e.g. "-A/-P"; "" is NIPC_IPC_ADDR/NIPC_IPC_PORT
+	AccessFile string // e.g. "--access-file"; "" is NIPC_IPC_ACCESS_FILE
 }
 
 // ConfigFromEnv returns the configuration the environment describes.
@@ -53,6 +63,14 @@ func ConfigFromEnv() (Config, error) {
 		c.Port = n
 	}
 	return c, nil
+}
+
+// of is what gave the address of network ("unix" or "tcp").
+func (o Origin) of(network string) string {
+	if network == "unix" {
+		return o.Path
+	}
+	return o.TCP
 }
 
 // Network returns the network and address Dial uses.

@@ -16,14 +16,20 @@ var ErrClosed = errors.New("client: closed")
 // UnreachableError reports that no connection to the daemon could be made.
 type UnreachableError struct {
 	Network, Address string
+	Origin           string // the flag that gave the address (Config.Origin); "" is the environment
 	Err              error
 }
 
 func (e *UnreachableError) Error() string {
 	hint := "is nipc running? start it with 'nipc node'"
-	if e.Network == "unix" {
+	switch {
+	case e.Network == "unix" && e.Origin != "":
+		hint += ", or point " + e.Origin + " at its socket"
+	case e.Network == "unix":
 		hint += ", or point " + EnvIPCPath + " at its socket"
-	} else {
+	case e.Origin != "":
+		hint += ", or check " + e.Origin
+	default:
 		hint += ", or set " + EnvIPCAddr + "/" + EnvIPCPort
 	}
 	return fmt.Sprintf("client: cannot reach the node at %s:%s: %v (%s)", e.Network, e.Address, e.Err, hint)

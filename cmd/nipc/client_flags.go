@@ -71,6 +71,7 @@ func (c *clientFlags) config() (client.Config, error) {
 	}
 	if c.addr != "" || c.port != 0 {
 		cfg.Path = ""
+		cfg.Origin.TCP = "-A/-P"
 	}
 	if c.addr != "" {
 		cfg.Addr = c.addr
@@ -80,9 +81,11 @@ func (c *clientFlags) config() (client.Config, error) {
 	}
 	if c.path != "" {
 		cfg.Path = c.path
+		cfg.Origin.Path = "-S"
 	}
 	if c.accessFile != "" {
 		cfg.AccessFile = c.accessFile
+		cfg.Origin.AccessFile = "--access-file"
 	}
 	return cfg, nil
 }
@@ -117,32 +120,7 @@ func (c *clientFlags) explain(err error) error {
 		return &exitError{code: exitProtocol, err: fmt.Errorf("%s:%s is an HTTP server: use the IPC port %d (-P %d), or an HTTP client for it (curl, nipc bench --url)",
 			he.Network, he.Address, client.DefaultPort, client.DefaultPort)}
 	}
-	return c.namedByFlags(err)
-}
-
-// namedByFlags: the client's errors say which environment variable to
-// fix (NIPC_IPC_PATH, NIPC_IPC_ADDR/NIPC_IPC_PORT, NIPC_IPC_ACCESS_FILE);
-// when a flag gave the value, the flag is what to fix, as the variable
-// would change nothing.
-func (c *clientFlags) namedByFlags(err error) error {
-	var pairs []string
-	if c.path != "" {
-		pairs = append(pairs, client.EnvIPCPath, "-S")
-	}
-	if c.addr != "" || c.port != 0 {
-		pairs = append(pairs, "set "+client.EnvIPCAddr+"/"+client.EnvIPCPort, "check -A/-P")
-	}
-	if c.accessFile != "" {
-		pairs = append(pairs, "unset "+client.EnvAccessFile, "drop --access-file", client.EnvAccessFile+"=", "--access-file ", client.EnvAccessFile, "--access-file")
-	}
-	_, unreachable := errors.AsType[*client.UnreachableError](err)
-	_, access := errors.AsType[*client.AccessError](err)
-	_, accessFile := errors.AsType[*client.AccessFileError](err)
-	if len(pairs) == 0 || !(unreachable || access || accessFile) {
-		return err
-	}
-	msg := strings.NewReplacer(pairs...).Replace(err.Error())
-	return &exitError{code: clientExitCode(err), err: errors.New(msg)}
+	return err
 }
 
 // clientExitCode maps client errors to the exit-code table.
