@@ -12,9 +12,9 @@
 // the block is cemented. Later opens check the schema version
 // (ErrSchemaVersion; a schema-1 file is upgraded, see below) and the
 // genesis (ErrNotLedger); a file another process holds open (a running
-// node) is ErrLocked after a second. State blocks and the four legacy block types are
-// accepted, and so are the dev network's epoch v1 and v2 blocks (see
-// Epochs).
+// node) is ErrLocked after a second. State blocks and the four legacy
+// block types are accepted, and so are the dev network's epoch v1 and v2
+// blocks (see Epochs).
 //
 // # Validation
 //

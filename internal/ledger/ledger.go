@@ -105,6 +105,9 @@ type Ledger struct {
 	unchecked *unchecked
 }
 
+// openLockWait is how long Open waits for another process's lock.
+const openLockWait = time.Second
+
 // Open opens the ledger file at path, creating it with the dev genesis if it
 // does not exist. An existing file must hold this package's schema version
 // (else ErrSchemaVersion) and the dev genesis (else ErrNotLedger). Only one
@@ -113,13 +116,13 @@ type Ledger struct {
 func Open(path string, opts Options) (*Ledger, error) {
 	opts = opts.withDefaults()
 	db, err := bolt.Open(path, 0o600, &bolt.Options{
-		Timeout:        time.Second,
+		Timeout:        openLockWait,
 		NoSync:         opts.NoSync,
 		FreelistType:   bolt.FreelistMapType,
 		NoFreelistSync: true,
 	})
 	if errors.Is(err, bolt.ErrTimeout) {
-		return nil, fmt.Errorf("open ledger %s: %w (waited 1s: is another nipc node running on this data directory?)", path, ErrLocked)
+		return nil, fmt.Errorf("open ledger %s: %w (waited %v: is another nipc node running on this data directory?)", path, ErrLocked, openLockWait)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open ledger %s: %w", path, err)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"math"
 	"strconv"
-	"strings"
 
 	"github.com/nipc/nipc/internal/ptree"
 	"github.com/nipc/nipc/internal/wallet"
@@ -146,28 +145,6 @@ func walletPutDeprecated(t *ptree.Tree, deprecated bool) {
 	}
 }
 
-// walletDecodeUnsigned reads a count or index as the node's decode_unsigned
-// (std::stoull) does: optional leading white space and sign ("-1" wraps to
-// 2^64-1), then decimal digits to the end of the text.
-func walletDecodeUnsigned(s string) (uint64, bool) {
-	t := strings.TrimLeft(s, " \t\n\v\f\r")
-	neg := false
-	if t != "" && (t[0] == '+' || t[0] == '-') {
-		neg, t = t[0] == '-', t[1:]
-	}
-	if t == "" || t[0] < '0' || t[0] > '9' {
-		return 0, false
-	}
-	v, err := strconv.ParseUint(t, 10, 64)
-	if err != nil {
-		return 0, false
-	}
-	if neg {
-		v = -v
-	}
-	return v, true
-}
-
 func walletAccountsTree(pubs []nano.PublicKey) *ptree.Tree {
 	t := ptree.New()
 	for _, p := range pubs {
@@ -306,7 +283,7 @@ func (w *walletActions) accountCreate(ctx context.Context, req *Request) (*ptree
 	}
 	var pub nano.PublicKey
 	if s, ok := req.Get("index"); ok {
-		index, ok := walletDecodeUnsigned(s)
+		index, ok := decodeUnsigned(s)
 		if !ok || index > math.MaxUint32 {
 			return nil, Errorf("Invalid index")
 		}
@@ -332,7 +309,7 @@ func (w *walletActions) accountsCreate(ctx context.Context, req *Request) (*ptre
 	if err != nil {
 		return nil, err
 	}
-	count, ok := walletDecodeUnsigned(s)
+	count, ok := decodeUnsigned(s)
 	if !ok || count == 0 || count > walletMaxAccountsCreate {
 		return nil, Errorf("Invalid count")
 	}

@@ -89,7 +89,7 @@ func (w *walletActions) walletChangeSeed(ctx context.Context, req *Request) (*pt
 	}
 	var count uint64
 	if s, ok := req.Get("count"); ok {
-		if count, ok = walletDecodeUnsigned(s); !ok || count > walletMaxAccountsCreate {
+		if count, ok = decodeUnsigned(s); !ok || count > walletMaxAccountsCreate {
 			return nil, Errorf("Invalid count")
 		}
 	}

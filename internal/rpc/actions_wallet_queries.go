@@ -36,7 +36,7 @@ func (w *walletActions) registerQueries(r *Registry) {
 func (w *walletActions) walletHistory(ctx context.Context, req *Request) (*ptree.Tree, error) {
 	since := uint64(1)
 	if s, ok := req.Get("modified_since"); ok {
-		if since, ok = walletDecodeUnsigned(s); !ok {
+		if since, ok = decodeUnsigned(s); !ok {
 			return nil, Errorf("Invalid timestamp")
 		}
 	}

@@ -179,6 +179,8 @@ func TestWalletParamOrder(t *testing.T) {
 	wantError(t, e, `{"action":"send","wallet":"`+id+`","source":"`+seed0Account0+`","destination":"`+seed0Account0+`","amount":"1"}`, "Account not found")
 }
 
+// TestWalletDecodeUnsigned: the wallet actions' counts and indexes, read
+// by decodeUnsigned.
 func TestWalletDecodeUnsigned(t *testing.T) {
 	tests := []struct {
 		in   string
@@ -190,9 +192,9 @@ func TestWalletDecodeUnsigned(t *testing.T) {
 		{"18446744073709551616", 0, false}, {"- 1", 0, false}, {"1 ", 0, false},
 	}
 	for _, tt := range tests {
-		got, ok := walletDecodeUnsigned(tt.in)
+		got, ok := decodeUnsigned(tt.in)
 		if got != tt.want || ok != tt.ok {
-			t.Errorf("walletDecodeUnsigned(%q) = %d, %v; want %d, %v", tt.in, got, ok, tt.want, tt.ok)
+			t.Errorf("decodeUnsigned(%q) = %d, %v; want %d, %v", tt.in, got, ok, tt.want, tt.ok)
 		}
 	}
 }

@@ -36,13 +36,18 @@ func (s *Store) SetWork(id ID, pub nano.PublicKey, work uint64) error {
 		if err := json.Unmarshal(v, &a); err != nil {
 			return err
 		}
-		a.Work = work
-		nv, err := json.Marshal(a)
-		if err != nil {
-			return err
-		}
-		return accts.Put(pub[:], nv)
+		return putWork(accts, pub, a, work)
 	})
+}
+
+// putWork stores a, pub's entry in accts, with work as its cached work.
+func putWork(accts *bolt.Bucket, pub nano.PublicKey, a account, work uint64) error {
+	a.Work = work
+	v, err := json.Marshal(a)
+	if err != nil {
+		return err
+	}
+	return accts.Put(pub[:], v)
 }
 
 // cachedWork is the work some wallet holding pub has cached for it, 0 if
@@ -76,12 +81,7 @@ func (s *Store) clearWork(pub nano.PublicKey) {
 			return nil
 		})
 		for _, e := range cached {
-			e.a.Work = 0
-			nv, err := json.Marshal(e.a)
-			if err != nil {
-				return err
-			}
-			if err := e.accts.Put(pub[:], nv); err != nil {
+			if err := putWork(e.accts, pub, e.a, 0); err != nil {
 				return err
 			}
 		}
