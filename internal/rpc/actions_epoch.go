@@ -70,7 +70,7 @@ func (u *epochUpgrader) epochUpgrade(c *ledgerCall) error {
 	if err != nil {
 		return err
 	}
-	if _, err := optionalUnsigned(c.req, "threads", textInvalidThreads); err != nil {
+	if _, err := optionalUnsigned(c.req, "threads", 0, textInvalidThreads); err != nil {
 		return err
 	}
 	key, err := c.req.privateKeyParam("key")

@@ -207,26 +207,24 @@ func (c *ledgerCall) count() (uint64, error) {
 // optionalCount reads an optional "count" (the node's count_optional_impl):
 // def when absent, any unsigned number (0 included) when present.
 func (c *ledgerCall) optionalCount(def uint64) (uint64, error) {
-	s, ok := c.req.Get("count")
+	return optionalUnsigned(c.req, "count", def, textInvalidCount)
+}
+
+// optionalOffset reads "offset", 0 when absent.
+func (c *ledgerCall) optionalOffset() (uint64, error) {
+	return optionalUnsigned(c.req, "offset", 0, textInvalidOffset)
+}
+
+// optionalUnsigned reads an optional unsigned number (decodeUnsigned), def
+// when absent; a bad one answers bad.
+func optionalUnsigned(req *Request, key string, def uint64, bad string) (uint64, error) {
+	s, ok := req.Get(key)
 	if !ok {
 		return def, nil
 	}
 	n, ok := decodeUnsigned(s)
 	if !ok {
-		return 0, Errorf(textInvalidCount)
-	}
-	return n, nil
-}
-
-// optionalOffset reads "offset", 0 when absent.
-func (c *ledgerCall) optionalOffset() (uint64, error) {
-	s, ok := c.req.Get("offset")
-	if !ok {
-		return 0, nil
-	}
-	n, ok := decodeUnsigned(s)
-	if !ok {
-		return 0, Errorf(textInvalidOffset)
+		return 0, Errorf("%s", bad)
 	}
 	return n, nil
 }

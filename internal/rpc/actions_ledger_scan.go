@@ -37,7 +37,7 @@ func (l *ledgerRPC) ledgerDump(c *ledgerCall) error {
 	if err != nil {
 		return err
 	}
-	since, err := optionalUnsigned(c.req, "modified_since", textInvalidTimestamp)
+	since, err := optionalUnsigned(c.req, "modified_since", 0, textInvalidTimestamp)
 	if err != nil {
 		return err
 	}
@@ -153,11 +153,11 @@ func (l *ledgerRPC) republish(c *ledgerCall) error {
 	if err != nil {
 		return err
 	}
-	sources, err := optionalUnsigned(c.req, "sources", textInvalidSources)
+	sources, err := optionalUnsigned(c.req, "sources", 0, textInvalidSources)
 	if err != nil {
 		return err
 	}
-	destinations, err := optionalUnsigned(c.req, "destinations", textInvalidDestinations)
+	destinations, err := optionalUnsigned(c.req, "destinations", 0, textInvalidDestinations)
 	if err != nil {
 		return err
 	}
@@ -266,18 +266,4 @@ func sourceOf(b *nano.Block) nano.Hash {
 		return b.Link
 	}
 	return nano.Hash{}
-}
-
-// optionalUnsigned reads an optional unsigned number (0 when absent); a bad
-// one answers bad.
-func optionalUnsigned(req *Request, key, bad string) (uint64, error) {
-	s, ok := req.Get(key)
-	if !ok {
-		return 0, nil
-	}
-	n, ok := decodeUnsigned(s)
-	if !ok {
-		return 0, Errorf("%s", bad)
-	}
-	return n, nil
 }

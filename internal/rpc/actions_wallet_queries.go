@@ -34,11 +34,9 @@ func (w *walletActions) registerQueries(r *Registry) {
 // stored at or after "modified_since" (default 1), newest first; each
 // entry is account_history's with block_account, hash and local_timestamp.
 func (w *walletActions) walletHistory(ctx context.Context, req *Request) (*ptree.Tree, error) {
-	since := uint64(1)
-	if s, ok := req.Get("modified_since"); ok {
-		if since, ok = decodeUnsigned(s); !ok {
-			return nil, Errorf("Invalid timestamp")
-		}
+	since, err := optionalUnsigned(req, "modified_since", 1, textInvalidTimestamp)
+	if err != nil {
+		return nil, err
 	}
 	_, pubs, err := w.walletAccounts(req)
 	if err != nil {
