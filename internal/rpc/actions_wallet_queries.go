@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/nipc/nipc/internal/ledger"
 	"github.com/nipc/nipc/internal/ptree"
 	"github.com/nipc/nipc/nano"
 )
@@ -21,7 +22,7 @@ func (w *walletActions) registerQueries(r *Registry) {
 	r.Register(Action{Name: "wallet_ledger", Func: w.walletLedger})
 	r.Register(Action{Name: "wallet_receivable", Func: ledgerAction(w.walletReceivable)})
 	r.Register(Action{Name: "wallet_pending", Func: ledgerAction(deprecated(w.walletReceivable))})
-	r.Register(Action{Name: "wallet_republish", Func: w.walletRepublish})
+	r.Register(Action{Name: "wallet_republish", Func: ledgerAction(w.walletRepublish)})
 	r.Register(Action{Name: "receive_minimum", Func: w.receiveMinimum})
 	r.Register(Action{Name: "receive_minimum_set", Func: w.receiveMinimumSet})
 	r.Register(Action{Name: "search_receivable", Func: w.searchReceivable})
@@ -42,19 +43,16 @@ func (w *walletActions) walletHistory(ctx context.Context, req *Request) (*ptree
 	if err != nil {
 		return nil, err
 	}
+	infos, err := w.openedAccounts(pubs, since)
+	if err != nil {
+		return nil, err
+	}
 	type entry struct {
 		ts uint64
 		t  *ptree.Tree
 	}
 	var entries []entry
-	for _, pub := range pubs {
-		ai, opened, err := w.b.Ledger.Account(pub)
-		if err != nil {
-			return nil, err
-		}
-		if !opened || uint64(ai.Modified.Unix()) < since {
-			continue
-		}
+	for _, ai := range infos {
 		for h := ai.Frontier; !h.IsZero(); {
 			sb, err := w.b.Ledger.Block(h)
 			if err != nil {
@@ -65,7 +63,7 @@ func (w *walletActions) walletHistory(ctx context.Context, req *Request) (*ptree
 				break
 			}
 			if t := historyEntry(&sb, false, nil); t != nil {
-				t.Put("block_account", pub.Account())
+				t.Put("block_account", ai.Account.Account())
 				t.Put("hash", h.String())
 				t.Put("local_timestamp", strconv.FormatUint(ts, 10))
 				entries = append(entries, entry{ts, t})
@@ -104,15 +102,13 @@ func (w *walletActions) walletLedger(ctx context.Context, req *Request) (*ptree.
 	if err != nil {
 		return nil, err
 	}
+	infos, err := w.openedAccounts(pubs, since)
+	if err != nil {
+		return nil, err
+	}
 	accounts := ptree.New()
-	for _, pub := range pubs {
-		ai, opened, err := w.b.Ledger.Account(pub)
-		if err != nil {
-			return nil, err
-		}
-		if !opened || uint64(ai.Modified.Unix()) < since {
-			continue
-		}
+	for _, ai := range infos {
+		pub := ai.Account
 		e := putLedgerEntry(ptree.New(), ai)
 		if representative {
 			e.Put("representative", ai.Representative.Account())
@@ -182,35 +178,48 @@ func (w *walletActions) walletReceivable(c *ledgerCall) error {
 
 // walletRepublish lists, per account, up to "count" blocks ending at its
 // frontier, oldest first. A single node has no peers to flood them to.
-func (w *walletActions) walletRepublish(ctx context.Context, req *Request) (*ptree.Tree, error) {
-	_, pubs, err := w.walletAccounts(req)
+func (w *walletActions) walletRepublish(c *ledgerCall) error {
+	_, pubs, err := w.walletAccounts(c.req)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	c := &ledgerCall{ctx: ctx, req: req, out: ptree.New()}
 	count, err := c.count()
 	if err != nil {
-		return nil, err
+		return err
+	}
+	infos, err := w.openedAccounts(pubs, 0)
+	if err != nil {
+		return err
 	}
 	blocks := ptree.New()
-	for _, pub := range pubs {
-		ai, opened, err := w.b.Ledger.Account(pub)
-		if err != nil {
-			return nil, err
-		}
-		if !opened {
-			continue
-		}
+	for _, ai := range infos {
 		hashes, err := w.b.Ledger.Chain(ai.Frontier, 0, int(min(count, math.MaxInt32)), false)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		slices.Reverse(hashes)
 		for _, h := range hashes {
 			blocks.PushValue(h.String())
 		}
 	}
-	return ptree.New().PutChild("blocks", blocks), nil
+	c.out.PutChild("blocks", blocks)
+	return nil
+}
+
+// openedAccounts is the ledger's record of each opened account of pubs
+// modified at or after since (Unix seconds), in pubs' order.
+func (w *walletActions) openedAccounts(pubs []nano.PublicKey, since uint64) ([]ledger.AccountInfo, error) {
+	var infos []ledger.AccountInfo
+	for _, pub := range pubs {
+		ai, opened, err := w.b.Ledger.Account(pub)
+		if err != nil {
+			return nil, err
+		}
+		if opened && uint64(ai.Modified.Unix()) >= since {
+			infos = append(infos, ai)
+		}
+	}
+	return infos, nil
 }
 
 func (w *walletActions) receiveMinimum(ctx context.Context, req *Request) (*ptree.Tree, error) {
