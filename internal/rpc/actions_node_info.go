@@ -88,8 +88,12 @@ func (d *DevNode) telemetry(ctx context.Context, req *Request) (*ptree.Tree, err
 	if req.Bool("raw", false) {
 		return ptree.New().Put("metrics", ""), nil
 	}
-	return d.localTelemetry(time.Now()), nil
+	return d.LocalTelemetry(), nil
 }
+
+// LocalTelemetry is this node's telemetry as the telemetry action answers
+// it now (the WebSocket's telemetry topic).
+func (d *DevNode) LocalTelemetry() *ptree.Tree { return d.localTelemetry(time.Now()) }
 
 // localTelemetry is the node's local_telemetry serialized as its
 // serialize_json does, signed over its binary form

@@ -4,7 +4,6 @@ import (
 	"time"
 
 	"github.com/nipc/nipc/internal/broker"
-	"github.com/nipc/nipc/internal/ptree"
 	"github.com/nipc/nipc/nano"
 )
 
@@ -21,7 +20,3 @@ func (w workActions) reportWork(root nano.Hash, target uint64, start time.Time, 
 		Source: "local", Work: work,
 	})
 }
-
-// LocalTelemetry is this node's telemetry as the telemetry action answers
-// it now (the WebSocket's telemetry topic).
-func (d *DevNode) LocalTelemetry() *ptree.Tree { return d.localTelemetry(time.Now()) }
