@@ -36,7 +36,6 @@ func AppendEnvelope(dst []byte, credentials, correlationID, name string, body []
 // value (the envelope parser refuses raw invalid UTF-8), everything else as
 // is.
 func AppendQuoted(dst []byte, s string) []byte {
-	const hexDigits = "0123456789ABCDEF"
 	dst = append(dst, '"')
 	for i := 0; i < len(s); {
 		c := s[i]
