@@ -166,13 +166,16 @@ func (r *renderer) vector(f *schema.Field, pos uint64, indent int) bool {
 	return true
 }
 
-func (r *renderer) str(pos uint64) bool {
-	s := r.b.Bytes(pos)
-	if !utf8.Valid(s) {
+func (r *renderer) str(pos uint64) bool { return r.quoted(string(r.b.Bytes(pos))) }
+
+// quoted appends s as a JSON string, escaped as flatbuffers escapes it;
+// false, appending nothing, when s is not UTF-8.
+func (r *renderer) quoted(s string) bool {
+	if !utf8.ValidString(s) {
 		return false
 	}
 	r.out = append(r.out, '"')
-	r.out = appendEscaped(r.out, string(s))
+	r.out = appendEscaped(r.out, s)
 	r.out = append(r.out, '"')
 	return true
 }

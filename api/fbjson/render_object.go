@@ -4,14 +4,13 @@ import (
 	"errors"
 	"reflect"
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/nipc/nipc/api"
 	"github.com/nipc/nipc/api/fb"
 	"github.com/nipc/nipc/api/internal/schema"
 )
 
-// errNotEncodable is what AppendEnvelope gives where api.Encode fails (a
+// errNotEncodable is what AppendEnvelopeText gives where api.Encode fails (a
 // nil envelope, a union whose value is not its type's table, a nil table
 // in a vector).
 var errNotEncodable = errors.New("fbjson: the envelope cannot be encoded")
@@ -167,11 +166,8 @@ func (r *objRenderer) vector(f *schema.Field, v reflect.Value, indent int) error
 }
 
 func (r *objRenderer) str(s string) error {
-	if !utf8.ValidString(s) {
+	if !r.quoted(s) {
 		return ErrNotRenderable
 	}
-	r.out = append(r.out, '"')
-	r.out = appendEscaped(r.out, s)
-	r.out = append(r.out, '"')
 	return nil
 }

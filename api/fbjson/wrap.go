@@ -36,7 +36,6 @@ func AppendEnvelope(dst []byte, credentials, correlationID, name string, body []
 // value (the envelope parser refuses raw invalid UTF-8), everything else as
 // is.
 func AppendQuoted(dst []byte, s string) []byte {
-	const hexDigits = "0123456789ABCDEF"
 	dst = append(dst, '"')
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -45,7 +44,7 @@ func AppendQuoted(dst []byte, s string) []byte {
 			dst = append(dst, '\\', c)
 			i++
 		case c < 0x20 || c == 0x7f:
-			dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&15])
+			dst = appendU(dst, rune(c))
 			i++
 		case c < utf8.RuneSelf:
 			dst = append(dst, c)
@@ -53,7 +52,7 @@ func AppendQuoted(dst []byte, s string) []byte {
 		default:
 			r, n := utf8.DecodeRuneInString(s[i:])
 			if r == utf8.RuneError && n == 1 {
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&15])
+				dst = appendU(dst, rune(c))
 			} else {
 				dst = append(dst, s[i:i+n]...)
 			}

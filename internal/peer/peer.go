@@ -28,15 +28,7 @@ type Peer struct {
 	Transport   Transport // the listener it came through
 	Remote      string    // remote address (empty for an unnamed Unix peer)
 	AllowUnsafe bool      // the transport's allow_unsafe setting
-	// AccessChecked: the peer passed the shared-secret access check on this
-	// connection. When the server requires the check, no request is handled
-	// without it.
-	AccessChecked bool
-	// Cred is who opened a Unix-socket connection, as the kernel reported
-	// it (SO_PEERCRED) when the connection was accepted: the process, user
-	// and group at connect() time. It is nil on TCP, through the gateway,
-	// and where the platform cannot tell (anything but Linux).
-	Cred *Cred
+	Identity              // Cred and AccessChecked, from the handshakes
 	// Conn is the persistent IPC connection, for handlers that push
 	// events on it later (the v2 handlers adapt it to a
 	// broker.Subscriber; EventServiceStop); nil where there is none (the
@@ -50,8 +42,15 @@ type Peer struct {
 // it passed the access check. The server copies it into the Peer before
 // the Peer enters the connection's context.
 type Identity struct {
-	Cred          *Cred // see Peer.Cred
-	AccessChecked bool  // see Peer.AccessChecked
+	// Cred is who opened a Unix-socket connection, as the kernel reported
+	// it (SO_PEERCRED) when the connection was accepted: the process, user
+	// and group at connect() time. It is nil on TCP, through the gateway,
+	// and where the platform cannot tell (anything but Linux).
+	Cred *Cred
+	// AccessChecked: the peer passed the shared-secret access check on this
+	// connection. When the server requires the check, no request is handled
+	// without it.
+	AccessChecked bool
 }
 
 // Cred is a Unix-socket peer's credentials, fixed when it called connect():

@@ -97,12 +97,12 @@ func (h accessHandshaker) refuse(c net.Conn, enc ipc.Encoding, log sessionLog) {
 		return
 	}
 	h.srv.accessWarn.Warn(log, "request without the access check; closing connection", "remote", h.remote, "encoding", enc)
-	reply := h.srv.handler.Refuse(enc, RefuseAccessCheck, ipc.StartFrame(nil))
-	if len(reply) == ipc.FrameHeaderSize {
-		return // the handler has nothing to say
+	frame := h.srv.refusal(enc, RefuseAccessCheck)
+	if frame == nil {
+		return
 	}
 	c.SetWriteDeadline(time.Now().Add(h.ioTimeout))
-	c.Write(ipc.FinishFrame(reply, 0))
+	c.Write(frame)
 }
 
 // deadlineWriter bounds each write of the handshake by io_timeout (no

@@ -61,3 +61,13 @@ func (r Refusal) String() string {
 	}
 	return "unknown refusal"
 }
+
+// refusal is the frame of the server's refusal why of a request in enc,
+// as the handler renders it; nil when the handler has nothing to say.
+func (s *Server) refusal(enc ipc.Encoding, why Refusal) []byte {
+	reply := s.handler.Refuse(enc, why, ipc.StartFrame(nil))
+	if len(reply) == ipc.FrameHeaderSize {
+		return nil
+	}
+	return ipc.FinishFrame(reply, 0)
+}

@@ -100,11 +100,11 @@ func (ss *session) refuseBusy(enc ipc.Encoding, n uint32, rest int64, log sessio
 		log.Debug("closing connection", "encoding", enc, "reason", err)
 		return false
 	}
-	reply := ss.srv.handler.Refuse(enc, RefuseBusy, ipc.StartFrame(nil))
-	if len(reply) == ipc.FrameHeaderSize {
-		return false // the handler has nothing to say
+	frame := ss.srv.refusal(enc, RefuseBusy)
+	if frame == nil {
+		return false
 	}
-	if err := ss.write(ipc.FinishFrame(reply, 0)); err != nil {
+	if err := ss.write(frame); err != nil {
 		log.Debug("write failed", "err", err)
 		return false
 	}

@@ -37,7 +37,7 @@ allow = "api_block_count"
 		t.Fatal(err)
 	}
 	unixPeer := func(uid uint32) *peer.Peer {
-		return &peer.Peer{Transport: peer.Unix, Cred: &peer.Cred{PID: 42, UID: uid, GID: uid}}
+		return &peer.Peer{Transport: peer.Unix, Identity: peer.Identity{Cred: &peer.Cred{PID: 42, UID: uid, GID: uid}}}
 	}
 	tests := []struct {
 		name   string

@@ -15,8 +15,8 @@ import (
 
 // Queries returns the handlers of the v2 queries: IsAlive and
 // AccountWeight as the node has them, and the messages nipc appended.
-// (TopicConfirmation, TopicServiceStop, ServiceRegister, ServiceStop and
-// Reload are added by the broker and the access-control parts.)
+// (TopicHandlers and ReloadHandler give the subscription, service and
+// Reload messages.)
 func Queries(l *ledger.Ledger, info nodeinfo.Info) map[fb.Message]Handler {
 	q := queries{l: l, info: info}
 	return map[fb.Message]Handler{
