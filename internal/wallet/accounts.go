@@ -222,11 +222,20 @@ func (s *Store) account(id ID, pub nano.PublicKey) (account, error) {
 		if err != nil {
 			return err
 		}
-		v := accts.Get(pub[:])
-		if v == nil {
-			return ErrAccountNotFound
-		}
-		return json.Unmarshal(v, &a)
+		a, err = getAccount(accts, pub)
+		return err
 	})
+	return a, err
+}
+
+// getAccount reads pub's record in a wallet's accounts bucket, or
+// ErrAccountNotFound.
+func getAccount(accts *bolt.Bucket, pub nano.PublicKey) (account, error) {
+	var a account
+	v := accts.Get(pub[:])
+	if v == nil {
+		return a, ErrAccountNotFound
+	}
+	err := json.Unmarshal(v, &a)
 	return a, err
 }
