@@ -21,6 +21,19 @@ func accountsBucket(tx *bolt.Tx, id ID) (*bolt.Bucket, error) {
 	return w.Bucket(bucketAccts), nil
 }
 
+// eachAccount calls fn with the key and record of each account in accts,
+// wallet id's accounts bucket, in key order, until fn returns an error; a
+// record that does not decode is an error naming the wallet.
+func eachAccount(accts *bolt.Bucket, id ID, fn func(k []byte, a account) error) error {
+	return accts.ForEach(func(k, v []byte) error {
+		var a account
+		if err := json.Unmarshal(v, &a); err != nil {
+			return fmt.Errorf("wallet %s: damaged account record: %w", id, err)
+		}
+		return fn(k, a)
+	})
+}
+
 // unlockedKey is the wallet key of an existing, unlocked wallet.
 func (s *Store) unlockedKey(id ID) ([]byte, error) {
 	if !s.Exists(id) {
@@ -52,11 +65,7 @@ func (s *Store) ChangeSeed(id ID, seed nano.Seed) error {
 			return err
 		}
 		var drop [][]byte
-		err = accts.ForEach(func(k, v []byte) error {
-			var a account
-			if err := json.Unmarshal(v, &a); err != nil {
-				return fmt.Errorf("wallet %s: damaged account record: %w", id, err)
-			}
+		err = eachAccount(accts, id, func(k []byte, a account) error {
 			if a.Index >= 0 {
 				drop = append(drop, k)
 			}
@@ -172,11 +181,7 @@ func (s *Store) Export(id ID) (string, error) {
 		if err != nil {
 			return err
 		}
-		return accts.ForEach(func(k, v []byte) error {
-			var a account
-			if err := json.Unmarshal(v, &a); err != nil {
-				return fmt.Errorf("wallet %s: damaged account record: %w", id, err)
-			}
+		return eachAccount(accts, id, func(k []byte, a account) error {
 			val := "00"
 			if len(a.SealedPriv) > 0 {
 				val = strings.ToUpper(hex.EncodeToString(a.SealedPriv))
