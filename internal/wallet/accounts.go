@@ -213,10 +213,27 @@ func (s *Store) Export(id ID) (string, error) {
 	return b.String(), nil
 }
 
-// IsWatch reports whether the wallet holds pub watch-only.
-func (s *Store) IsWatch(id ID, pub nano.PublicKey) bool {
-	a, err := s.account(id, pub)
-	return err == nil && a.Watch
+// signingAccounts lists a wallet's accounts in key order, less the
+// watch-only ones, in one read transaction.
+func (s *Store) signingAccounts(id ID) ([]nano.PublicKey, error) {
+	var out []nano.PublicKey
+	err := s.db.View(func(tx *bolt.Tx) error {
+		accts, err := accountsBucket(tx, id)
+		if err != nil {
+			return err
+		}
+		return accts.ForEach(func(k, v []byte) error {
+			var a account
+			if json.Unmarshal(v, &a) == nil && a.Watch {
+				return nil
+			}
+			var pub nano.PublicKey
+			copy(pub[:], k)
+			out = append(out, pub)
+			return nil
+		})
+	})
+	return out, err
 }
 
 // account reads one account record.
