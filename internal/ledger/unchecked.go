@@ -108,7 +108,7 @@ func (l *Ledger) Unchecked(count int) []UncheckedEntry {
 	defer u.mu.Unlock()
 	var out []UncheckedEntry
 	for el := u.order.Front(); el != nil && (count <= 0 || len(out) < count); el = el.Next() {
-		out = append(out, *&el.Value.(*uncheckedItem).UncheckedEntry)
+		out = append(out, el.Value.(*uncheckedItem).UncheckedEntry)
 	}
 	return out
 }

@@ -21,6 +21,19 @@ func accountsBucket(tx *bolt.Tx, id ID) (*bolt.Bucket, error) {
 	return w.Bucket(bucketAccts), nil
 }
 
+// eachAccount calls fn with the key and record of each account in accts,
+// wallet id's accounts bucket, in key order, until fn returns an error; a
+// record that does not decode is an error naming the wallet.
+func eachAccount(accts *bolt.Bucket, id ID, fn func(k []byte, a account) error) error {
+	return accts.ForEach(func(k, v []byte) error {
+		var a account
+		if err := json.Unmarshal(v, &a); err != nil {
+			return fmt.Errorf("wallet %s: damaged account record: %w", id, err)
+		}
+		return fn(k, a)
+	})
+}
+
 // unlockedKey is the wallet key of an existing, unlocked wallet.
 func (s *Store) unlockedKey(id ID) ([]byte, error) {
 	if !s.Exists(id) {
@@ -52,11 +65,7 @@ func (s *Store) ChangeSeed(id ID, seed nano.Seed) error {
 			return err
 		}
 		var drop [][]byte
-		err = accts.ForEach(func(k, v []byte) error {
-			var a account
-			if err := json.Unmarshal(v, &a); err != nil {
-				return fmt.Errorf("wallet %s: damaged account record: %w", id, err)
-			}
+		err = eachAccount(accts, id, func(k []byte, a account) error {
 			if a.Index >= 0 {
 				drop = append(drop, k)
 			}
@@ -172,11 +181,7 @@ func (s *Store) Export(id ID) (string, error) {
 		if err != nil {
 			return err
 		}
-		return accts.ForEach(func(k, v []byte) error {
-			var a account
-			if err := json.Unmarshal(v, &a); err != nil {
-				return fmt.Errorf("wallet %s: damaged account record: %w", id, err)
-			}
+		return eachAccount(accts, id, func(k []byte, a account) error {
 			val := "00"
 			if len(a.SealedPriv) > 0 {
 				val = strings.ToUpper(hex.EncodeToString(a.SealedPriv))
@@ -208,10 +213,27 @@ func (s *Store) Export(id ID) (string, error) {
 	return b.String(), nil
 }
 
-// IsWatch reports whether the wallet holds pub watch-only.
-func (s *Store) IsWatch(id ID, pub nano.PublicKey) bool {
-	a, err := s.account(id, pub)
-	return err == nil && a.Watch
+// signingAccounts lists a wallet's accounts in key order, less the
+// watch-only ones, in one read transaction.
+func (s *Store) signingAccounts(id ID) ([]nano.PublicKey, error) {
+	var out []nano.PublicKey
+	err := s.db.View(func(tx *bolt.Tx) error {
+		accts, err := accountsBucket(tx, id)
+		if err != nil {
+			return err
+		}
+		return accts.ForEach(func(k, v []byte) error {
+			var a account
+			if json.Unmarshal(v, &a) == nil && a.Watch {
+				return nil
+			}
+			var pub nano.PublicKey
+			copy(pub[:], k)
+			out = append(out, pub)
+			return nil
+		})
+	})
+	return out, err
 }
 
 // account reads one account record.
@@ -222,11 +244,20 @@ func (s *Store) account(id ID, pub nano.PublicKey) (account, error) {
 		if err != nil {
 			return err
 		}
-		v := accts.Get(pub[:])
-		if v == nil {
-			return ErrAccountNotFound
-		}
-		return json.Unmarshal(v, &a)
+		a, err = getAccount(accts, pub)
+		return err
 	})
+	return a, err
+}
+
+// getAccount reads pub's record in a wallet's accounts bucket, or
+// ErrAccountNotFound.
+func getAccount(accts *bolt.Bucket, pub nano.PublicKey) (account, error) {
+	var a account
+	v := accts.Get(pub[:])
+	if v == nil {
+		return a, ErrAccountNotFound
+	}
+	err := json.Unmarshal(v, &a)
 	return a, err
 }

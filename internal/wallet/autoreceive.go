@@ -161,14 +161,11 @@ func (r *AutoReceiver) scan(ctx context.Context, jobs chan<- receiveJob) {
 		if locked, _ := r.Store.Locked(id); locked {
 			continue
 		}
-		pubs, err := r.Store.Accounts(id)
+		pubs, err := r.Store.signingAccounts(id)
 		if err != nil {
 			continue
 		}
 		for _, pub := range pubs {
-			if r.Store.IsWatch(id, pub) {
-				continue
-			}
 			entries, err := r.Ledger.Receivable(pub, min, 0)
 			if err != nil {
 				r.Log.Warn("auto-receive: reading receivables", "account", pub.Account(), "err", err)

@@ -73,37 +73,25 @@ func (bd *Builder) Send(ctx context.Context, id ID, priv nano.PrivateKey, destin
 			}
 		}
 	}
-	source := priv.PublicKey()
-	unlock, err := bd.lockAccount(ctx, source)
-	if err != nil {
-		return nano.Hash{}, err
+	var record func(*nano.Block) error
+	if hasID {
+		record = func(b *nano.Block) error { return bd.Store.RecordSend(id, sendID, b.Hash()) }
 	}
-	defer unlock()
-	for attempt := 0; ; attempt++ {
+	source := priv.PublicKey()
+	h, _, err := bd.build(ctx, source, record, func() (*nano.Block, uint64, error) {
 		ai, err := bd.Ledger.AccountInfo(source)
 		if errors.Is(err, ledger.ErrAccountNotFound) {
-			return nano.Hash{}, ErrInsufficientBalance
+			return nil, 0, ErrInsufficientBalance
 		} else if err != nil {
-			return nano.Hash{}, err
+			return nil, 0, err
 		}
 		balance, ok := ai.Balance.Sub(amount)
 		if !ok {
-			return nano.Hash{}, ErrInsufficientBalance
+			return nil, 0, ErrInsufficientBalance
 		}
-		b := StateBlock(priv, ai.Frontier, ai.Representative, balance, nano.Hash(destination))
-		var record func() error
-		if hasID {
-			record = func() error { return bd.Store.RecordSend(id, sendID, b.Hash()) }
-		}
-		again, _, err := bd.place(ctx, b, work, attempt, record)
-		switch {
-		case again:
-			continue
-		case err != nil:
-			return nano.Hash{}, err
-		}
-		return b.Hash(), nil
-	}
+		return StateBlock(priv, ai.Frontier, ai.Representative, balance, nano.Hash(destination)), work, nil
+	})
+	return h, err
 }
 
 // Receive receives the send block send into the account of priv, opening
@@ -114,55 +102,44 @@ func (bd *Builder) Send(ctx context.Context, id ID, priv nano.PrivateKey, destin
 // the caller's work (0: generate) or its error.
 func (bd *Builder) Receive(ctx context.Context, id ID, priv nano.PrivateKey, send nano.Hash, work func() (uint64, error)) (nano.Hash, error) {
 	account := priv.PublicKey()
-	unlock, err := bd.lockAccount(ctx, account)
-	if err != nil {
-		return nano.Hash{}, err
-	}
-	defer unlock()
-	for attempt := 0; ; attempt++ {
+	h, result, err := bd.build(ctx, account, nil, func() (*nano.Block, uint64, error) {
 		sb, err := bd.Ledger.Block(send)
 		if err != nil {
-			return nano.Hash{}, err
+			return nil, 0, err
 		}
 		receivable := sb.Subtype == ledger.SubtypeSend && sb.Counterpart == account
 		if receivable {
 			if receivable, err = bd.Ledger.ReceivableExists(send); err != nil {
-				return nano.Hash{}, err
+				return nil, 0, err
 			}
 		}
 		if !receivable {
-			return nano.Hash{}, ErrUnreceivable
+			return nil, 0, ErrUnreceivable
 		}
 		w, err := work()
 		if err != nil {
-			return nano.Hash{}, err
+			return nil, 0, err
 		}
 		ai, opened, err := bd.Ledger.Account(account)
 		if err != nil {
-			return nano.Hash{}, err
+			return nil, 0, err
 		}
 		rep := ai.Representative
 		if !opened {
 			if rep, err = bd.Store.Representative(id); err != nil {
-				return nano.Hash{}, err
+				return nil, 0, err
 			}
 		}
 		balance, ok := ai.Balance.Add(sb.Amount)
 		if !ok {
-			return nano.Hash{}, ErrGenerating
+			return nil, 0, ErrGenerating
 		}
-		b := StateBlock(priv, ai.Frontier, rep, balance, send)
-		again, result, err := bd.place(ctx, b, w, attempt, nil)
-		switch {
-		case again:
-			continue
-		case errors.Is(err, ErrGenerating) && result == ledger.Unreceivable: // received by another writer meanwhile
-			return nano.Hash{}, ErrUnreceivable
-		case err != nil:
-			return nano.Hash{}, err
-		}
-		return b.Hash(), nil
+		return StateBlock(priv, ai.Frontier, rep, balance, send), w, nil
+	})
+	if errors.Is(err, ErrGenerating) && result == ledger.Unreceivable { // received by another writer meanwhile
+		return nano.Hash{}, ErrUnreceivable
 	}
+	return h, err
 }
 
 // Change publishes a change block moving the account of priv to rep,
@@ -183,31 +160,46 @@ func (bd *Builder) SetRepresentative(ctx context.Context, priv nano.PrivateKey, 
 
 func (bd *Builder) change(ctx context.Context, priv nano.PrivateKey, rep nano.PublicKey, work uint64, always bool) (nano.Hash, error) {
 	account := priv.PublicKey()
+	h, _, err := bd.build(ctx, account, nil, func() (*nano.Block, uint64, error) {
+		ai, opened, err := bd.Ledger.Account(account)
+		if err != nil {
+			return nil, 0, err
+		}
+		if !opened && always {
+			return nil, 0, ErrGenerating
+		}
+		if !opened || (!always && ai.Representative == rep) {
+			return nil, 0, nil
+		}
+		return StateBlock(priv, ai.Frontier, rep, ai.Balance, nano.Hash{}), work, nil
+	})
+	return h, err
+}
+
+// build holds account's lock and places the block next builds on the
+// account's frontier, with next's work (0: the cached or a generated one)
+// and before (place's); when place says to rebuild, next is called again
+// on the new frontier. A nil block from next is nothing to do: a zero
+// hash. result is the ledger's last result.
+func (bd *Builder) build(ctx context.Context, account nano.PublicKey, before func(*nano.Block) error, next func() (*nano.Block, uint64, error)) (nano.Hash, ledger.Result, error) {
 	unlock, err := bd.lockAccount(ctx, account)
 	if err != nil {
-		return nano.Hash{}, err
+		return nano.Hash{}, 0, err
 	}
 	defer unlock()
 	for attempt := 0; ; attempt++ {
-		ai, opened, err := bd.Ledger.Account(account)
-		if err != nil {
-			return nano.Hash{}, err
+		b, work, err := next()
+		if err != nil || b == nil {
+			return nano.Hash{}, 0, err
 		}
-		if !opened && always {
-			return nano.Hash{}, ErrGenerating
-		}
-		if !opened || (!always && ai.Representative == rep) {
-			return nano.Hash{}, nil
-		}
-		b := StateBlock(priv, ai.Frontier, rep, ai.Balance, nano.Hash{})
-		again, _, err := bd.place(ctx, b, work, attempt, nil)
+		again, result, err := bd.place(ctx, b, work, attempt, before)
 		switch {
 		case again:
 			continue
 		case err != nil:
-			return nano.Hash{}, err
+			return nano.Hash{}, result, err
 		}
-		return b.Hash(), nil
+		return b.Hash(), result, nil
 	}
 }
 
@@ -229,11 +221,11 @@ func checkWork(b *nano.Block, work, threshold uint64, attempt int) error {
 }
 
 // place stores b, built on the frontier on the attempt-th try: it checks
-// the caller's work (0: none given), runs before (if not nil: the send
-// id's record), then finish. again says to rebuild on the new frontier;
+// the caller's work (0: none given), runs before with b (if not nil: the
+// send id's record), then finish. again says to rebuild on the new frontier;
 // once the tries are used up that is ErrGenerating, with the ledger's last
 // result.
-func (bd *Builder) place(ctx context.Context, b *nano.Block, work uint64, attempt int, before func() error) (again bool, result ledger.Result, err error) {
+func (bd *Builder) place(ctx context.Context, b *nano.Block, work uint64, attempt int, before func(*nano.Block) error) (again bool, result ledger.Result, err error) {
 	threshold, err := bd.Ledger.WorkThreshold(b)
 	if err != nil {
 		return false, 0, err
@@ -242,7 +234,7 @@ func (bd *Builder) place(ctx context.Context, b *nano.Block, work uint64, attemp
 		return false, 0, err
 	}
 	if before != nil {
-		if err := before(); err != nil {
+		if err := before(b); err != nil {
 			return false, 0, err
 		}
 	}

@@ -202,6 +202,42 @@ func TestBuilderRetry(t *testing.T) {
 	}
 }
 
+// TestBuilderReceiveRaced: when another writer receives the send between
+// building the receive and processing it, the receive is rebuilt, finds the
+// send received, and is ErrUnreceivable; the other writer's block stays the
+// account's only one.
+func TestBuilderReceiveRaced(t *testing.T) {
+	e := newBuildEnv(t)
+	ctx := context.Background()
+	sent, err := e.bd.Send(ctx, e.id, e.gen, e.other.PublicKey(), nano.NewAmount(3), 0, "", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var first nano.Hash
+	e.bd.BeforeProcess = func(b *nano.Block) {
+		if !first.IsZero() {
+			return
+		}
+		c := StateBlock(e.other, nano.Hash{}, e.other.PublicKey(), nano.NewAmount(3), sent) // not the wallet's representative: another block
+		threshold, err := e.led.WorkThreshold(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Work, _ = nano.Generate(ctx, c.Root(), threshold)
+		if r, err := e.led.Process(ctx, c); r != ledger.Progress || err != nil {
+			t.Errorf("interfering receive: %v %v", r, err)
+		}
+		first = c.Hash()
+	}
+	if _, err := e.bd.Receive(ctx, e.id, e.other, sent, func() (uint64, error) { return 0, nil }); !errors.Is(err, ErrUnreceivable) {
+		t.Fatalf("raced receive: %v, want ErrUnreceivable", err)
+	}
+	ai, err := e.led.AccountInfo(e.other.PublicKey())
+	if err != nil || ai.Frontier != first || ai.BlockCount != 1 {
+		t.Fatalf("account after the race: %+v %v, want only the other writer's %s", ai, err, first)
+	}
+}
+
 // TestBuilderSendID: concurrent sends with one id make one block, and all
 // of them return its hash; another id sends again.
 func TestBuilderSendID(t *testing.T) {

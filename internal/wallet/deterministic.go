@@ -2,7 +2,6 @@ package wallet
 
 import (
 	"encoding/json"
-	"fmt"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -51,11 +50,7 @@ func (s *Store) Summarize(id ID) (Summary, error) {
 			return err
 		}
 		sum.DeterministicIndex = in.NextIndex
-		return tx.Bucket(bucketWallets).Bucket(id[:]).Bucket(bucketAccts).ForEach(func(k, v []byte) error {
-			var a account
-			if err := json.Unmarshal(v, &a); err != nil {
-				return fmt.Errorf("wallet %s: damaged account record: %w", id, err)
-			}
+		return eachAccount(tx.Bucket(bucketWallets).Bucket(id[:]).Bucket(bucketAccts), id, func(_ []byte, a account) error {
 			if a.Index >= 0 {
 				sum.Deterministic++
 			} else {

@@ -426,18 +426,7 @@ func (s *Store) IsLocal(pub nano.PublicKey) bool {
 // PrivateKey returns the key of one of the wallet's accounts.
 func (s *Store) PrivateKey(id ID, pub nano.PublicKey) (nano.PrivateKey, error) {
 	var priv nano.PrivateKey
-	var a account
-	err := s.db.View(func(tx *bolt.Tx) error {
-		w := tx.Bucket(bucketWallets).Bucket(id[:])
-		if w == nil {
-			return ErrWalletNotFound
-		}
-		v := w.Bucket(bucketAccts).Get(pub[:])
-		if v == nil {
-			return ErrAccountNotFound
-		}
-		return json.Unmarshal(v, &a)
-	})
+	a, err := s.account(id, pub)
 	if err != nil {
 		return priv, err
 	}

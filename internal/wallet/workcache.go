@@ -28,12 +28,8 @@ func (s *Store) SetWork(id ID, pub nano.PublicKey, work uint64) error {
 		if err != nil {
 			return err
 		}
-		v := accts.Get(pub[:])
-		if v == nil {
-			return ErrAccountNotFound
-		}
-		var a account
-		if err := json.Unmarshal(v, &a); err != nil {
+		a, err := getAccount(accts, pub)
+		if err != nil {
 			return err
 		}
 		return putWork(accts, pub, a, work)
