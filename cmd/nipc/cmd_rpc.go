@@ -158,9 +158,5 @@ func unknownActionHint(err error, action string) error {
 	if !ok || se.Text != rpc.TextUnknownCommand {
 		return err
 	}
-	var names []string
-	for _, a := range legacyRegistry().Table() {
-		names = append(names, a.Name)
-	}
-	return &exitError{code: exitServerError, err: fmt.Errorf("%w (%snipc rpc --list shows every action)", err, didYouMean(action, names))}
+	return &exitError{code: exitServerError, err: fmt.Errorf("%w (%snipc rpc --list shows every action)", err, didYouMean(action, legacyActionNames()))}
 }

@@ -60,7 +60,7 @@ const (
 	exitServerError = 1  // the daemon answered with an error
 	exitUsage       = 2  // bad command line
 	exitUnreachable = 69 // no daemon at the address
-	exitTimeout     = 75 // timed out; a retry may work
+	exitTimeout     = 75 // timed out, or the data directory is in use; a retry may work
 	exitProtocol    = 76 // the peer broke the protocol
 	exitNoPerm      = 77 // access check failed or permission denied
 	exitConfig      = 78 // configuration invalid or unreadable
@@ -68,8 +68,8 @@ const (
 
 // exitCodesText is the exit-code table as every help text shows it.
 const exitCodesText = "Exit codes: 0 ok, 1 the node answered with an error (ledger check: the ledger is\n" +
-	"inconsistent), 2 usage, 69 node unreachable, 75 timeout, 76 protocol error, 77 access denied,\n" +
-	"78 configuration invalid."
+	"inconsistent), 2 usage, 69 node unreachable, 75 timeout or data directory in use (node, ledger\n" +
+	"check), 76 protocol error, 77 access denied, 78 configuration invalid."
 
 // exitError carries an exit code up to main.
 type exitError struct {

@@ -139,7 +139,7 @@ func CheckSubjectPrefix(p string) error {
 		switch {
 		case t == "":
 			return fmt.Errorf("%q has an empty token (a leading, trailing or double dot)", p)
-		case t == "*" || t == ">" || strings.ContainsAny(t, "*>"):
+		case strings.ContainsAny(t, "*>"):
 			return fmt.Errorf("%q contains a wildcard", p)
 		case strings.ContainsAny(t, " \t\r\n\f\v"):
 			return fmt.Errorf("%q contains white space", p)
