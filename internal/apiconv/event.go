@@ -13,7 +13,7 @@ import (
 // emits it again), and, appended, its confirmation sequence.
 func ConfirmationEvent(c *ledger.Confirmation, includeBlock, includeElection bool) *fb.EventConfirmationT {
 	ev := &fb.EventConfirmationT{
-		ConfirmationType: confirmationType(c.ConfirmationType),
+		ConfirmationType: ConfirmationType(c.ConfirmationType),
 		Account:          c.Account.Account(),
 		Amount:           c.Amount.String(),
 		Hash:             c.Hash.String(),
@@ -36,7 +36,9 @@ func ConfirmationEvent(c *ledger.Confirmation, includeBlock, includeElection boo
 	return ev
 }
 
-func confirmationType(s string) fb.TopicConfirmationType {
+// ConfirmationType is a ledger.Confirmation's ConfirmationType as the v2
+// enum (active_quorum unless it names another).
+func ConfirmationType(s string) fb.TopicConfirmationType {
 	switch s {
 	case "active_confirmation_height":
 		return fb.TopicConfirmationTypeactive_confirmation_height

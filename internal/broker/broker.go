@@ -153,8 +153,8 @@ func (b *Broker) Publish(c *ledger.Confirmation) {
 	var slow []*Subscription
 	b.mu.RLock()
 	for _, sub := range b.subs {
-		// The subject (and the v2 confirmation it reads) is built only
-		// if a confirmation subscription looks at it.
+		// The subject is read only if a confirmation subscription looks
+		// at it; the v2 confirmation is built only for a receiver.
 		if o := sub.Options(); o.Topic == TopicConfirmation && o.match(ev.subject(), b.isLocal) && !sub.Offer(ev) {
 			slow = append(slow, sub)
 		}

@@ -2,6 +2,7 @@ package broker
 
 import (
 	"github.com/nipc/nipc/api/fb"
+	"github.com/nipc/nipc/internal/apiconv"
 	"github.com/nipc/nipc/nano"
 )
 
@@ -85,11 +86,12 @@ func (s *subject) add(a nano.PublicKey) {
 	s.n++
 }
 
-// subjectOf reads ev's confirmation: the ledger's, or (an event made by
-// NewEvent) the v2 one, whose accounts are parsed.
+// subjectOf reads ev's confirmation: the ledger's (without building the
+// v2 one), or (an event made by NewEvent) the v2 one, whose accounts are
+// parsed.
 func subjectOf(ev *Event) subject {
-	s := subject{typ: ev.Confirmation().ConfirmationType}
 	if c := ev.conf; c != nil {
+		s := subject{typ: apiconv.ConfirmationType(c.ConfirmationType)}
 		s.add(c.Account)
 		s.amount = c.Amount
 		if b := c.Block; b != nil {
@@ -104,6 +106,7 @@ func subjectOf(ev *Event) subject {
 		return s
 	}
 	c := ev.Confirmation()
+	s := subject{typ: c.ConfirmationType}
 	if pub, err := nano.ParseAccount(c.Account); err == nil {
 		s.add(pub)
 	}

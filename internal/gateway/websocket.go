@@ -398,16 +398,9 @@ func (s *wsSession) handle(data []byte) []byte {
 		}
 		return fail(wsErrorf("Unknown action: " + action))
 	}
-	var opts *ptree.Tree
-	if t, ok := msg.Child("options"); ok {
-		opts = t
-	}
+	opts := optionsOf(msg)
 	switch action {
 	case "subscribe":
-		creds := s.header
-		if k, ok := msg.Get("api_key"); ok {
-			creds = k
-		}
 		o, err := parseOptions(opts)
 		if err != nil {
 			return fail(err)
@@ -418,7 +411,7 @@ func (s *wsSession) handle(data []byte) []byte {
 		}
 		// The service decides (permission, all_local_accounts); subscribing
 		// again replaces the session's subscription.
-		sub, err := s.srv.backend.Subscribe(s.ctx, service.SubscribeRequest{Credentials: creds, Options: o, ResumeAfter: after}, s)
+		sub, err := s.srv.backend.Subscribe(s.ctx, service.SubscribeRequest{Credentials: s.credentials(msg), Options: o, ResumeAfter: after}, s)
 		if err != nil {
 			if !ack && denied(err) {
 				// As on the node, a refused subscribe that asked for no
@@ -461,4 +454,21 @@ func (s *wsSession) handle(data []byte) []byte {
 		return renderAck(action, id, now())
 	}
 	return nil
+}
+
+// optionsOf is a message's "options" (nil: none).
+func optionsOf(msg *ptree.Tree) *ptree.Tree {
+	if t, ok := msg.Child("options"); ok {
+		return t
+	}
+	return nil
+}
+
+// credentials are a subscribe message's: its "api_key", else the
+// upgrade's Nano-Api-Key header.
+func (s *wsSession) credentials(msg *ptree.Tree) string {
+	if k, ok := msg.Get("api_key"); ok {
+		return k
+	}
+	return s.header
 }

@@ -48,10 +48,6 @@ type topicRender struct{}
 func (s *wsSession) handleTopic(action string, t broker.Topic, msg, opts *ptree.Tree, ack bool) error {
 	switch action {
 	case "subscribe":
-		creds := s.header
-		if k, ok := msg.Get("api_key"); ok {
-			creds = k
-		}
 		o := broker.Options{Topic: t}
 		if t == broker.TopicVote && opts != nil {
 			var err error
@@ -71,7 +67,7 @@ func (s *wsSession) handleTopic(action string, t broker.Topic, msg, opts *ptree.
 			ts = &topicSub{s: s}
 		}
 		s.mu.Unlock()
-		sub, err := s.srv.backend.Subscribe(s.ctx, service.SubscribeRequest{Credentials: creds, Options: o}, ts)
+		sub, err := s.srv.backend.Subscribe(s.ctx, service.SubscribeRequest{Credentials: s.credentials(msg), Options: o}, ts)
 		if err != nil {
 			if !ack && denied(err) {
 				return errNoFrame
@@ -153,11 +149,7 @@ func actionError(action, id string, err error, now time.Time) []byte {
 
 // topicReply is handle's answer for a topic other than confirmation.
 func (s *wsSession) topicReply(action string, t broker.Topic, msg *ptree.Tree, id string, ack bool) []byte {
-	var opts *ptree.Tree
-	if c, ok := msg.Child("options"); ok {
-		opts = c
-	}
-	err := s.handleTopic(action, t, msg, opts, ack)
+	err := s.handleTopic(action, t, msg, optionsOf(msg), ack)
 	switch {
 	case errors.Is(err, errNoFrame):
 		return nil

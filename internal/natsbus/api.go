@@ -32,11 +32,7 @@ type APIConfig struct {
 	// the service does not enforce it itself (as the HTTP gateway does).
 	EnableControl bool
 	Version       string // the micro service's version (semver)
-	// Unreachable is the text a request is answered with when Service
-	// could not be asked (a remote node away: the gateway's texts); nil
-	// answers the error's own text. (service.Local never fails.)
-	Unreachable func(error) string
-	Log         *slog.Logger
+	Log           *slog.Logger
 }
 
 // API is the API served over NATS request/reply.
@@ -166,14 +162,12 @@ func (a *API) v2Message(r micro.Request) []byte {
 	return a.handle(service.Request{Encoding: ipc.EncodingFlatbuffersJSON, Body: env, Name: name}, fbjson.ErrorLine)
 }
 
+// handle is Service's reply to req, or, when it could not be asked (never
+// service.Local), the error's text rendered by errorReply.
 func (a *API) handle(req service.Request, errorReply func(string) []byte) []byte {
 	out, err := a.cfg.Service.Handle(a.context(), req, nil)
 	if err != nil {
-		text := err.Error()
-		if a.cfg.Unreachable != nil {
-			text = a.cfg.Unreachable(err)
-		}
-		return errorReply(text)
+		return errorReply(err.Error())
 	}
 	return out
 }

@@ -70,14 +70,16 @@
 // moves, at the end of every publishing round and at shutdown. Outbox.Run
 // publishes the confirmations after the mark, read from the ledger, with
 // at most publish_window in flight (async publishes), and moves the mark
-// only over a contiguous prefix of acknowledgements. Every round begins by
-// reading the stream (created or updated to the configuration if needed):
-// the Nano-Sequence of its last message, when it is still there, is the
-// mark (so a mark file behind the stream after a crash costs nothing), and
-// each message carries Nats-Expected-Last-Sequence, so the stream refuses
-// anything that would not directly follow what it holds: a message lost
-// in a disconnection fails the ones after it instead of leaving a gap, and
-// the next round starts again from what the stream holds. A round that
+// only over a contiguous prefix of acknowledgements. The first round, and
+// the first after a failed one, begins by reading the stream (created or
+// updated to the configuration if needed): the Nano-Sequence of its last
+// message, when it is still there, is the mark (so a mark file behind the
+// stream after a crash costs nothing); the other rounds go on from the
+// stream sequence the previous one ended at. Each message carries
+// Nats-Expected-Last-Sequence, so the stream refuses anything that would
+// not directly follow what it holds: a message lost in a disconnection (or
+// a stream changed meanwhile) fails the ones after it instead of leaving a
+// gap, and the next round starts again from what the stream holds. A round that
 // fails (NATS away, JetStream unavailable) is retried with backoff up to
 // one second; the ledger's OnConfirm hook only wakes the outbox
 // (Outbox.Notify never blocks).

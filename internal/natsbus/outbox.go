@@ -49,6 +49,7 @@ type Outbox struct {
 	savedAt time.Time
 	lastErr string // Run's goroutine: the last error logged
 	synced  bool   // Run's goroutine: the stream was read since the last error
+	last    uint64 // Run's goroutine: the stream's last sequence, while synced
 }
 
 // markEvery is how often the mark is written while publishing; it is
@@ -154,7 +155,9 @@ type inflight struct {
 
 // round publishes from the mark to the ledger's end, with publish_window
 // messages in flight, and returns once all are acknowledged or one
-// failed.
+// failed. The first round, and the first after a failed one, reads the
+// stream first (sync); the others go on from where the last one left it,
+// which Nats-Expected-Last-Sequence checks.
 func (o *Outbox) round(ctx context.Context) error {
 	if o.cfg.Conn.Status() != nats.CONNECTED {
 		return errNotConnected
@@ -162,17 +165,20 @@ func (o *Outbox) round(ctx context.Context) error {
 	if o.cfg.Source.ConfirmationSequence() <= o.acked.Load() && o.synced {
 		return nil
 	}
-	streamLast, err := o.sync(ctx)
-	if err != nil {
-		return err
+	if !o.synced {
+		streamLast, err := o.sync(ctx)
+		if err != nil {
+			return err
+		}
+		o.last, o.synced = streamLast, true
 	}
-	o.synced = true
 	window := o.cfg.NATS.PublishWindow
 	queue := make([]inflight, 0, window)
-	next, expect := o.acked.Load()+1, streamLast
+	next, expect := o.acked.Load()+1, o.last
 	for {
 		top := o.cfg.Source.ConfirmationSequence()
 		if len(queue) == 0 && next > top {
+			o.last = expect // every message published is acknowledged
 			return nil
 		}
 		for next <= top && len(queue) < window {

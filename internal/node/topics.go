@@ -24,6 +24,12 @@ func (n *Node) publishTopics(cs []ledger.Confirmation) {
 	if !blocks && !elections && !votes {
 		return
 	}
+	var rep nano.PrivateKey
+	var repPub nano.PublicKey
+	if votes {
+		rep = nano.DevGenesisKey()
+		repPub = rep.PublicKey()
+	}
 	for i := range cs {
 		c := &cs[i]
 		if blocks && c.Block != nil {
@@ -33,20 +39,21 @@ func (n *Node) publishTopics(cs []ledger.Confirmation) {
 			b.PublishTopic(broker.TopicStartedElection, &broker.Election{Hash: c.Hash})
 		}
 		if votes {
-			b.PublishTopic(broker.TopicVote, finalVote(nano.DevGenesisKey(), c.Hash))
+			b.PublishTopic(broker.TopicVote, finalVote(rep, repPub, c.Hash))
 		}
 	}
 }
 
-// finalVote is a final vote for hash signed with rep: the signature is
+// finalVote is a final vote for hash signed with rep, whose public key is
+// pub (derived once per commit, not per vote): the signature is
 // over the node's vote hash, blake2b-256("vote " || hashes || timestamp
 // as 8 little-endian bytes).
-func finalVote(rep nano.PrivateKey, hash nano.Hash) *broker.Vote {
+func finalVote(rep nano.PrivateKey, pub nano.PublicKey, hash nano.Hash) *broker.Vote {
 	h, _ := blake2b.New256(nil)
 	h.Write([]byte("vote "))
 	h.Write(hash[:])
 	h.Write(binary.LittleEndian.AppendUint64(nil, broker.VoteFinal))
-	return &broker.Vote{Account: rep.PublicKey(), Signature: nano.Sign(rep, h.Sum(nil)),
+	return &broker.Vote{Account: pub, Signature: nano.Sign(rep, h.Sum(nil)),
 		Timestamp: broker.VoteFinal, Duration: 15, Hashes: []nano.Hash{hash}, Type: "vote"}
 }
 
