@@ -26,6 +26,9 @@ type Event struct {
 	time time.Time
 	conf *ledger.Confirmation // nil when built by NewEvent
 
+	// A NewEvent's sideband (NewEvent's options; 0: it has none).
+	height, localTimestamp uint64
+
 	topic   Topic // TopicConfirmation, or (NewTopicEvent) another
 	payload any   // a topic event's (topics.go)
 
@@ -50,6 +53,13 @@ type rendering struct {
 // belongs to the Event from now on and must not be modified.
 func NewEvent(c *fb.EventConfirmationT, t time.Time) *Event {
 	return &Event{time: t, confirmation: c}
+}
+
+// NewEventWithSideband is NewEvent for a confirmation whose sideband is
+// known (a NATS stream message carries it; a node's v2 event does not):
+// the block's height in its account and its local timestamp in seconds.
+func NewEventWithSideband(c *fb.EventConfirmationT, t time.Time, height, localTimestamp uint64) *Event {
+	return &Event{time: t, confirmation: c, height: height, localTimestamp: localTimestamp}
 }
 
 // Time is when the broker published the event (the envelope's time).

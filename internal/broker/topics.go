@@ -228,5 +228,5 @@ func (ev *Event) Sideband() (height, localTimestamp uint64, ok bool) {
 	if c := ev.conf; c != nil && c.Height != 0 {
 		return c.Height, uint64(c.Election.Time.Unix()), true
 	}
-	return 0, 0, false
+	return ev.height, ev.localTimestamp, ev.height != 0
 }

@@ -48,8 +48,9 @@
 //	         confirmation_type, election_info, block, sideband: {height,
 //	         local_timestamp}}, "sequence"}
 //
-// ParseConfirmation reads a payload back into the v2 event (a gateway fans
-// it out with each WebSocket client's options).
+// ParseConfirmation reads a payload back into the v2 event and its
+// sideband; a gateway fans Confirmation.BrokerEvent out with each WebSocket
+// client's options.
 //
 // The payload is rendered from the ledger (ledger.ConfirmationsFrom), so
 // "time" is the block's local timestamp in milliseconds (whole seconds)

@@ -37,19 +37,27 @@ func sampleConfirmations() []*ledger.Confirmation {
 }
 
 // TestParseConfirmationRoundTrip: what the node publishes reads back as
-// the event it rendered (block, election info, sequence, time).
+// the event it rendered (block, election info, sequence, time, sideband).
 func TestParseConfirmationRoundTrip(t *testing.T) {
 	for _, c := range sampleConfirmations() {
 		want := apiconv.ConfirmationEvent(c, true, true)
-		got, at, err := natsbus.ParseConfirmation(payloadOf(c))
+		parsed, err := natsbus.ParseConfirmation(payloadOf(c))
 		if err != nil {
 			t.Fatal(err)
 		}
+		got, at := parsed.Event, parsed.Time
 		if !at.Equal(c.Election.Time) {
 			t.Errorf("time %v, want %v", at, c.Election.Time)
 		}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("sequence %d:\n got %+v\nwant %+v", c.Sequence, got, want)
+		}
+		if parsed.Height != c.Height || parsed.LocalTimestamp != uint64(c.Election.Time.Unix()) {
+			t.Errorf("sideband %d, %d; want %d, %d", parsed.Height, parsed.LocalTimestamp, c.Height, c.Election.Time.Unix())
+		}
+		h, ts, ok := parsed.BrokerEvent().Sideband()
+		if !ok || h != c.Height || ts != parsed.LocalTimestamp {
+			t.Errorf("broker event's sideband %d, %d, %v; want %d, %d, true", h, ts, ok, c.Height, parsed.LocalTimestamp)
 		}
 	}
 }
@@ -66,7 +74,7 @@ func TestParseConfirmationErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, _, err := natsbus.ParseConfirmation([]byte(tt.payload)); err == nil {
+			if _, err := natsbus.ParseConfirmation([]byte(tt.payload)); err == nil {
 				t.Fatal("no error")
 			}
 		})
@@ -90,11 +98,13 @@ func FuzzParseConfirmation(f *testing.F) {
 	}
 	f.Add([]byte(`{"time": "1", "sequence": "1", "message": {"account": "nano_1111111111111111111111111111111111111111111111111111hifc8npp", "hash": "0", "confirmation_type": "inactive"}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		ev, at, err := natsbus.ParseConfirmation(data)
+		parsed, err := natsbus.ParseConfirmation(data)
 		if err != nil {
 			return
 		}
-		again, _, err := natsbus.ParseConfirmation(gateway.RenderConfirmation(ev, at, ev.Sequence, gateway.Sideband{}))
+		ev := parsed.Event
+		reparsed, err := natsbus.ParseConfirmation(gateway.RenderConfirmation(ev, parsed.Time, ev.Sequence, gateway.Sideband{}))
+		again := reparsed.Event
 		if err != nil {
 			t.Fatalf("re-rendered event does not parse: %v", err)
 		}

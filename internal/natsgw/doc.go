@@ -15,7 +15,8 @@
 // stream sequence it delivered after a reconnect or a server loss, so it
 // has no gap and nothing to clean up when the gateway dies) reads the
 // stream from the moment the gateway starts. Each message is read back
-// into the v2 event once (natsbus.ParseConfirmation, broker.NewEvent) and
+// into the v2 event, sideband included, once (natsbus.ParseConfirmation,
+// Confirmation.BrokerEvent) and
 // offered to every WebSocket client's broker.Subscription whose options it
 // passes (the node's WebSocket rules, matched by the broker); a client
 // whose queue is full is dropped as a slow consumer, as on the node.

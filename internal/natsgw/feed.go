@@ -85,18 +85,19 @@ func (f *feed) consume(ctx context.Context) (jetstream.ConsumeContext, jetstream
 
 // offer fans one stream message out to the subscriptions it matches.
 func (f *feed) offer(m jetstream.Msg) {
-	c, at, err := natsbus.ParseConfirmation(m.Data())
+	c, err := natsbus.ParseConfirmation(m.Data())
 	if err != nil {
 		f.s.opts.Log.Warn("skipping a stream message that is not a confirmation", "err", err)
 		return
 	}
+	seq := c.Event.Sequence
 	if md, err := m.Metadata(); err == nil {
-		f.pos.offered(c.Sequence, md.Sequence.Stream, md.NumPending)
+		f.pos.offered(seq, md.Sequence.Stream, md.NumPending)
 	}
-	ev := broker.NewEvent(c, at)
+	ev := c.BrokerEvent()
 	var slow []*broker.Subscription
 	f.mu.Lock()
-	f.last.Store(c.Sequence)
+	f.last.Store(seq)
 	for _, sub := range f.subs {
 		if sub.Options().Matches(ev, nil) && !sub.Offer(ev) {
 			slow = append(slow, sub)

@@ -169,6 +169,25 @@ func (w *wsConn) expect(t testing.TB, want string) {
 	}
 }
 
+// waitPublished waits until the node's outbox has published every
+// confirmation it has (nats_status lag 0, asked through g), so that a live
+// subscriber made next sees only what comes after: the node's start-up
+// confirmations published late would otherwise reach it first.
+func waitPublished(t testing.TB, g *gw) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		r := g.post(t, `{"action": "nats_status"}`)
+		if strings.Contains(r, `"lag": "0"`) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the node's outbox did not catch up within 15s: %s", r)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // confirmation is a WebSocket confirmation's hash and sequence.
 func confirmation(t testing.TB, m string) (string, uint64) {
 	t.Helper()
@@ -204,6 +223,7 @@ func TestStatelessGateway(t *testing.T) {
 	if r := g.post(t, `{"action": "block_count"}`); !strings.Contains(r, `"count"`) {
 		t.Fatalf("block_count over NATS: %s", r)
 	}
+	waitPublished(t, g)
 	live := dial(t, g.wsURL)
 	live.send(t, `{"action": "subscribe", "topic": "confirmation", "ack": true}`)
 	live.expect(t, `"ack": "subscribe"`)
@@ -258,4 +278,56 @@ func natsClientOf(t testing.TB, url string) (func(), jetstream.JetStream) {
 		t.Fatal(err)
 	}
 	return nc.Close, js
+}
+
+// TestStatelessGatewaySideband: include_sideband_info works through a NATS
+// gateway, live and resumed from the stream: the sideband the node
+// published (the block's height, its local timestamp) reaches the client,
+// the height the node's block_info gives.
+func TestStatelessGatewaySideband(t *testing.T) {
+	s := testenv.NATS(t, t.TempDir(), 0)
+	n := testenv.Start(t, testenv.Options{Access: access,
+		Node: func(c *config.Node) { c.Node.NATS = natsConfig(s.ClientURL()) },
+		RPC:  func(r *config.RPC) { r.EnableControl = true }})
+	wallet := n.GenesisWallet.String()
+	g := startGateway(t, s.ClientURL())
+
+	waitPublished(t, g)
+	live := dial(t, g.wsURL)
+	live.send(t, `{"action": "subscribe", "topic": "confirmation", "ack": true, "options": {"include_sideband_info": "true"}}`)
+	live.expect(t, `"ack": "subscribe"`)
+	hash := g.send(t, wallet, 0)
+	var info struct {
+		Height string `json:"height"`
+	}
+	if err := json.Unmarshal([]byte(g.post(t, `{"action": "block_info", "hash": "`+hash+`"}`)), &info); err != nil || info.Height == "" {
+		t.Fatalf("block_info %s: %v", hash, err)
+	}
+	check := func(who, m string) uint64 {
+		t.Helper()
+		var v struct {
+			Message struct {
+				Hash     string `json:"hash"`
+				Sideband struct {
+					Height         string `json:"height"`
+					LocalTimestamp string `json:"local_timestamp"`
+				} `json:"sideband"`
+			} `json:"message"`
+			Sequence string `json:"sequence"`
+		}
+		if err := json.Unmarshal([]byte(m), &v); err != nil {
+			t.Fatalf("%s: %v: %s", who, err, m)
+		}
+		if v.Message.Hash != hash || v.Message.Sideband.Height != info.Height || v.Message.Sideband.LocalTimestamp == "" {
+			t.Fatalf("%s: sideband %+v of %s, want height %s of %s:\n%s", who, v.Message.Sideband, v.Message.Hash, info.Height, hash, m)
+		}
+		seq, _ := strconv.ParseUint(v.Sequence, 10, 64)
+		return seq
+	}
+	seq := check("live", live.next(t))
+
+	resumed := dial(t, g.wsURL)
+	resumed.send(t, fmt.Sprintf(`{"action": "subscribe", "topic": "confirmation", "ack": true, "options": {"include_sideband_info": "true", "resume_after": %d}}`, seq-1))
+	resumed.expect(t, `"ack": "subscribe"`)
+	check("resumed", resumed.next(t))
 }

@@ -112,16 +112,16 @@ func (r *replayer) replay(ctx context.Context, after uint64, limit int) ([]*brok
 			r.it = nil
 			return nil, fmt.Errorf("natsgw: replay after %d: %w", r.next-1, err)
 		}
-		c, at, err := natsbus.ParseConfirmation(m.Data())
+		c, err := natsbus.ParseConfirmation(m.Data())
 		if err != nil {
 			r.f.s.opts.Log.Warn("skipping a stream message that is not a confirmation", "err", err)
 			continue
 		}
-		if c.Sequence < r.next {
+		if c.Event.Sequence < r.next {
 			continue
 		}
-		r.next = c.Sequence + 1
-		out = append(out, broker.NewEvent(c, at))
+		r.next = c.Event.Sequence + 1
+		out = append(out, c.BrokerEvent())
 	}
 	return out, nil
 }
