@@ -2,6 +2,14 @@ package fbjson
 
 import "unicode/utf8"
 
+// The headers that carry a message-only request's credentials and
+// correlation id (HTTP POST /api/v2/<Name>, NATS P.api.v2.<Name>), the
+// values AppendEnvelope puts into its envelope.
+const (
+	HeaderAPIKey        = "Nano-Api-Key"
+	HeaderCorrelationID = "Nano-Correlation-Id"
+)
+
 // AppendEnvelope appends the envelope of a message given by its name and
 // its JSON body, laid out byte for byte as the node's gateway lays out
 // /api/v2/<Name>'s (so parse errors point at the same columns):

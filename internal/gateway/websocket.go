@@ -12,6 +12,7 @@ import (
 
 	"github.com/nipc/nipc/api"
 	"github.com/nipc/nipc/api/fb"
+	"github.com/nipc/nipc/api/fbjson"
 	"github.com/nipc/nipc/internal/broker"
 	"github.com/nipc/nipc/internal/ptree"
 	"github.com/nipc/nipc/internal/service"
@@ -26,8 +27,8 @@ const (
 	topicConfirm   = "confirmation"
 	closeSlow      = "slow consumer"
 	closeShutdown  = "Shutting down"
-	headerAPIKey   = "Nano-Api-Key"
-	headerCorrelID = "Nano-Correlation-Id"
+	headerAPIKey   = fbjson.HeaderAPIKey
+	headerCorrelID = fbjson.HeaderCorrelationID
 )
 
 var errShuttingDown = errors.New("gateway: shutting down")

@@ -3,6 +3,7 @@ package natsbus
 import (
 	"strings"
 
+	"github.com/nipc/nipc/api/fbjson"
 	"github.com/nipc/nipc/internal/config"
 	"github.com/nipc/nipc/internal/ledger"
 )
@@ -22,9 +23,9 @@ const (
 	// not directly follow the one the publisher last saw acknowledged.
 	HeaderExpectedLastSeq = "Nats-Expected-Last-Sequence"
 	// HeaderAPIKey and HeaderCorrelationID carry a P.api.v2.<Message>
-	// request's credentials and correlation id.
-	HeaderAPIKey        = "Nano-Api-Key"
-	HeaderCorrelationID = "Nano-Correlation-Id"
+	// request's credentials and correlation id (fbjson's, as over HTTP).
+	HeaderAPIKey        = fbjson.HeaderAPIKey
+	HeaderCorrelationID = fbjson.HeaderCorrelationID
 )
 
 // Subjects names everything nipc publishes, answers or stores under one

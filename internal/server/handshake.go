@@ -10,9 +10,11 @@ import (
 
 // A Handshaker establishes who is at the other end of a new connection,
 // once, before its first request (containerd/ttrpc's shape). It may read
-// and write conn; the session then serves the net.Conn it returns. An
-// error closes the connection (the handshaker has said to the peer what
-// there was to say). ctx carries the connection's logger (logFrom).
+// and write conn and returns the connection to serve: nipc's two return
+// the one they were given, so the session goes on with its own (and its
+// read buffer). An error closes the connection (the handshaker has said to
+// the peer what there was to say). ctx carries the connection's logger
+// (logFrom).
 //
 // A session runs the server's handshakers in order, each adding to the
 // identity: the Unix peer's credentials (credHandshaker), then, when the
@@ -22,6 +24,11 @@ import (
 type Handshaker interface {
 	Handshake(ctx context.Context, conn net.Conn) (net.Conn, peer.Identity, error)
 }
+
+var (
+	_ Handshaker = credHandshaker{}
+	_ Handshaker = accessHandshaker{}
+)
 
 // credHandshaker reads a Unix-socket peer's credentials (SO_PEERCRED); it
 // exchanges nothing with the peer and never fails: a peer whose
